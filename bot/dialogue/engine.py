@@ -1,0 +1,495 @@
+"""The dialogue core: what the bot does with each message, tap or command of a newcomer.
+
+It knows nothing of Telegram. The Telegram layer and the console chat both call `on_text`,
+`on_button`, `on_command` and `on_media` and render the returned Outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.dialogue.cards import contact_card
+from bot.dialogue.crisis import CrisisDetector
+from bot.dialogue.replies import (
+    Button,
+    Outcome,
+    RelayToTicket,
+    TicketCancelled,
+    TicketDetailsChanged,
+    TicketOpened,
+    TicketReopened,
+)
+from bot.dialogue.smalltalk import SmallTalk, detect_small_talk
+from bot.handoff.queue import HandoffQueue
+from bot.knowledge.model import WEEKDAYS, Entry, KnowledgeBase
+from bot.languages import LANGUAGES, REFERENCE_LANGUAGE, normalise_language_code
+from bot.matching.matcher import Decision, Matcher
+from bot.matching.normalise import normalise
+from bot.storage.questions import QuestionStore
+from bot.storage.tickets import TicketStore
+from bot.storage.users import User, UserStore
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1500
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long we keep what (GDPR): shown to users in /privacy and applied by the daily job."""
+
+    question_days: int = 90
+    ticket_days: int = 30
+    inactive_user_days: int = 365
+
+
+class Dialogue:
+    """One instance serves all users; per-user state lives in the database, not here."""
+
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        users: UserStore,
+        questions: QuestionStore,
+        tickets: TicketStore,
+        queue: HandoffQueue | None,
+        clock: Clock,
+        retention: Retention | None = None,
+    ) -> None:
+        self.users = users
+        self.questions = questions
+        self.tickets = tickets
+        self.queue = queue  # None: no counsellors reachable (console chat)
+        self.clock = clock
+        self.retention = retention or Retention()
+        self.use_knowledge(knowledge)
+
+    def use_knowledge(self, knowledge: KnowledgeBase, matcher: Matcher | None = None) -> None:
+        """Swap in a new knowledge version (reload); requests already running finish with the old one."""
+        self.kb = knowledge
+        self.matcher = matcher or Matcher(knowledge)
+        self.crisis = CrisisDetector(knowledge.crisis_triggers)
+        self.town_words = {
+            normalise(word): town.id
+            for town in knowledge.towns.values()
+            for word in (town.name, town.id, *town.aliases)
+        }
+
+    # -- helpers ------------------------------------------------------------------------------------
+
+    def t(self, user: User, key: str, **values: object) -> str:
+        return self.kb.texts.get(user.language or REFERENCE_LANGUAGE, key, **values)
+
+    def lang(self, user: User) -> str:
+        return user.language or REFERENCE_LANGUAGE
+
+    async def _user(self, user_id: int, language_hint: str | None) -> User:
+        now = self.clock.now()
+        user, _ = await self.users.get_or_create(user_id, now)
+        if user.language is None:
+            user.language = normalise_language_code(language_hint)
+        user.last_seen = now
+        user.active = True
+        return user
+
+    def _nav(self, user: User, human: bool = True) -> tuple[Button, ...]:
+        row = [Button(self.t(user, "button_menu"), "menu")]
+        if human:
+            row.append(Button(self.t(user, "button_human"), "human"))
+        return tuple(row)
+
+    def language_keyboard(self) -> Keyboard:
+        buttons = [Button(self.kb.texts.get(lang, "language_name"), f"lang:{lang}") for lang in LANGUAGES]
+        return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+
+    def town_keyboard(self, user: User) -> Keyboard:
+        buttons = [Button(town.name, f"town:{town.id}") for town in self.kb.towns.values()]
+        rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+        rows.append((Button(self.t(user, "town_any"), "town:-"),))
+        return tuple(rows)
+
+    def menu_keyboard(self, user: User) -> Keyboard:
+        lang = self.lang(user)
+        buttons = [
+            Button(f"{c.icon} {c.title.get(lang)}".strip(), f"cat:{c.id}")
+            for c in self.kb.categories.values()
+            if self.kb.entries_in(c.id)
+        ]
+        rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+        rows.append((Button(self.t(user, "button_human"), "human"),))
+        return tuple(rows)
+
+    def _find_town(self, text: str) -> str | None:
+        words = normalise(text).split()
+        for size in (3, 2, 1):
+            for i in range(len(words) - size + 1):
+                town = self.town_words.get(" ".join(words[i : i + size]))
+                if town:
+                    return town
+        return None
+
+    async def _save(self, user: User) -> None:
+        if not user.pending.get("deleted"):  # a user who deleted their data must not be re-created
+            await self.users.save(user)
+
+    # -- entry points -------------------------------------------------------------------------------
+
+    async def on_text(self, user_id: int, text: str, language_hint: str | None = None) -> Outcome:
+        user = await self._user(user_id, language_hint)
+        out = Outcome()
+        try:
+            await self._text(user, text, out)
+        finally:
+            await self._save(user)
+        return out
+
+    async def on_button(self, user_id: int, action: str, language_hint: str | None = None) -> Outcome:
+        user = await self._user(user_id, language_hint)
+        out = Outcome()
+        try:
+            await self._button(user, action, out)
+        finally:
+            await self._save(user)
+        return out
+
+    async def on_command(self, user_id: int, command: str, args: str = "", language_hint: str | None = None) -> Outcome:
+        user = await self._user(user_id, language_hint)
+        out = Outcome()
+        try:
+            await self._command(user, command.lower(), args.strip(), out)
+        finally:
+            await self._save(user)
+        return out
+
+    async def on_media(self, user_id: int, kind: str, language_hint: str | None = None) -> Outcome:
+        """Photos, voice, documents...: to the counsellors during a ticket, otherwise a kind reply."""
+        user = await self._user(user_id, language_hint)
+        out = Outcome()
+        ticket = await self.tickets.open_for_user(user.user_id)
+        if ticket is not None:
+            out.effects.append(RelayToTicket(ticket.id))
+            await self._ack_relay(user, ticket.id, out)
+        else:
+            out.say(self.t(user, "unsupported_media"), (self._nav(user),))
+        await self._save(user)
+        return out
+
+    # -- text ----------------------------------------------------------------------------------------
+
+    async def _text(self, user: User, text: str, out: Outcome) -> None:
+        text = text.strip()
+        if not normalise(text):
+            out.say(self.t(user, "empty_message"), (self._nav(user),))
+            return
+        crisis = self.crisis.is_crisis(text)
+        if crisis:
+            out.say(self.t(user, "crisis"), ((Button(self.t(user, "button_human"), "human"),),))
+        ticket = await self.tickets.open_for_user(user.user_id)
+        if ticket is not None:
+            out.effects.append(RelayToTicket(ticket.id))
+            await self._ack_relay(user, ticket.id, out)
+            return
+        if crisis:
+            await self._record(user, text, "crisis", None, 1.0, None)
+            return
+        if len(text) > MAX_QUESTION_CHARS:
+            out.say(self.t(user, "message_too_long"), (self._nav(user),))
+            return
+        town = self._find_town(text)
+        if town:
+            user.town = town
+        pending_entry = user.pending.pop("await_town", None)
+        if pending_entry and town and pending_entry in self.kb.entries:
+            self._answer(user, self.kb.entries[pending_entry], out)
+            return
+        small_talk = detect_small_talk(text)
+        if small_talk is SmallTalk.GREETING:
+            out.say(self.t(user, "greeting"), (self._nav(user, human=False),))
+            return
+        if small_talk is SmallTalk.THANKS:
+            out.say(self.t(user, "smalltalk_thanks"))
+            return
+        result = self.matcher.match(text, user.language)
+        if user.language is None and result.language:
+            user.language = result.language
+        nearest = result.candidates[0].entry_id if result.candidates else None
+        user.pending["last_question"] = text[:500]
+        await self._record(user, text, result.decision.value, result.entry_id, result.score, nearest)
+        if result.decision is Decision.ANSWER and result.entry_id:
+            self._answer(user, self.kb.entries[result.entry_id], out)
+        elif result.decision is Decision.SUGGEST:
+            self._suggest(user, self.matcher.suggestions(result), out)
+        else:
+            user.pending["last_answer"] = "fallback"
+            out.say(self.t(user, "fallback"), (self._nav(user),))
+
+    async def _record(
+        self, user: User, text: str, decision: str, entry: str | None, score: float, nearest: str | None
+    ) -> None:
+        await self.questions.add(
+            user.user_id,
+            self.clock.now(),
+            user.language,
+            text[:MAX_QUESTION_CHARS],
+            decision,
+            entry,
+            score,
+            nearest,
+        )
+
+    def _suggest(self, user: User, entry_ids: list[str], out: Outcome) -> None:
+        lang = self.lang(user)
+        rows = [(Button(self.kb.entries[e].title.get(lang), f"e:{e}"),) for e in entry_ids if e in self.kb.entries]
+        rows.append((Button(self.t(user, "suggest_none"), "none"),))
+        user.pending["last_answer"] = "suggest: " + ", ".join(entry_ids)
+        out.say(self.t(user, "suggest_prompt"), tuple(rows))
+
+    def _answer(self, user: User, entry: Entry, out: Outcome) -> None:
+        """The reviewed answer with its contacts; asks for the town first when that changes the answer."""
+        if user.town is None and self.kb.depends_on_town(entry) and not user.pending.get("town_skipped"):
+            user.pending["await_town"] = entry.id
+            out.say(self.t(user, "town_needed"), self.town_keyboard(user))
+            return
+        lang = self.lang(user)
+        now = self.clock.now()
+        user.pending["last_entry"] = entry.id
+        user.pending["last_answer"] = entry.title.get(REFERENCE_LANGUAGE)
+        body = f"*{entry.title.get(lang)}*\n\n{entry.answer.get(lang)}"
+        if entry.crisis:
+            out.say(body)
+        cards = [contact_card(c, lang, self.kb.texts, now) for c in self.kb.contacts_of(entry, user.town)]
+        if not entry.crisis:
+            out.say("\n\n".join([body, *cards]) if cards else body)
+        elif cards:
+            out.say("\n\n".join(cards))
+        feedback = (Button("👍", f"fb:+:{entry.id}"), Button("👎", f"fb:-:{entry.id}"))
+        if entry.is_handoff:
+            out.say(
+                self.t(user, "handoff_offer"),
+                ((Button(self.t(user, "button_human"), "human"),), (Button(self.t(user, "button_menu"), "menu"),)),
+            )
+        else:
+            out.say(self.t(user, "feedback_prompt"), (feedback, self._nav(user)))
+
+    # -- buttons ------------------------------------------------------------------------------------
+
+    async def _button(self, user: User, action: str, out: Outcome) -> None:
+        kind, _, value = action.partition(":")
+        if kind == "lang" and value in LANGUAGES:
+            user.language = value
+            out.say(self.t(user, "language_set"))
+            out.say(self.t(user, "greeting"), (self._nav(user, human=False),))
+        elif kind == "town":
+            await self._set_town(user, value, out)
+        elif kind == "menu":
+            out.say(self.t(user, "menu_prompt"), self.menu_keyboard(user))
+        elif kind == "lang_menu":
+            out.say(self.t(user, "language_prompt"), self.language_keyboard())
+        elif kind == "cat" and value in self.kb.categories:
+            self._category(user, value, out)
+        elif kind == "e" and value in self.kb.entries:
+            await self._record(user, "", "menu", value, 1.0, value)
+            self._answer(user, self.kb.entries[value], out)
+        elif kind == "none":
+            out.say(self.t(user, "fallback"), (self._nav(user),))
+        elif kind == "fb":
+            await self._feedback(user, value, out)
+        elif kind == "human":
+            await self._open_ticket(user, out)
+        elif kind == "hcancel":
+            await self._cancel_ticket(user, out)
+        elif kind == "solved":
+            await self._solved(user, value, out)
+        elif kind == "consent":
+            await self._consent(user, value == "y", out)
+        elif kind == "del":
+            await self._delete(user, value, out)
+        else:  # old or forged button: answer with the menu rather than an error
+            out.say(self.t(user, "menu_prompt"), self.menu_keyboard(user))
+
+    async def _set_town(self, user: User, value: str, out: Outcome) -> None:
+        if value in self.kb.towns:
+            user.town = value
+            user.pending.pop("town_skipped", None)
+            out.say(self.t(user, "town_set", town=self.kb.towns[value].name))
+        else:
+            user.town = None
+            user.pending["town_skipped"] = True
+            out.say(self.t(user, "town_cleared"))
+        pending = user.pending.pop("await_town", None)
+        if pending in self.kb.entries:
+            self._answer(user, self.kb.entries[pending], out)
+
+    def _category(self, user: User, category: str, out: Outcome) -> None:
+        lang = self.lang(user)
+        rows = [(Button(e.title.get(lang), f"e:{e.id}"),) for e in self.kb.entries_in(category)]
+        rows.append((Button(self.t(user, "button_back"), "menu"),))
+        title = self.kb.categories[category].title.get(lang)
+        out.say(self.t(user, "menu_category_prompt", category=title), tuple(rows))
+
+    async def _feedback(self, user: User, value: str, out: Outcome) -> None:
+        sign, _, entry_id = value.partition(":")
+        if entry_id not in self.kb.entries or sign not in "+-":
+            return
+        await self.questions.add_feedback(user.user_id, entry_id, 1 if sign == "+" else -1, self.clock.now())
+        if sign == "+":
+            out.say(self.t(user, "feedback_thanks"))
+        else:
+            out.say(self.t(user, "feedback_sorry"), (self._nav(user),))
+
+    # -- handoff ------------------------------------------------------------------------------------
+
+    def _hours_text(self, user: User) -> str:
+        assert self.queue is not None
+        hours = self.queue.hours
+        if not hours.configured:
+            return self.t(user, "hours_unknown")
+        day_names = {i: self.t(user, f"day_{d}") for i, d in enumerate(WEEKDAYS)}
+        return hours.describe(day_names)
+
+    async def _open_ticket(self, user: User, out: Outcome) -> None:
+        if self.queue is None:
+            out.say(self.t(user, "handoff_console"), (self._nav(user, human=False),))
+            return
+        last_entry = self.kb.entries.get(str(user.pending.get("last_entry")))
+        topic = last_entry.title.get(REFERENCE_LANGUAGE) if last_entry else None
+        status = await self.queue.open(
+            user.user_id,
+            user.language,
+            user.town,
+            topic,
+            user.pending.get("last_question"),
+            user.pending.get("last_answer"),
+        )
+        cancel = ((Button(self.t(user, "handoff_cancel_button"), "hcancel"),),)
+        if not status.created:
+            out.say(self.t(user, "handoff_already_open", position=max(status.position, 1)), cancel)
+            return
+        out.effects.append(TicketOpened(status.ticket.id))
+        hours = self._hours_text(user)
+        out.say(self.t(user, "handoff_opened", position=status.position, hours=hours), cancel)
+        if self.queue.hours.configured and not status.open_now and status.next_open is not None:
+            day = self.t(user, f"day_{WEEKDAYS[status.next_open.weekday()]}")
+            out.say(self.t(user, "handoff_outside_hours", next_open=f"{day} {status.next_open:%d.%m. %H:%M}"))
+        out.say(
+            self.t(user, "handoff_consent"),
+            ((Button(self.t(user, "button_yes"), "consent:y"), Button(self.t(user, "button_no"), "consent:n")),),
+        )
+
+    async def _ack_relay(self, user: User, ticket_id: int, out: Outcome) -> None:
+        """Confirm the first message of a ticket only; a chat with a person should not echo every line."""
+        if user.pending.get("acked") != ticket_id:
+            user.pending["acked"] = ticket_id
+            out.say(self.t(user, "handoff_forwarded"))
+
+    async def _cancel_ticket(self, user: User, out: Outcome) -> None:
+        ticket = await self.queue.cancel(user.user_id) if self.queue else None
+        if ticket is not None:
+            out.effects.append(TicketCancelled(ticket.id, ticket.thread_id))
+        out.say(self.t(user, "handoff_cancelled"), (self._nav(user, human=False),))
+
+    async def _solved(self, user: User, value: str, out: Outcome) -> None:
+        answer, _, ticket_text = value.partition(":")
+        if answer == "y":
+            out.say(self.t(user, "handoff_solved_thanks"), (self._nav(user, human=False),))
+            return
+        ticket = await self.queue.reopen(int(ticket_text)) if self.queue and ticket_text.isdigit() else None
+        if ticket is not None and ticket.user_id == user.user_id:
+            out.effects.append(TicketReopened(ticket.id))
+            user.pending.pop("acked", None)
+            out.say(self.t(user, "handoff_reopened"))
+        else:
+            await self._open_ticket(user, out)
+
+    async def _consent(self, user: User, agreed: bool, out: Outcome) -> None:
+        user.share_name = agreed
+        if not agreed:
+            user.display_name = None
+        ticket = await self.tickets.open_for_user(user.user_id)
+        if ticket is not None:
+            out.effects.append(TicketDetailsChanged(ticket.id))
+        out.say(self.t(user, "feedback_thanks"))
+
+    # -- commands -----------------------------------------------------------------------------------
+
+    async def _command(self, user: User, command: str, args: str, out: Outcome) -> None:
+        if command == "start":
+            await self._start(user, args, out)
+        elif command == "menu":
+            out.say(self.t(user, "menu_prompt"), self.menu_keyboard(user))
+        elif command == "language":
+            out.say(self.t(user, "language_prompt"), self.language_keyboard())
+        elif command == "town":
+            out.say(self.t(user, "town_prompt"), self.town_keyboard(user))
+        elif command == "help":
+            out.say(self.t(user, "help"), (self._nav(user),))
+        elif command == "privacy":
+            out.say(
+                self.t(
+                    user, "privacy", question_days=self.retention.question_days, ticket_days=self.retention.ticket_days
+                )
+            )
+        elif command in ("mydata", "delete"):
+            await self._my_data(user, out)
+        elif command == "human":
+            await self._open_ticket(user, out)
+        elif command == "cancel":
+            await self._cancel_ticket(user, out)
+        else:
+            out.say(self.t(user, "help"), (self._nav(user),))
+
+    async def _start(self, user: User, payload: str, out: Outcome) -> None:
+        """Deep links from posters: parts separated by "_" set the language, the town or open a topic."""
+        entry: Entry | None = None
+        for part in payload.lower().split("_") if payload else []:
+            if part in LANGUAGES:
+                user.language = part
+            elif part in self.kb.towns:
+                user.town = part
+            elif part in self.kb.entries:
+                entry = self.kb.entries[part]
+        out.say(
+            self.t(user, "greeting"),
+            (self._nav(user, human=False), (Button(self.t(user, "button_language"), "lang_menu"),)),
+        )
+        if entry is not None:
+            self._answer(user, entry, out)
+
+    async def _my_data(self, user: User, out: Outcome) -> None:
+        known_town = self.kb.towns.get(user.town or "")
+        town = known_town.name if known_town else self.t(user, "mydata_none")
+        language = self.kb.texts.get(user.language, "language_name") if user.language else self.t(user, "mydata_none")
+        since = f"{user.created_at:%d.%m.%Y}" if user.created_at else "-"
+        lines = [
+            self.t(user, "mydata_header"),
+            "- " + self.t(user, "mydata_language", language=language),
+            "- " + self.t(user, "mydata_town", town=town),
+            "- " + self.t(user, "mydata_since", date=since),
+            "- " + self.t(user, "mydata_questions", count=await self.questions.count_for(user.user_id)),
+            "- " + self.t(user, "mydata_feedback", count=await self.questions.feedback_count_for(user.user_id)),
+            "- " + self.t(user, "mydata_tickets", count=await self.tickets.count_for_user(user.user_id)),
+        ]
+        out.say("\n".join(lines), ((Button(self.t(user, "mydata_delete_button"), "del:ask"),),), markup=False)
+
+    async def _delete(self, user: User, value: str, out: Outcome) -> None:
+        if value == "ask":
+            out.say(
+                self.t(user, "delete_confirm"),
+                ((Button(self.t(user, "button_yes"), "del:yes"), Button(self.t(user, "button_no"), "del:no")),),
+            )
+            return
+        if value != "yes":
+            out.say(self.t(user, "delete_cancelled"))
+            return
+        ticket = await self.queue.cancel(user.user_id) if self.queue else None
+        if ticket is not None:
+            out.effects.append(TicketCancelled(ticket.id, ticket.thread_id))
+        done = self.t(user, "delete_done")
+        await self.questions.delete_user(user.user_id)
+        await self.tickets.delete_user(user.user_id)
+        await self.users.delete(user.user_id)
+        user.pending = {"deleted": True}
+        out.say(done)

@@ -1,0 +1,63 @@
+"""Guess a message's language from its script and a few cue words, for users who chose none."""
+
+from __future__ import annotations
+
+from bot.matching.normalise import tokens
+
+_PERSIAN_LETTERS = set("پچژگکی")
+_UKRAINIAN_LETTERS = set("іїєґ")
+_RUSSIAN_LETTERS = set("ыэъё")
+_TURKISH_LETTERS = set("şğıİ")
+_GERMAN_LETTERS = set("äöüß")
+
+_CUE_WORDS: dict[str, str] = {
+    "de": "ich wie wo was wann bin ist und nicht mein meine brauche kann muss der die das ein eine "
+    "mit fur bei habe haben wir sie hilfe bitte",
+    "en": "i how where what when is are and not my need can must the a an with for have we you help "
+    "please do does get to",
+    "tr": "ben nasil nerede ne zaman var yok ve icin bir benim lazim istiyorum yardim misin mi mu "
+    "nereye nasl alabilirim",
+    "ru": "я как где что когда мне нужно можно и не мои мой для это есть помогите пожалуиста",
+    "uk": "я як де що коли мени потрибно можна и не мии мои для це е допоможить будь ласка",
+    "fa": "من چطور كجا چه كي مي خواهم ميخواهم براي است هست نيست و را از كمك لطفا",
+    "ar": "انا كيف وين اين ماذا شو متى بدي اريد ممكن في من على عن هل لو سمحت مساعده",
+}
+_CUES = {lang: frozenset(tokens(words)) for lang, words in _CUE_WORDS.items()}
+
+
+def detect_language(text: str) -> str | None:
+    """Return one of our language codes, or None when the text gives no clue (digits, emoji)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return None
+    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff")
+    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    latin = sum(1 for c in letters if c.isascii() or "\u00c0" <= c <= "\u024f")
+    words = set(tokens(text))
+    if arabic >= max(cyrillic, latin):
+        if any(c in _PERSIAN_LETTERS for c in text):
+            return "fa"
+        return _by_cues(words, ("ar", "fa")) or "ar"
+    if cyrillic >= latin:
+        if any(c in _UKRAINIAN_LETTERS for c in text.lower()):
+            return "uk"
+        if any(c in _RUSSIAN_LETTERS for c in text.lower()):
+            return "ru"
+        return _by_cues(words, ("ru", "uk")) or "ru"
+    if any(c in _TURKISH_LETTERS for c in text):
+        return "tr"
+    cue = _by_cues(words, ("de", "en", "tr"))
+    if cue:
+        return cue
+    if any(c in _GERMAN_LETTERS for c in text.lower()):
+        return "de"
+    return None
+
+
+def _by_cues(words: set[str], languages: tuple[str, ...]) -> str | None:
+    scores = {lang: len(words & _CUES[lang]) for lang in languages}
+    best = max(scores, key=lambda lang: scores[lang])
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked[0] == 0 or (len(ranked) > 1 and ranked[0] == ranked[1]):
+        return None
+    return best

@@ -1,0 +1,90 @@
+"""Decide what to do with a question: answer, suggest up to three entries, or admit we don't know."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from bot.knowledge.model import KnowledgeBase
+from bot.matching.index import IndexedText, MatchIndex, Scored
+from bot.matching.language import detect_language
+from bot.matching.normalise import normalise
+
+
+class Decision(enum.Enum):
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    FALLBACK = "fallback"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Tuned on tests/data/devset.yaml with `python -m bot eval` (see README); change with care."""
+
+    answer: float = 0.62
+    margin: float = 0.06
+    suggest: float = 0.40
+    suggestions: int = 3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    question: str
+    language: str | None
+    decision: Decision
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def entry_id(self) -> str | None:
+        return self.candidates[0].entry_id if self.decision is Decision.ANSWER else None
+
+    @property
+    def score(self) -> float:
+        return self.candidates[0].score if self.candidates else 0.0
+
+
+class Matcher:
+    """Matches free text against one knowledge version; rebuilt when the knowledge is reloaded."""
+
+    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.thresholds = thresholds or Thresholds()
+        texts: list[IndexedText] = []
+        for entry in knowledge.entries.values():
+            for questions in entry.questions.values():
+                texts.extend(IndexedText(entry.id, q) for q in questions)
+            texts.extend(IndexedText(entry.id, k, is_question=False) for k in entry.keywords)
+            texts.extend(IndexedText(entry.id, t, is_question=False) for t in entry.title.values.values())
+        town_words = [w for town in knowledge.towns.values() for w in (town.name, *town.aliases)]
+        self.index = MatchIndex(texts, ignore_words=town_words)
+
+    def match(self, text: str, language: str | None = None) -> MatchResult:
+        """Never raises: any text (empty, huge, control characters) gets a decision."""
+        language = language or detect_language(text[:1000])
+        if not normalise(text):
+            return MatchResult(text, language, Decision.FALLBACK, ())
+        ranked = self.index.score(text, limit=max(self.thresholds.suggestions, 2))
+        return MatchResult(
+            text, language, self.decide(ranked), tuple(Candidate(s.entry_id, round(s.score, 4)) for s in ranked)
+        )
+
+    def decide(self, ranked: list[Scored]) -> Decision:
+        t = self.thresholds
+        if not ranked or ranked[0].score < t.suggest:
+            return Decision.FALLBACK
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if ranked[0].score >= t.answer and ranked[0].score - runner_up >= t.margin:
+            return Decision.ANSWER
+        return Decision.SUGGEST
+
+    def suggestions(self, result: MatchResult) -> list[str]:
+        """Entries worth offering as buttons: close enough to the best one to be plausible."""
+        if not result.candidates:
+            return []
+        floor = max(self.thresholds.suggest * 0.8, result.candidates[0].score * 0.6)
+        return [c.entry_id for c in result.candidates[: self.thresholds.suggestions] if c.score >= floor]

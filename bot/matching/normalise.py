@@ -1,0 +1,106 @@
+"""Text normalisation per script, so spelling variants of one word become one token.
+
+Both the FAQ's example questions and incoming messages go through the same function, so a mapping
+only has to be consistent, not linguistically perfect.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MAX_CHARS = 1000  # a question longer than this is cut: nobody asks an FAQ question in 4000 characters
+
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_MAP = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ئ": "ي",
+        "ې": "ي",
+        "ک": "ك",
+        "ؤ": "و",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ھ": "ه",
+        "گ": "غ",  # German "g" is written گ in Persian and غ in Arabic transliterations
+        "ڤ": "ف",
+        "پ": "ب",
+        "چ": "ج",
+        "ژ": "ز",
+        "٠": "0",
+        "١": "1",
+        "٢": "2",
+        "٣": "3",
+        "٤": "4",
+        "٥": "5",
+        "٦": "6",
+        "٧": "7",
+        "٨": "8",
+        "٩": "9",
+        "۰": "0",
+        "۱": "1",
+        "۲": "2",
+        "۳": "3",
+        "۴": "4",
+        "۵": "5",
+        "۶": "6",
+        "۷": "7",
+        "۸": "8",
+        "۹": "9",
+    }
+)
+_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
+_CYRILLIC_MAP = str.maketrans({"ё": "е", "є": "е", "ї": "и", "і": "и", "й": "и", "ґ": "г", "ъ": "ь", "ы": "и"})
+_LATIN_MAP = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l"})
+_UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
+_REPEATS = re.compile(r"(.)\1+")
+_APOSTROPHES = re.compile("['’ʼ`´]")
+
+
+def _is_invisible(char: str) -> bool:
+    """Zero-width, bidi and other format/control characters that users paste by accident."""
+    return unicodedata.category(char) in {"Cf", "Cc", "Cs", "Co", "Cn"}
+
+
+def _strip_latin_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not (unicodedata.combining(c) and c < "\u0370"))
+
+
+def _token(token: str) -> str:
+    first = token[0]
+    if "\u0600" <= first <= "\u06ff":
+        token = token.translate(_ARABIC_MAP)
+        for prefix in _ARABIC_PREFIXES:
+            if token.startswith(prefix) and len(token) - len(prefix) >= 3:
+                token = token[len(prefix) :]
+                break
+    elif "\u0400" <= first <= "\u04ff":
+        token = token.translate(_CYRILLIC_MAP)
+    elif first.isascii() or "\u00c0" <= first <= "\u024f":
+        token = _UMLAUT_DIGRAPHS.sub(lambda m: m.group(1)[0], token.translate(_LATIN_MAP))
+    return _REPEATS.sub(r"\1", token)
+
+
+@lru_cache(maxsize=65536)
+def normalise(text: str) -> str:
+    """Lower-case, script-normalised, punctuation-free words separated by single spaces."""
+    text = text[:MAX_CHARS].replace("\u200c", " ")  # Persian zero-width non-joiner separates parts
+    text = "".join(" " if _is_invisible(c) else c for c in text)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _APOSTROPHES.sub("", text)
+    text = _strip_latin_marks(text.translate(_LATIN_MAP))
+    text = _ARABIC_DIACRITICS.sub("", text)  # after NFD, which splits hamza-below off alef
+    chars = [c if (c.isalnum() or unicodedata.category(c) == "Mn") else " " for c in text]
+    tokens = "".join(chars).split()
+    return " ".join(_token(t) for t in tokens if t)
+
+
+def tokens(text: str) -> list[str]:
+    return normalise(text).split()

@@ -1,0 +1,102 @@
+"""The core service with a lifecycle: database, knowledge, matcher, dialogue and queue, built once.
+
+Both the Telegram application and the console chat start one of these; tests do too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import Clock
+from bot.dialogue.engine import Dialogue, Retention
+from bot.handoff.hours import OfficeHours
+from bot.handoff.queue import HandoffQueue
+from bot.knowledge.loader import KnowledgeError, load_knowledge
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.problems import Problem
+from bot.matching.matcher import Matcher
+from bot.storage.db import Database
+from bot.storage.questions import QuestionStore
+from bot.storage.tickets import TicketStore
+from bot.storage.users import UserStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    ok: bool
+    version: str
+    problems: tuple[Problem, ...]
+
+
+class CoreService:
+    def __init__(
+        self,
+        knowledge_dir: Path,
+        db_path: Path | str,
+        clock: Clock | None = None,
+        office_hours: OfficeHours | None = None,
+        retention: Retention | None = None,
+        handoff: bool = True,
+    ) -> None:
+        self.knowledge_dir = Path(knowledge_dir)
+        self.db = Database(db_path)
+        self.clock = clock or Clock()
+        self.users = UserStore(self.db)
+        self.questions = QuestionStore(self.db)
+        self.tickets = TicketStore(self.db)
+        self.queue = HandoffQueue(self.tickets, office_hours or OfficeHours(), self.clock) if handoff else None
+        self.retention = retention or Retention()
+        self._dialogue: Dialogue | None = None
+        self._reload_lock = asyncio.Lock()
+
+    @property
+    def dialogue(self) -> Dialogue:
+        if self._dialogue is None:
+            raise RuntimeError("CoreService.start() was not called")
+        return self._dialogue
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self.dialogue.kb
+
+    async def start(self) -> None:
+        """Raises KnowledgeError (with every problem) if the knowledge files cannot be used."""
+        knowledge, _ = load_knowledge(self.knowledge_dir)
+        await self.db.open()
+        self._dialogue = Dialogue(
+            knowledge, self.users, self.questions, self.tickets, self.queue, self.clock, self.retention
+        )
+        log.info("knowledge %s loaded: %d entries", knowledge.version, len(knowledge.entries))
+
+    async def stop(self) -> None:
+        await self.db.close()
+
+    async def reload(self) -> ReloadResult:
+        """Load the knowledge again; on errors keep serving the last good version."""
+        async with self._reload_lock:
+            try:
+                knowledge, problems = await asyncio.to_thread(load_knowledge, self.knowledge_dir)
+                matcher = await asyncio.to_thread(Matcher, knowledge)
+            except KnowledgeError as exc:
+                log.warning("knowledge reload refused: %d problem(s)", len(exc.problems))
+                return ReloadResult(False, self.knowledge.version, tuple(exc.problems))
+            self.dialogue.use_knowledge(knowledge, matcher)
+            log.info("knowledge reloaded: version %s", knowledge.version)
+            return ReloadResult(True, knowledge.version, tuple(problems))
+
+    async def apply_retention(self) -> dict[str, int]:
+        """The daily GDPR job: forget texts and inactive users after the configured periods."""
+        now = self.clock.now()
+        return {
+            "question_texts": await self.questions.expire_texts(now - dt.timedelta(days=self.retention.question_days)),
+            "ticket_texts": await self.tickets.expire_closed(now - dt.timedelta(days=self.retention.ticket_days)),
+            "inactive_users": await self.users.forget_inactive(
+                now - dt.timedelta(days=self.retention.inactive_user_days)
+            ),
+        }

@@ -1,0 +1,205 @@
+"""Tickets of the counsellor queue and the messages relayed for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.clock import from_text, to_text
+from bot.storage.db import Database
+
+OPEN_STATUSES = ("waiting", "claimed")
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    user_id: int
+    status: str  # waiting | claimed | closed | cancelled
+    language: str | None
+    town: str | None
+    topic: str | None
+    question: str | None
+    bot_answer: str | None
+    created_at: dt.datetime
+    claimed_by: int | None = None
+    claimed_by_name: str | None = None
+    claimed_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    thread_id: int | None = None
+    card_message_id: int | None = None
+    reminded_at: dt.datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def _ticket(row: aiosqlite.Row) -> Ticket:
+    def when(name: str) -> dt.datetime | None:
+        return from_text(row[name]) if row[name] else None
+
+    return Ticket(
+        id=row["id"],
+        user_id=row["user_id"],
+        status=row["status"],
+        language=row["language"],
+        town=row["town"],
+        topic=row["topic"],
+        question=row["question"],
+        bot_answer=row["bot_answer"],
+        created_at=from_text(row["created_at"]),
+        claimed_by=row["claimed_by"],
+        claimed_by_name=row["claimed_by_name"],
+        claimed_at=when("claimed_at"),
+        closed_at=when("closed_at"),
+        thread_id=row["thread_id"],
+        card_message_id=row["card_message_id"],
+        reminded_at=when("reminded_at"),
+    )
+
+
+class TicketStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def _one(self, sql: str, params: tuple[object, ...]) -> Ticket | None:
+        async with self.db.conn.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return _ticket(row) if row else None
+
+    async def _many(self, sql: str, params: tuple[object, ...] = ()) -> list[Ticket]:
+        async with self.db.conn.execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return [_ticket(r) for r in rows]
+
+    async def create(
+        self,
+        user_id: int,
+        at: dt.datetime,
+        language: str | None,
+        town: str | None,
+        topic: str | None,
+        question: str | None,
+        bot_answer: str | None,
+    ) -> Ticket | None:
+        """None if the user already has an open ticket (the database enforces one per user)."""
+        try:
+            cursor = await self.db.conn.execute(
+                """INSERT INTO tickets (user_id, status, language, town, topic, question, bot_answer, created_at)
+                   VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?)""",
+                (user_id, language, town, topic, question, bot_answer, to_text(at)),
+            )
+        except sqlite3.IntegrityError:
+            return None
+        await self.db.conn.commit()
+        return await self.get(int(cursor.lastrowid or 0))
+
+    async def get(self, ticket_id: int) -> Ticket | None:
+        return await self._one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+
+    async def open_for_user(self, user_id: int) -> Ticket | None:
+        return await self._one(
+            "SELECT * FROM tickets WHERE user_id = ? AND status IN ('waiting', 'claimed')", (user_id,)
+        )
+
+    async def latest_for_user(self, user_id: int) -> Ticket | None:
+        return await self._one("SELECT * FROM tickets WHERE user_id = ? ORDER BY id DESC LIMIT 1", (user_id,))
+
+    async def by_thread(self, thread_id: int) -> Ticket | None:
+        return await self._one("SELECT * FROM tickets WHERE thread_id = ? ORDER BY id DESC LIMIT 1", (thread_id,))
+
+    async def open_tickets(self) -> list[Ticket]:
+        return await self._many("SELECT * FROM tickets WHERE status IN ('waiting', 'claimed') ORDER BY created_at, id")
+
+    async def all_since(self, since: dt.datetime) -> list[Ticket]:
+        return await self._many("SELECT * FROM tickets WHERE created_at >= ? ORDER BY id", (to_text(since),))
+
+    async def count_for_user(self, user_id: int) -> int:
+        async with self.db.conn.execute("SELECT COUNT(*) FROM tickets WHERE user_id = ?", (user_id,)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def position(self, ticket: Ticket) -> int:
+        """1 = next in line. Claimed tickets are being handled and are not in the line."""
+        async with self.db.conn.execute(
+            "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND (created_at < ? OR (created_at = ? AND id < ?))",
+            (to_text(ticket.created_at), to_text(ticket.created_at), ticket.id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return (int(row[0]) if row else 0) + 1
+
+    async def transition(
+        self,
+        ticket_id: int,
+        from_statuses: tuple[str, ...],
+        to_status: str,
+        at: dt.datetime,
+        counsellor: int | None = None,
+        counsellor_name: str | None = None,
+    ) -> bool:
+        """Atomic compare-and-set: of two counsellors pressing Claim at once, exactly one wins."""
+        marks = ",".join("?" for _ in from_statuses)
+        sets = ["status = ?"]
+        params: list[object] = [to_status]
+        if to_status == "claimed":
+            sets += ["claimed_by = ?", "claimed_by_name = ?", "claimed_at = ?"]
+            params += [counsellor, counsellor_name, to_text(at)]
+        elif to_status == "waiting":
+            sets += [
+                "claimed_by = NULL",
+                "claimed_by_name = NULL",
+                "claimed_at = NULL",
+                "closed_at = NULL",
+                "reminded_at = NULL",
+            ]
+        elif to_status in ("closed", "cancelled"):
+            sets += ["closed_at = ?"]
+            params += [to_text(at)]
+        cursor = await self.db.conn.execute(
+            f"UPDATE tickets SET {', '.join(sets)} WHERE id = ? AND status IN ({marks})",
+            (*params, ticket_id, *from_statuses),
+        )
+        await self.db.conn.commit()
+        return cursor.rowcount == 1
+
+    async def set_thread(self, ticket_id: int, thread_id: int | None, card_message_id: int | None) -> None:
+        await self.db.conn.execute(
+            "UPDATE tickets SET thread_id = ?, card_message_id = ? WHERE id = ?",
+            (thread_id, card_message_id, ticket_id),
+        )
+        await self.db.conn.commit()
+
+    async def mark_reminded(self, ticket_id: int, at: dt.datetime) -> None:
+        await self.db.conn.execute("UPDATE tickets SET reminded_at = ? WHERE id = ?", (to_text(at), ticket_id))
+        await self.db.conn.commit()
+
+    async def add_message(self, ticket_id: int, direction: str, kind: str, text: str | None, at: dt.datetime) -> None:
+        await self.db.conn.execute(
+            "INSERT INTO ticket_messages (ticket_id, direction, kind, text, at) VALUES (?, ?, ?, ?, ?)",
+            (ticket_id, direction, kind, text, to_text(at)),
+        )
+        await self.db.conn.commit()
+
+    async def delete_user(self, user_id: int) -> None:
+        await self.db.conn.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
+        await self.db.conn.commit()
+
+    async def expire_closed(self, before: dt.datetime) -> int:
+        """Retention: closed tickets' texts and messages go after the period; the counts stay."""
+        await self.db.conn.execute(
+            """DELETE FROM ticket_messages WHERE ticket_id IN
+               (SELECT id FROM tickets WHERE status IN ('closed', 'cancelled') AND closed_at < ?)""",
+            (to_text(before),),
+        )
+        cursor = await self.db.conn.execute(
+            """UPDATE tickets SET question = NULL, bot_answer = NULL
+               WHERE status IN ('closed', 'cancelled') AND closed_at < ? AND
+                     (question IS NOT NULL OR bot_answer IS NOT NULL)""",
+            (to_text(before),),
+        )
+        await self.db.conn.commit()
+        return cursor.rowcount
