@@ -95,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return cmd_console(args)
     from bot.telegram.app import run_bot
 
-    return run_bot(settings)
+    return int(run_bot(settings))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,164 @@
+"""Measure the matcher on labelled questions, next to a naive rapidfuzz baseline.
+
+Metrics per language (in-scope questions unless stated):
+- top-1 hit: the best-ranked entry is the expected one (whatever the decision);
+- answer accuracy: the bot answered confidently with the expected entry;
+- reachable: the expected entry was answered or offered as a suggestion button;
+- confident-wrong: the bot answered confidently with a wrong entry;
+- out-of-scope answered: out-of-scope questions (expect: null) that got a confident answer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.matching.matcher import Decision, Matcher
+from bot.matching.normalise import normalise
+
+BASELINE_ANSWER_SCORE = 85.0  # the baseline answers when WRatio reaches this
+
+
+@dataclass(frozen=True)
+class LabelledQuestion:
+    question: str
+    language: str
+    expect: str | None
+
+
+@dataclass
+class Tally:
+    in_scope: int = 0
+    top1: int = 0
+    answered_right: int = 0
+    reachable: int = 0
+    confident_wrong: int = 0
+    out_of_scope: int = 0
+    out_of_scope_answered: int = 0
+
+    def add(self, other: Tally) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def rate(self, name: str) -> float:
+        base = self.out_of_scope if name == "out_of_scope_answered" else self.in_scope
+        return getattr(self, name) / base if base else 0.0
+
+
+@dataclass
+class EvalReport:
+    ours: dict[str, Tally] = field(default_factory=dict)
+    baseline: dict[str, Tally] = field(default_factory=dict)
+    mistakes: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def _total(tallies: dict[str, Tally]) -> Tally:
+        total = Tally()
+        for tally in tallies.values():
+            total.add(tally)
+        return total
+
+    @property
+    def total(self) -> Tally:
+        return self._total(self.ours)
+
+    @property
+    def baseline_total(self) -> Tally:
+        return self._total(self.baseline)
+
+    def format(self) -> str:
+        head = f"{'lang':6}{'n':>5}{'top-1':>8}{'answer':>8}{'reach':>8}{'wrong!':>8}{'oos':>5}{'oos-ans':>9}"
+        lines = []
+        for title, tallies in (("Wegweiser matcher", self.ours), ("baseline: extractOne WRatio", self.baseline)):
+            if not tallies:
+                continue
+            lines += [f"== {title}", head]
+            rows = sorted(tallies.items())
+            rows.append(("ALL", self._total(tallies)))
+            for lang, t in rows:
+                lines.append(
+                    f"{lang:6}{t.in_scope:>5}{t.rate('top1'):>8.1%}{t.rate('answered_right'):>8.1%}"
+                    f"{t.rate('reachable'):>8.1%}{t.rate('confident_wrong'):>8.1%}{t.out_of_scope:>5}"
+                    f"{t.rate('out_of_scope_answered'):>9.1%}"
+                )
+            lines.append("")
+        lines.append(
+            "top-1: best entry right; answer: confident and right; reach: answered or among the suggestions;\n"
+            "wrong!: confident but wrong; oos-ans: out-of-scope questions that got a confident answer."
+        )
+        return "\n".join(lines)
+
+
+def load_labelled(path: Path) -> list[LabelledQuestion]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = data["questions"] if isinstance(data, dict) else data
+    return [LabelledQuestion(str(i["q"]), str(i.get("lang") or "?"), i.get("expect")) for i in items]
+
+
+def evaluate(matcher: Matcher, questions: list[LabelledQuestion], baseline: bool = True) -> EvalReport:
+    report = EvalReport()
+    ours: dict[str, Tally] = defaultdict(Tally)
+    for item in questions:
+        result = matcher.match(item.question)  # language unknown: the harder case
+        tally = ours[item.language]
+        top = result.candidates[0].entry_id if result.candidates else None
+        answered = result.entry_id
+        if item.expect is None:
+            tally.out_of_scope += 1
+            if answered:
+                tally.out_of_scope_answered += 1
+                report.mistakes.append(f"OOS-ANSWERED {answered:28} <- [{item.language}] {item.question}")
+            continue
+        tally.in_scope += 1
+        tally.top1 += top == item.expect
+        tally.answered_right += answered == item.expect
+        offered = [answered] if answered else matcher.suggestions(result)
+        tally.reachable += item.expect in offered
+        if answered and answered != item.expect:
+            tally.confident_wrong += 1
+            report.mistakes.append(
+                f"WRONG {answered:28} expected {item.expect:28} <- [{item.language}] {item.question}"
+            )
+        elif item.expect not in offered:
+            got = result.decision.value if result.decision is not Decision.ANSWER else answered
+            report.mistakes.append(
+                f"MISSED ({got}) top={top} expected {item.expect} <- [{item.language}] {item.question}"
+            )
+    report.ours = dict(ours)
+    if baseline:
+        report.baseline = _baseline(matcher, questions)
+    return report
+
+
+def _baseline(matcher: Matcher, questions: list[LabelledQuestion]) -> dict[str, Tally]:
+    """The naive approach the issue asks us to beat: best WRatio over all example questions."""
+    choices: list[str] = []
+    owners: list[str] = []
+    for entry_id, examples in matcher.index.questions.items():
+        for example in examples:
+            choices.append(example)
+            owners.append(entry_id)
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for item in questions:
+        tally = tallies[item.language]
+        found = process.extractOne(normalise(item.question), choices, scorer=fuzz.WRatio)
+        top = owners[found[2]] if found else None
+        answered = top if found and found[1] >= BASELINE_ANSWER_SCORE else None
+        if item.expect is None:
+            tally.out_of_scope += 1
+            tally.out_of_scope_answered += answered is not None
+            continue
+        tally.in_scope += 1
+        tally.top1 += top == item.expect
+        tally.answered_right += answered == item.expect
+        tally.reachable += answered == item.expect
+        tally.confident_wrong += answered is not None and answered != item.expect
+    return dict(tallies)
+
+
+def evaluate_file(matcher: Matcher, path: Path, baseline: bool = True) -> EvalReport:
+    return evaluate(matcher, load_labelled(path), baseline)

@@ -1,0 +1,263 @@
+"""Build and run the PTB Application around the core service (ordered handler groups, one lifecycle)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import signal
+from dataclasses import dataclass
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.languages import LANGUAGES
+from bot.service import CoreService
+from bot.storage.inbox import InboxStore
+from bot.telegram.counsellors import CounsellorDesk
+from bot.telegram.handlers import NewcomerHandlers
+from bot.telegram.polling import AnyApplication, DurablePoller
+from bot.telegram.render import to_html
+from bot.telegram.sender import Sender, pseudonym
+
+log = logging.getLogger(__name__)
+
+NEWCOMER_COMMANDS = ("start", "menu", "language", "town", "human", "help", "privacy", "mydata")
+GROUP_COUNSELLORS, GROUP_ADMIN, GROUP_NEWCOMERS, GROUP_OTHER_CHATS = 0, 1, 2, 3
+
+
+def quiet_loggers() -> None:
+    """httpx logs every request URL, and the URL carries the bot token: never let that reach a log."""
+    for name in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+@dataclass
+class BotRuntime:
+    """Everything one running bot consists of; tests and the benchmark build the same thing."""
+
+    app: AnyApplication
+    service: CoreService
+    sender: Sender
+    desk: CounsellorDesk | None
+    poller: DurablePoller
+    inbox: InboxStore
+
+
+def build_runtime(
+    settings: Settings,
+    service: CoreService,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter | bool | None = True,  # type: ignore[type-arg]
+    poll_timeout: int = 25,
+    backoff: float = 0.5,
+) -> BotRuntime:
+    """`rate_limiter=True` uses PTB's AIORateLimiter with Telegram's limits; False turns it off (benchmarks)."""
+    assert settings.token, "TELEGRAM_BOT_TOKEN is required"
+    quiet_loggers()
+    builder = Application.builder().token(settings.token).base_url(settings.api_base_url).updater(None)
+    builder = builder.base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if rate_limiter is True:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
+    elif isinstance(rate_limiter, BaseRateLimiter):
+        builder = builder.rate_limiter(rate_limiter)
+    app = builder.build()
+    inbox = InboxStore(service.db)
+    sender = Sender(app.bot, inbox, service.users, service.clock, backoff=backoff)
+    desk = CounsellorDesk(service, settings, sender) if settings.counsellor_chat_id is not None else None
+    newcomers = NewcomerHandlers(service, sender, desk)
+    poller = DurablePoller(app, inbox, service.clock, poll_timeout=poll_timeout)
+    runtime = BotRuntime(app, service, sender, desk, poller, inbox)
+    _register(app, settings, runtime, newcomers)
+    return runtime
+
+
+def _register(app: AnyApplication, settings: Settings, rt: BotRuntime, newcomers: NewcomerHandlers) -> None:
+    private = filters.ChatType.PRIVATE
+    if rt.desk is not None:
+        desk = rt.desk
+        group_chat = filters.Chat(settings.counsellor_chat_id)
+
+        async def queue_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            message = update.effective_message
+            if message is None or update.effective_user is None:
+                return
+            if not await desk.is_counsellor(update.effective_user.id):
+                return
+            text = await desk.queue_overview()
+            await rt.sender.retrying(
+                lambda: context.bot.send_message(
+                    message.chat_id,
+                    text,
+                    parse_mode="HTML",
+                    message_thread_id=message.message_thread_id if message.is_topic_message else None,
+                )
+            )
+
+        app.add_handler(CallbackQueryHandler(desk.on_button, pattern=r"^t:"), GROUP_COUNSELLORS)
+        app.add_handler(CommandHandler("queue", queue_overview, filters=group_chat), GROUP_COUNSELLORS)
+        app.add_handler(
+            MessageHandler(group_chat & ~filters.COMMAND & ~filters.StatusUpdate.ALL, desk.on_topic_message),
+            GROUP_COUNSELLORS,
+        )
+    admins = filters.User(list(settings.admin_ids)) if settings.admin_ids else None
+    if admins is not None:
+
+        async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            message = update.effective_message
+            if message is None:
+                return
+            result = await rt.service.reload()
+            if result.ok:
+                text = f"✅ Wissen neu geladen: Version {result.version}, {len(rt.service.knowledge.entries)} Einträge."
+            else:
+                shown = "\n".join(str(p) for p in result.problems if p.severity.value == "error")[:3500]
+                text = f"❌ Nicht geladen, die Version {result.version} bleibt aktiv:\n{shown}"
+            await rt.sender.retrying(
+                lambda: context.bot.send_message(message.chat_id, to_html(text, markup=False), parse_mode="HTML")
+            )
+
+        app.add_handler(CommandHandler("reload", reload_command, filters=private & admins), GROUP_ADMIN)
+    app.add_handler(ChatMemberHandler(newcomers.chat_member, ChatMemberHandler.MY_CHAT_MEMBER), GROUP_NEWCOMERS)
+    admin_commands = ["reload", "stats"] if admins is not None else []
+    is_admin_command = filters.Regex(rf"^/({'|'.join(admin_commands)})\b") if admin_commands else None
+    command_filter = private & filters.COMMAND
+    if is_admin_command is not None and admins is not None:
+        command_filter = command_filter & ~(is_admin_command & admins)
+    app.add_handler(MessageHandler(command_filter, newcomers.command), GROUP_NEWCOMERS)
+    app.add_handler(CallbackQueryHandler(newcomers.button, pattern=r"^(?!t:)"), GROUP_NEWCOMERS)
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, newcomers.text), GROUP_NEWCOMERS)
+    app.add_handler(
+        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, newcomers.media), GROUP_NEWCOMERS
+    )
+    other_groups: filters.BaseFilter = filters.ChatType.GROUPS
+    if settings.counsellor_chat_id is not None:
+        other_groups = other_groups & ~filters.Chat(settings.counsellor_chat_id)
+    app.add_handler(MessageHandler(other_groups & filters.TEXT, newcomers.group), GROUP_OTHER_CHATS)
+    app.add_error_handler(_on_error)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure without any message text; the bot goes on with the next update."""
+    who = "-"
+    if isinstance(update, Update) and update.effective_user is not None:
+        who = pseudonym(update.effective_user.id)
+    error = context.error
+    log.error(
+        "handler failed for update %s of %s: %s",
+        getattr(update, "update_id", "?"),
+        who,
+        type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__) if error else None,
+    )
+
+
+async def set_commands(runtime: BotRuntime) -> None:
+    """Command menus in each user's language (Telegram picks by the app's language)."""
+    texts = runtime.service.knowledge.texts
+    for lang in (None, *LANGUAGES):
+        commands = [BotCommand(c, texts.get(lang or "de", f"cmd_{c}")[:256]) for c in NEWCOMER_COMMANDS]
+        await runtime.sender.retrying(
+            lambda commands=commands, lang=lang: runtime.app.bot.set_my_commands(  # type: ignore[misc]
+                commands, scope=BotCommandScopeAllPrivateChats(), language_code=lang
+            )
+        )
+
+
+async def start_runtime(runtime: BotRuntime) -> None:
+    await runtime.app.initialize()
+    await runtime.sender.retrying(lambda: runtime.app.bot.delete_webhook(drop_pending_updates=False))
+    await set_commands(runtime)
+    await runtime.app.start()
+    _schedule_jobs(runtime)
+
+
+def _schedule_jobs(runtime: BotRuntime) -> None:
+    jobs = runtime.app.job_queue
+    if jobs is None:
+        return
+
+    async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
+        removed = await runtime.service.apply_retention()
+        removed["inbox"] = await runtime.inbox.purge(runtime.service.clock.now() - dt.timedelta(days=1))
+        log.info("retention job: %s", removed)
+
+    async def reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+        if runtime.desk is not None:
+            await runtime.desk.remind()
+
+    jobs.run_repeating(retention, interval=24 * 3600, first=60, name="retention")
+    if runtime.desk is not None:
+        jobs.run_repeating(reminders, interval=60, first=60, name="reminders")
+
+
+async def stop_runtime(runtime: BotRuntime) -> None:
+    await runtime.poller.stop()
+    if runtime.app.running:
+        await runtime.app.stop()
+    await runtime.app.shutdown()
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGTERM/SIGINT; SIGHUP reloads the knowledge."""
+    service = CoreService(
+        settings.knowledge_dir,
+        settings.db_path,
+        office_hours=settings.office_hours,
+        retention=settings.retention,
+        handoff=settings.handoff_enabled,
+    )
+    await service.start()
+    runtime = build_runtime(settings, service)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    with contextlib.suppress(NotImplementedError, AttributeError):
+        loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(service.reload()))
+    try:
+        await start_runtime(runtime)
+        me = runtime.app.bot
+        log.info("Wegweiser runs as @%s", me.username)
+        polling = asyncio.create_task(runtime.poller.run())
+        stopped = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if polling in done:
+            polling.result()  # raise what stopped polling (e.g. an invalid token)
+        polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
+    finally:
+        await stop_runtime(runtime)
+        await service.stop()
+        log.info("Wegweiser stopped cleanly")
+
+
+def run_bot(settings: Settings) -> int:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    quiet_loggers()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(settings))
+    return 0
+
+
+__all__ = ["BotRuntime", "build_runtime", "run_bot", "serve", "start_runtime", "stop_runtime"]

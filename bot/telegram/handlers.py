@@ -1,0 +1,109 @@
+"""Newcomers' private chats: translate each update into a dialogue call and send what it returns."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import ChatMemberUpdated, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.dialogue.replies import Outcome
+from bot.languages import normalise_language_code
+from bot.service import CoreService
+from bot.telegram.counsellors import CounsellorDesk, media_kind
+from bot.telegram.sender import Blocked, Sender, SendKeys, pseudonym
+
+log = logging.getLogger(__name__)
+
+# buttons whose keyboard is removed once pressed: a vote or a confirmation counts once
+ONE_SHOT_PREFIXES = ("fb:", "del:", "consent:", "solved:")
+
+
+class NewcomerHandlers:
+    def __init__(self, service: CoreService, sender: Sender, desk: CounsellorDesk | None) -> None:
+        self.service = service
+        self.sender = sender
+        self.desk = desk
+
+    async def deliver(self, update: Update, chat_id: int, outcome: Outcome, message: Message | None) -> None:
+        keys = SendKeys(update.update_id)
+        delivered = await self.sender.send_replies(chat_id, outcome.replies, keys)
+        if not delivered:
+            return
+        if self.desk is not None and outcome.effects:
+            await self.desk.apply(outcome.effects, message, keys)
+
+    async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        head, _, args = message.text.partition(" ")
+        command = head[1:].split("@")[0]
+        outcome = await self.service.dialogue.on_command(user.id, command, args, user.language_code)
+        await self.deliver(update, message.chat_id, outcome, message)
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        outcome = await self.service.dialogue.on_text(user.id, message.text, user.language_code)
+        await self.deliver(update, message.chat_id, outcome, message)
+
+    async def media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None:
+            return
+        outcome = await self.service.dialogue.on_media(user.id, media_kind(message), user.language_code)
+        await self.deliver(update, message.chat_id, outcome, message)
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.data is None:
+            return
+        with contextlib.suppress(BadRequest):  # too old: Telegram shows no spinner any more
+            await self.sender.retrying(query.answer)
+        if query.data.startswith(ONE_SHOT_PREFIXES) and query.message is not None:
+            with contextlib.suppress(BadRequest):
+                await self.sender.retrying(lambda: query.edit_message_reply_markup(None))
+        user = query.from_user
+        outcome = await self.service.dialogue.on_button(user.id, query.data, user.language_code)
+        await self.deliver(update, user.id, outcome, None)
+
+    async def chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A newcomer blocked (kicked) or unblocked the bot in their private chat."""
+        change: ChatMemberUpdated | None = update.my_chat_member
+        if change is None or change.chat.type != ChatType.PRIVATE:
+            return
+        blocked = change.new_chat_member.status in ("kicked", "left")
+        log.info("user %s %s the bot", pseudonym(change.chat.id), "blocked" if blocked else "unblocked")
+        if await self.service.users.get(change.chat.id) is not None:
+            await self.service.users.set_active(change.chat.id, not blocked)
+
+    async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """In other groups the bot stays silent, except when addressed: then it points to a private chat."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        me = context.bot.username
+        addressed = message.text.startswith("/") or (me is not None and f"@{me}".lower() in message.text.lower())
+        if not addressed:
+            return
+        user = update.effective_user
+        lang = (user.language_code if user else None) or "de"
+        text = self.service.knowledge.texts.get(
+            normalise_language_code(lang) or "de", "group_chat", link=f"https://t.me/{me}"
+        )
+        with contextlib.suppress(Blocked):
+            await self.sender.send_text(
+                message.chat_id,
+                text,
+                keys=SendKeys(update.update_id),
+                markup=False,
+                thread_id=message.message_thread_id if message.is_topic_message else None,
+            )

@@ -1,0 +1,146 @@
+"""Sending with care: HTML rendering, safe splitting, retries on 429/5xx/timeouts, a record of what was
+sent per update (so a replay after a crash never sends twice), and blocked users marked inactive."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageId
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.clock import Clock
+from bot.dialogue.replies import Button, Reply
+from bot.storage.inbox import InboxStore
+from bot.storage.users import UserStore
+from bot.telegram.render import render_parts
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_ATTEMPTS = 6
+MAX_BACKOFF = 30.0
+CALLBACK_LIMIT = 64
+
+
+class Blocked(Exception):
+    """The user blocked the bot (403): stop sending to them, do not retry."""
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    for row in rows:
+        for button in row:
+            if len(button.action.encode()) > CALLBACK_LIMIT:
+                raise ValueError(f"callback data over {CALLBACK_LIMIT} bytes: {button.action[:20]}...")
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label[:64], callback_data=b.action) for b in row] for row in rows]
+    )
+
+
+class SendKeys:
+    """Stable keys for the messages sent while handling one update: "u<update_id>:<n>"."""
+
+    def __init__(self, update_id: int | None) -> None:
+        self.update_id = update_id
+        self.count = 0
+
+    def next(self, tag: str = "") -> str | None:
+        if self.update_id is None:
+            return None
+        self.count += 1
+        return f"u{self.update_id}:{self.count}{tag}"
+
+
+class Sender:
+    def __init__(self, bot: Bot, inbox: InboxStore, users: UserStore, clock: Clock, backoff: float = 0.5) -> None:
+        self.bot = bot
+        self.inbox = inbox
+        self.users = users
+        self.clock = clock
+        self.backoff = backoff
+
+    async def retrying(self, call: Callable[[], Awaitable[T]]) -> T:
+        """429: wait as told; 5xx, timeouts and connection errors: back off and try again."""
+        delay = self.backoff
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return await call()
+            except RetryAfter as exc:
+                wait = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
+                log.warning("rate limited by Telegram: waiting %.1fs (attempt %d)", float(wait), attempt)
+                await asyncio.sleep(float(wait))
+            except (BadRequest, Forbidden):
+                raise
+            except (TimedOut, NetworkError) as exc:
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                log.warning("Telegram unreachable (%s): retry in %.1fs", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF)
+        raise NetworkError("too many retries")
+
+    async def once(
+        self, key: str | None, chat_id: int, call: Callable[[], Awaitable[Message | MessageId]]
+    ) -> int | None:
+        """Run a send unless the same key was sent before; returns the new message id."""
+        if key is not None and await self.inbox.was_sent(key):
+            return None
+        try:
+            message = await self.retrying(call)
+        except Forbidden as exc:
+            log.info("user %s blocked the bot", pseudonym(chat_id))
+            await self.users.set_active(chat_id, False)
+            raise Blocked(str(chat_id)) from exc
+        message_id = message.message_id
+        if key is not None:
+            await self.inbox.record_sent(key, chat_id, message_id, self.clock.now())
+        return message_id
+
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        keys: SendKeys,
+        markup: bool = True,
+        buttons: Sequence[Sequence[Button]] = (),
+        thread_id: int | None = None,
+    ) -> int | None:
+        """One logical message, split under 4096 characters; buttons go on the last part."""
+        parts = render_parts(text, markup)
+        last_id = None
+        for index, html in enumerate(parts):
+            reply_markup = keyboard(buttons) if index == len(parts) - 1 else None
+            last_id = await self.once(
+                keys.next(),
+                chat_id,
+                lambda html=html, reply_markup=reply_markup: self.bot.send_message(  # type: ignore[misc]
+                    chat_id,
+                    html,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=reply_markup,
+                    message_thread_id=thread_id,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                ),
+            )
+        return last_id
+
+    async def send_replies(self, chat_id: int, replies: Sequence[Reply], keys: SendKeys) -> bool:
+        """False when the user has blocked the bot (the rest is not sent)."""
+        try:
+            for reply in replies:
+                await self.send_text(chat_id, reply.text, keys=keys, markup=reply.markup, buttons=reply.buttons)
+        except Blocked:
+            return False
+        return True
+
+
+def pseudonym(user_id: int) -> str:
+    """Logs name users by a short keyed hash, never by their Telegram id."""
+    return "u-" + hashlib.blake2s(str(user_id).encode(), digest_size=4, key=b"wegweiser-logs").hexdigest()
