@@ -80,7 +80,7 @@ class Dialogue:
 
     # -- helpers ------------------------------------------------------------------------------------
 
-    def t(self, user: User, key: str, **values: object) -> str:
+    def t(self, user: User, key: str, /, **values: object) -> str:
         return self.kb.texts.get(user.language or REFERENCE_LANGUAGE, key, **values)
 
     def lang(self, user: User) -> str:

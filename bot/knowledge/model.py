@@ -140,7 +140,7 @@ class Texts:
 
     by_language: Mapping[str, Mapping[str, str]]
 
-    def get(self, language: str, key: str, **values: object) -> str:
+    def get(self, language: str, key: str, /, **values: object) -> str:
         for lang in (language, *FALLBACK_ORDER):
             text = self.by_language.get(lang, {}).get(key)
             if text is not None:
