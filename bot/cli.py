@@ -98,6 +98,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return int(run_bot(settings))
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    """For the container's health check: the bot polled Telegram recently."""
+    import asyncio
+    import datetime as dt
+
+    from bot.clock import from_text
+    from bot.storage.db import Database
+    from bot.storage.inbox import InboxStore
+    from bot.telegram.polling import HEARTBEAT_KEY
+
+    async def last_poll() -> str | None:
+        db = Database(load_settings().db_path)
+        await db.open()
+        try:
+            return await InboxStore(db).get_value(HEARTBEAT_KEY)
+        finally:
+            await db.close()
+
+    value = asyncio.run(last_poll())
+    if value is None:
+        print("unhealthy: the bot has not polled yet")
+        return 1
+    age = (dt.datetime.now(dt.UTC) - from_text(value)).total_seconds()
+    if age > args.max_age:
+        print(f"unhealthy: last poll {age:.0f}s ago")
+        return 1
+    print(f"healthy: last poll {age:.0f}s ago")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Wegweiser – FAQ bot of the KI Kreis Heinsberg")
     parser.set_defaults(func=cmd_run, knowledge=None, lang=None)
@@ -133,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-baseline", action="store_true", help="skip the naive rapidfuzz baseline")
     p.add_argument("--errors", action="store_true", help="list every miss")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("health", help="exit 0 if the running bot polled Telegram recently (container health check)")
+    p.add_argument("--max-age", type=int, default=180, help="seconds since the last poll (default 180)")
+    p.set_defaults(func=cmd_health)
     return parser
 
 

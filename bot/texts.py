@@ -86,6 +86,5 @@ REQUIRED_TEXTS: Final[dict[str, frozenset[str]]] = {
     "cmd_privacy": frozenset(),
     "cmd_mydata": frozenset(),
     "smalltalk_thanks": frozenset(),
-    "queue_position": frozenset({"position"}),
     "hours_unknown": frozenset(),
 }

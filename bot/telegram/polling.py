@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
-from bot.clock import Clock
+from bot.clock import Clock, to_text
 from bot.storage.inbox import InboxStore
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -25,6 +25,7 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 log = logging.getLogger(__name__)
 
 LONG_POLL_SECONDS = 25
+HEARTBEAT_KEY = "last_poll"
 MAX_ATTEMPTS = 5  # an update whose handling crashed the bot this often is given up (poison message)
 
 
@@ -93,6 +94,7 @@ class DurablePoller:
             timeout=self.poll_timeout,
             allowed_updates=Update.ALL_TYPES,
         )
+        await self.inbox.set_value(HEARTBEAT_KEY, to_text(self.clock.now()))
         if not updates:
             return 0
         await self.inbox.store([(u.update_id, u.to_dict()) for u in updates], self.clock.now())
