@@ -128,6 +128,134 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_db(args: argparse.Namespace) -> Path | None:
+    """The database a report reads: --db, else BOT_DB_PATH. A report never creates an empty one."""
+    path = Path(args.db) if args.db else load_settings().db_path
+    if not path.is_file():
+        print(f"No database at {path} (set BOT_DB_PATH or pass --db).", file=sys.stderr)
+        return None
+    return path
+
+
+def _emit(text: str, out: str | None, encoding: str = "utf-8") -> None:
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+        print(f"written: {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_report_unanswered(args: argparse.Namespace) -> int:
+    """Editors: what the bot could not answer, grouped, and the 👍/👎 per entry."""
+    import asyncio
+    import datetime as dt
+
+    from bot.reports import parse_since
+    from bot.reports.unanswered import UnansweredReport, collect_unanswered, format_csv, format_markdown
+    from bot.storage import Database, QuestionStore, StorageError
+
+    try:
+        since = parse_since(args.since, dt.datetime.now(dt.UTC))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    path = _report_db(args)
+    if path is None:
+        return 1
+
+    async def collect() -> UnansweredReport:
+        async with Database(path) as db:
+            return await collect_unanswered(QuestionStore(db), since)
+
+    try:
+        report = asyncio.run(collect())
+    except StorageError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.format == "csv":
+        # a BOM in files, so spreadsheet programs read Arabic, Cyrillic and Persian as UTF-8
+        _emit(format_csv(report), args.out, encoding="utf-8-sig")
+    else:
+        _emit(format_markdown(report), args.out)
+    return 0
+
+
+def cmd_report_stats(args: argparse.Namespace) -> int:
+    """The KI's figures as text, optionally a PNG chart of questions per week."""
+    import asyncio
+    import datetime as dt
+
+    from bot.knowledge.loader import KnowledgeError, load_knowledge
+    from bot.knowledge.model import KnowledgeBase
+    from bot.reports import parse_since
+    from bot.reports.stats import Stats, collect_stats, format_stats, render_chart
+    from bot.storage import Database, QuestionStore, StorageError, TicketStore
+
+    try:
+        since = parse_since(args.since, dt.datetime.now(dt.UTC))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    path = _report_db(args)
+    if path is None:
+        return 1
+    knowledge: KnowledgeBase | None
+    try:
+        knowledge, _ = load_knowledge(_knowledge_dir(args))
+    except KnowledgeError as exc:
+        print(f"{exc}\nCategories are shown as 'none' (run `python -m bot check`).", file=sys.stderr)
+        knowledge = None
+
+    async def collect() -> Stats:
+        async with Database(path) as db:
+            return await collect_stats(QuestionStore(db), TicketStore(db), since, knowledge=knowledge)
+
+    try:
+        stats = asyncio.run(collect())
+    except StorageError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    sys.stdout.write(format_stats(stats, knowledge))
+    if args.png:
+        png = Path(args.png)
+        png.parent.mkdir(parents=True, exist_ok=True)
+        png.write_bytes(render_chart(stats))
+        print(f"Diagramm (chart): {png}")
+    return 0
+
+
+def cmd_qr(args: argparse.Namespace) -> int:
+    """A poster QR code; every part of the link is checked first, so no flyer is printed with a dead link."""
+    from bot.knowledge.loader import KnowledgeError, load_knowledge
+    from bot.reports.qr import DeepLink, PayloadError, build_payload, clean_username, write_qr
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        print(f"The QR code is written as PNG: the file name must end in .png, not '{out.name}'.", file=sys.stderr)
+        return 2
+    try:
+        knowledge, _ = load_knowledge(_knowledge_dir(args))
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        print("Run `python -m bot check` for details.", file=sys.stderr)
+        return 1
+    try:
+        link = DeepLink(clean_username(args.bot_username), build_payload(knowledge, args.lang, args.town, args.topic))
+    except PayloadError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        write_qr(link.url, out)
+    except OSError as exc:
+        print(f"Cannot write {out}: {exc}", file=sys.stderr)
+        return 1
+    print(link.url)
+    print(f"QR code: {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Wegweiser – FAQ bot of the KI Kreis Heinsberg")
     parser.set_defaults(func=cmd_run, knowledge=None, lang=None)
@@ -167,6 +295,33 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("health", help="exit 0 if the running bot polled Telegram recently (container health check)")
     p.add_argument("--max-age", type=int, default=180, help="seconds since the last poll (default 180)")
     p.set_defaults(func=cmd_health)
+
+    def db_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", help="the SQLite database (default: BOT_DB_PATH or data/wegweiser.sqlite3)")
+
+    p = sub.add_parser("report", help="reports for editors and the KI (unanswered questions, figures)")
+    reports = p.add_subparsers(dest="report", required=True, metavar="{unanswered,stats}")
+    p = reports.add_parser("unanswered", help="questions the bot could not answer, grouped, and 👍/👎 per entry")
+    db_option(p)
+    p.add_argument("--since", default="30d", help="period: 30d, 12w or an ISO date (default 30d)")
+    p.add_argument("--format", choices=("md", "csv"), default="md", help="Markdown (default) or CSV")
+    p.add_argument("--out", help="write to this file instead of the terminal")
+    p.set_defaults(func=cmd_report_unanswered)
+    p = reports.add_parser("stats", help="questions per week, answer shares, handoffs, waiting times, feedback")
+    db_option(p)
+    knowledge_option(p)
+    p.add_argument("--since", default="12w", help="period: 30d, 12w or an ISO date (default 12w)")
+    p.add_argument("--png", help="also draw questions per week by decision into this PNG file")
+    p.set_defaults(func=cmd_report_stats)
+
+    p = sub.add_parser("qr", help="a QR code PNG with a deep link for posters (language, town, topic)")
+    knowledge_option(p)
+    p.add_argument("--bot-username", required=True, help="the bot's Telegram username, e.g. WegweiserHSBot")
+    p.add_argument("--lang", help="open the bot in this language (de, en, ar, uk, ru, tr, fa)")
+    p.add_argument("--town", help="preset the town (a town id from towns.yaml, e.g. erkelenz)")
+    p.add_argument("--topic", help="open this entry (an entry id, e.g. child-benefit)")
+    p.add_argument("-o", "--out", required=True, help="the PNG file to write")
+    p.set_defaults(func=cmd_qr)
     return parser
 
 

@@ -269,7 +269,8 @@ class Dialogue:
         if entry.is_handoff:
             out.say(
                 self.t(user, "handoff_offer"),
-                ((Button(self.t(user, "button_human"), "human"),), (Button(self.t(user, "button_menu"), "menu"),)),
+                # the entry's answer tells people to tap "Yes": keep these two buttons in that wording
+                ((Button(self.t(user, "button_yes"), "human"), Button(self.t(user, "button_no"), "menu")),),
             )
         else:
             out.say(self.t(user, "feedback_prompt"), (feedback, self._nav(user)))

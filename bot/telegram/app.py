@@ -40,9 +40,12 @@ GROUP_COUNSELLORS, GROUP_ADMIN, GROUP_NEWCOMERS, GROUP_OTHER_CHATS = 0, 1, 2, 3
 
 
 def quiet_loggers() -> None:
-    """httpx logs every request URL, and the URL carries the bot token: never let that reach a log."""
-    for name in ("httpx", "httpcore", "apscheduler"):
+    """httpx logs every request URL, and the URL carries the bot token; PTB's debug log carries the token
+    and message texts, and aiosqlite logs every SQL parameter: none of that may reach a log."""
+    for name in ("httpx", "httpcore", "apscheduler", "aiosqlite"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in ("telegram", "telegram.ext", "telegram.Bot", "telegram.ext.ExtBot"):
+        logging.getLogger(name).setLevel(logging.INFO)
 
 
 @dataclass
