@@ -46,12 +46,17 @@ class World:
 
 @contextlib.asynccontextmanager
 async def running_world(
-    kb_dir: Path, db_path: Path, clock: FixedClock, office_hours: OfficeHours, *, rate_limiter: bool = False
+    kb_dir: Path, db_path: Path, clock: FixedClock, office_hours: OfficeHours, *, rate_limiter: bool = False,
+    fake: FakeTelegram | None = None,
 ) -> AsyncIterator[World]:
-    fake = FakeTelegram()
-    anna = fake.user(900, "Anna", "de")
-    ben = fake.user(901, "Ben", "de")
-    group = fake.forum_group(GROUP_ID, "KI Beratung", members=[anna, ben], admins=[anna])
+    """A running bot; pass the `fake` of an earlier world to restart the bot in the same Telegram."""
+    if fake is None:
+        fake = FakeTelegram()
+        anna = fake.user(900, "Anna", "de")
+        ben = fake.user(901, "Ben", "de")
+        group = fake.forum_group(GROUP_ID, "KI Beratung", members=[anna, ben], admins=[anna])
+    else:
+        anna, ben, group = fake.users[900], fake.users[901], fake.chats[GROUP_ID]
     settings = Settings(
         token=DEFAULT_TOKEN,
         counsellor_chat_id=GROUP_ID,

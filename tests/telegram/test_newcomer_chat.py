@@ -31,7 +31,7 @@ async def test_start_greets_in_the_users_language_with_language_picker(world: Wo
 async def test_deep_link_presets_language_town_and_topic(world: World) -> None:
     olena = world.user(2, None)
     world.fake.send_text(olena, "/start en_erkelenz_address-registration")
-    greeting, answer, feedback = await world.fake.wait_for_reply(olena, 3)
+    _greeting, answer, feedback = await world.fake.wait_for_reply(olena, 3)
     assert "Registering your address" in (answer.text or "")
     assert "Teststraße 1, 41812 Erkelenz" in (answer.text or "")
     assert feedback.callback_datas[:2] == ["fb:+:address-registration", "fb:-:address-registration"]
