@@ -41,6 +41,7 @@ class Settings:
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     retention: Retention = field(default_factory=Retention)
     reminder_minutes: int = 30
+    rate_limit: bool = True  # PTB's AIORateLimiter with Telegram's limits; off only for local doubles/benchmarks
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_listen: str = "0.0.0.0"  # inside the container; a proxy terminates TLS
@@ -109,6 +110,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         office_hours=office_hours,
         retention=retention,
         reminder_minutes=_int("reminder_minutes", file_values.get("reminder_minutes", 30)),
+        rate_limit=str(
+            pick("BOT_RATE_LIMIT", "rate_limit") if pick("BOT_RATE_LIMIT", "rate_limit") is not None else "on"
+        )
+        .strip()
+        .lower()
+        not in ("0", "false", "off", "no"),
         webhook_url=pick("WEBHOOK_URL", "webhook_url") or None,
         webhook_secret=env.get("WEBHOOK_SECRET") or None,
         webhook_port=_int("WEBHOOK_PORT", pick("WEBHOOK_PORT", "webhook_port") or 8443),

@@ -6,7 +6,9 @@ came from a user and must be shown verbatim.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,41 @@ class Outcome:
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = (), markup: bool = True) -> None:
         self.replies.append(Reply(text, buttons, markup))
+
+
+_EFFECTS: dict[str, type[Any]] = {
+    cls.__name__: cls for cls in (TicketOpened, RelayToTicket, TicketCancelled, TicketReopened, TicketDetailsChanged)
+}
+
+
+def outcome_to_json(outcome: Outcome) -> str:
+    """Persisted with the update, so a replay after a crash delivers the same decision once."""
+    return json.dumps(
+        {
+            "replies": [
+                {
+                    "text": r.text,
+                    "markup": r.markup,
+                    "buttons": [[[b.label, b.action] for b in row] for row in r.buttons],
+                }
+                for r in outcome.replies
+            ],
+            "effects": [{"type": type(e).__name__, **asdict(e)} for e in outcome.effects],
+        },
+        ensure_ascii=False,
+    )
+
+
+def outcome_from_json(text: str) -> Outcome:
+    data = json.loads(text)
+    replies = [
+        Reply(
+            r["text"], tuple(tuple(Button(label, action) for label, action in row) for row in r["buttons"]), r["markup"]
+        )
+        for r in data["replies"]
+    ]
+    effects = []
+    for item in data["effects"]:
+        cls = _EFFECTS[item.pop("type")]
+        effects.append(cls(**item))
+    return Outcome(replies, effects)

@@ -113,15 +113,20 @@ def build_payload(
         if topic not in knowledge.entries:
             raise PayloadError(f"unknown topic '{topic}'{_topic_hint(topic, knowledge)} (an entry id from faq/*.yaml)")
         parts.append(topic)
+    return join_parts(parts)
+
+
+def join_parts(parts: Sequence[str]) -> str:
+    """The bot splits the payload at "_", so no part may contain one."""
     for part in parts:
-        if "_" in part:  # the bot splits the payload at "_"
+        if "_" in part:
             raise PayloadError(f"'{part}' contains '_', which separates the parts of the link")
     return validate_payload("_".join(parts))
 
 
 def deep_link(username: str, parts: Sequence[str]) -> DeepLink:
     """A link from already-checked parts (for callers that build the payload themselves)."""
-    return DeepLink(clean_username(username), validate_payload("_".join(parts)))
+    return DeepLink(clean_username(username), join_parts(parts))
 
 
 def write_qr(url: str, path: Path, scale: int = 10, border: int = 4) -> None:

@@ -125,7 +125,7 @@ def cluster_questions(
             for key in keys:
                 raw.update(wordings[key][0])
                 nearest.update(wordings[key][1])
-            example = _most_common(raw) or ""
+            example = _most_common(wordings[keys[0]][0]) or ""  # the seed: the most frequent wording
             variants = tuple(sorted(raw, key=lambda t: (-raw[t], len(t), t)))
             clusters.append(Cluster(language, sum(raw.values()), example, _most_common(nearest), variants))
     clusters.sort(key=lambda c: (-c.count, c.language, c.example))

@@ -102,6 +102,10 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 4: the dialogue's decision for an update is kept until it is delivered, so a replay resends it
+    """
+    ALTER TABLE inbox ADD COLUMN outcome TEXT;
+    """,
 )
 
 

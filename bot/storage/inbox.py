@@ -46,10 +46,20 @@ class InboxStore:
     async def done(self, update_id: int, at: dt.datetime, error: str | None = None) -> None:
         """Mark handled; the payload (which holds message text) is dropped at once."""
         await self.db.conn.execute(
-            "UPDATE inbox SET status = ?, error = ?, done_at = ?, payload = '{}' WHERE update_id = ?",
+            "UPDATE inbox SET status = ?, error = ?, done_at = ?, payload = '{}', outcome = NULL WHERE update_id = ?",
             ("failed" if error else "done", error, to_text(at), update_id),
         )
         await self.db.conn.commit()
+
+    async def save_outcome(self, update_id: int, outcome: str) -> None:
+        """What the dialogue decided for an update: a replay delivers this instead of deciding again."""
+        await self.db.conn.execute("UPDATE inbox SET outcome = ? WHERE update_id = ?", (outcome, update_id))
+        await self.db.conn.commit()
+
+    async def load_outcome(self, update_id: int) -> str | None:
+        async with self.db.conn.execute("SELECT outcome FROM inbox WHERE update_id = ?", (update_id,)) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row and row[0] is not None else None
 
     async def counts(self) -> dict[str, int]:
         async with self.db.conn.execute("SELECT status, COUNT(*) FROM inbox GROUP BY status") as cursor:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import html
 import logging
+import os
 import signal
 from dataclasses import dataclass
 
@@ -30,10 +32,13 @@ from bot.storage.inbox import InboxStore
 from bot.telegram.counsellors import CounsellorDesk
 from bot.telegram.handlers import NewcomerHandlers
 from bot.telegram.polling import AnyApplication, DurablePoller
-from bot.telegram.render import to_html
+from bot.telegram.render import split_text, to_html
 from bot.telegram.sender import Sender, pseudonym
 
 log = logging.getLogger(__name__)
+
+# Opt in to PTB's timedelta durations now (RetryAfter.retry_after etc.); otherwise PTB 22 warns on every 429.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 NEWCOMER_COMMANDS = ("start", "menu", "language", "town", "human", "help", "privacy", "mydata")
 GROUP_COUNSELLORS, GROUP_ADMIN, GROUP_NEWCOMERS, GROUP_OTHER_CHATS = 0, 1, 2, 3
@@ -139,7 +144,25 @@ def _register(app: AnyApplication, settings: Settings, rt: BotRuntime, newcomers
                 lambda: context.bot.send_message(message.chat_id, to_html(text, markup=False), parse_mode="HTML")
             )
 
+        async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            """Figures for the KI's reporting, the same as `python -m bot report stats` (last 12 weeks)."""
+            from bot.reports.stats import collect_service_stats, format_stats
+
+            message = update.effective_message
+            if message is None:
+                return
+            since = rt.service.clock.now() - dt.timedelta(weeks=12)
+            stats = await collect_service_stats(rt.service, since)
+            text = format_stats(stats, rt.service.knowledge)
+            for part in split_text(text, limit=3900):
+                await rt.sender.retrying(
+                    lambda part=part: context.bot.send_message(  # type: ignore[misc]
+                        message.chat_id, f"<pre>{html.escape(part)}</pre>", parse_mode="HTML"
+                    )
+                )
+
         app.add_handler(CommandHandler("reload", reload_command, filters=private & admins), GROUP_ADMIN)
+        app.add_handler(CommandHandler("stats", stats_command, filters=private & admins), GROUP_ADMIN)
     app.add_handler(ChatMemberHandler(newcomers.chat_member, ChatMemberHandler.MY_CHAT_MEMBER), GROUP_NEWCOMERS)
     admin_commands = ["reload", "stats"] if admins is not None else []
     is_admin_command = filters.Regex(rf"^/({'|'.join(admin_commands)})\b") if admin_commands else None
@@ -230,7 +253,7 @@ async def serve(settings: Settings) -> None:
         handoff=settings.handoff_enabled,
     )
     await service.start()
-    runtime = build_runtime(settings, service)
+    runtime = build_runtime(settings, service, rate_limiter=settings.rate_limit)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import ChatMemberUpdated, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.dialogue.replies import Outcome
+from bot.dialogue.replies import Outcome, outcome_from_json, outcome_to_json
 from bot.languages import normalise_language_code
 from bot.service import CoreService
 from bot.telegram.counsellors import CounsellorDesk, media_kind
@@ -28,6 +29,15 @@ class NewcomerHandlers:
         self.sender = sender
         self.desk = desk
 
+    async def decide(self, update: Update, compute: Callable[[], Awaitable[Outcome]]) -> Outcome:
+        """Decide once per update: after a crash the stored decision is delivered, not a new one."""
+        stored = await self.sender.inbox.load_outcome(update.update_id)
+        if stored is not None:
+            return outcome_from_json(stored)
+        outcome = await compute()
+        await self.sender.inbox.save_outcome(update.update_id, outcome_to_json(outcome))
+        return outcome
+
     async def deliver(self, update: Update, chat_id: int, outcome: Outcome, message: Message | None) -> None:
         keys = SendKeys(update.update_id)
         delivered = await self.sender.send_replies(chat_id, outcome.replies, keys)
@@ -43,7 +53,9 @@ class NewcomerHandlers:
             return
         head, _, args = message.text.partition(" ")
         command = head[1:].split("@")[0]
-        outcome = await self.service.dialogue.on_command(user.id, command, args, user.language_code)
+        outcome = await self.decide(
+            update, lambda: self.service.dialogue.on_command(user.id, command, args, user.language_code)
+        )
         await self.deliver(update, message.chat_id, outcome, message)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,7 +63,8 @@ class NewcomerHandlers:
         user = update.effective_user
         if message is None or user is None or message.text is None:
             return
-        outcome = await self.service.dialogue.on_text(user.id, message.text, user.language_code)
+        text = message.text
+        outcome = await self.decide(update, lambda: self.service.dialogue.on_text(user.id, text, user.language_code))
         await self.deliver(update, message.chat_id, outcome, message)
 
     async def media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,7 +72,8 @@ class NewcomerHandlers:
         user = update.effective_user
         if message is None or user is None:
             return
-        outcome = await self.service.dialogue.on_media(user.id, media_kind(message), user.language_code)
+        kind = media_kind(message)
+        outcome = await self.decide(update, lambda: self.service.dialogue.on_media(user.id, kind, user.language_code))
         await self.deliver(update, message.chat_id, outcome, message)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,7 +86,8 @@ class NewcomerHandlers:
             with contextlib.suppress(BadRequest):
                 await self.sender.retrying(lambda: query.edit_message_reply_markup(None))
         user = query.from_user
-        outcome = await self.service.dialogue.on_button(user.id, query.data, user.language_code)
+        data = query.data
+        outcome = await self.decide(update, lambda: self.service.dialogue.on_button(user.id, data, user.language_code))
         await self.deliver(update, user.id, outcome, None)
 
     async def chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -25,8 +25,7 @@ async def open_ticket(world: World, user: UserHandle, question: str = "kindergel
     ticket = await world.service.tickets.open_for_user(user.id)
     assert ticket is not None
     assert ticket.thread_id is not None
-    card = world.fake.sent_to(GROUP_ID, ticket.thread_id)[0]
-    return card
+    return world.fake.sent_to(GROUP_ID, ticket.thread_id)[0]
 
 
 async def test_ticket_topic_card_and_relay_both_ways(world: World) -> None:
@@ -45,7 +44,7 @@ async def test_ticket_topic_card_and_relay_both_ways(world: World) -> None:
     assert "tg://user?id=900" in (mention.raw_text or "")  # Anna speaks Arabic
     # the newcomer writes while waiting: the message is copied into the topic
     world.fake.send_text(amal, "عندي سؤال عن الاوراق")
-    (ack,) = await world.fake.wait_for_reply(amal)
+    (_ack,) = await world.fake.wait_for_reply(amal)
     await world.idle()
     relayed = world.fake.sent_to(GROUP_ID, ticket.thread_id)[-1]
     assert relayed.text == "عندي سؤال عن الاوراق"

@@ -1,0 +1,37 @@
+# Wegweiser – Telegram FAQ bot of the KI Kreis Heinsberg.
+#
+#   docker build -t wegweiser .
+#   docker run -d --name wegweiser -e TELEGRAM_BOT_TOKEN=... -v wegweiser-data:/data wegweiser
+#
+# The knowledge is baked in at /app/knowledge; editors can mount their own folder over it
+# (-v /srv/wegweiser/knowledge:/app/knowledge:ro) and send /reload. The database lives on the /data volume.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    BOT_DB_PATH=/data/wegweiser.sqlite3 \
+    BOT_KNOWLEDGE_DIR=/app/knowledge
+
+WORKDIR /app
+
+# The same install as CI, without the dev extras.
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN pip install --no-cache-dir . \
+    && groupadd --system --gid 10001 wegweiser \
+    && useradd --system --uid 10001 --gid wegweiser --home-dir /app --no-create-home --shell /usr/sbin/nologin wegweiser \
+    && mkdir -p /data \
+    && chown wegweiser:wegweiser /data
+
+COPY run_bot.py ./
+COPY knowledge ./knowledge
+
+# numeric, so Kubernetes runAsNonRoot and host tools can check it; a bind-mounted /data must be writable by 10001
+USER 10001:10001
+VOLUME ["/data"]
+
+# `python -m bot health` exits 0 while the bot's last poll of Telegram is recent.
+HEALTHCHECK --interval=60s --timeout=15s --start-period=60s --retries=3 CMD ["python", "-m", "bot", "health"]
+
+CMD ["python", "run_bot.py"]
