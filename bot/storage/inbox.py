@@ -70,6 +70,11 @@ class InboxStore:
         async with self.db.conn.execute("SELECT 1 FROM sent WHERE key = ?", (key,)) as cursor:
             return await cursor.fetchone() is not None
 
+    async def sent_message_id(self, key: str) -> int | None:
+        async with self.db.conn.execute("SELECT message_id FROM sent WHERE key = ?", (key,)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     async def record_sent(self, key: str, chat_id: int, message_id: int | None, at: dt.datetime) -> None:
         await self.db.conn.execute(
             "INSERT OR REPLACE INTO sent (key, chat_id, message_id, at) VALUES (?, ?, ?, ?)",

@@ -9,9 +9,11 @@ import html
 import logging
 import os
 import signal
+import sqlite3
 from dataclasses import dataclass
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -28,6 +30,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.languages import LANGUAGES
 from bot.service import CoreService
+from bot.storage.db import StorageError
 from bot.storage.inbox import InboxStore
 from bot.telegram.counsellors import CounsellorDesk
 from bot.telegram.handlers import NewcomerHandlers
@@ -74,6 +77,8 @@ def build_runtime(
     rate_limiter: BaseRateLimiter | bool | None = True,  # type: ignore[type-arg]
     poll_timeout: int = 25,
     backoff: float = 0.5,
+    max_retry_seconds: float = 600.0,
+    retry_delay: float = 5.0,
 ) -> BotRuntime:
     """`rate_limiter=True` uses PTB's AIORateLimiter with Telegram's limits; False turns it off (benchmarks)."""
     assert settings.token, "TELEGRAM_BOT_TOKEN is required"
@@ -90,10 +95,11 @@ def build_runtime(
         builder = builder.rate_limiter(rate_limiter)
     app = builder.build()
     inbox = InboxStore(service.db)
-    sender = Sender(app.bot, inbox, service.users, service.clock, backoff=backoff)
+    sender = Sender(app.bot, inbox, service.users, service.clock, backoff=backoff, max_retry_seconds=max_retry_seconds)
     desk = CounsellorDesk(service, settings, sender) if settings.counsellor_chat_id is not None else None
     newcomers = NewcomerHandlers(service, sender, desk)
     poller = DurablePoller(app, inbox, service.clock, poll_timeout=poll_timeout)
+    poller.retry_delay = retry_delay
     runtime = BotRuntime(app, service, sender, desk, poller, inbox)
     _register(app, settings, runtime, newcomers)
     return runtime
@@ -179,10 +185,23 @@ def _register(app: AnyApplication, settings: Settings, rt: BotRuntime, newcomers
     if settings.counsellor_chat_id is not None:
         other_groups = other_groups & ~filters.Chat(settings.counsellor_chat_id)
     app.add_handler(MessageHandler(other_groups & filters.TEXT, newcomers.group), GROUP_OTHER_CHATS)
-    app.add_error_handler(_on_error)
+
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await _log_error(update, context)
+        if isinstance(update, Update) and is_transient(context.error):
+            rt.poller.retry_later(update.update_id)
+
+    app.add_error_handler(on_error)
 
 
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+def is_transient(error: BaseException | None) -> bool:
+    """Telegram unreachable or the database busy: worth handling the update again later."""
+    if isinstance(error, BadRequest | Forbidden | InvalidToken):
+        return False
+    return isinstance(error, NetworkError | TimedOut | RetryAfter | sqlite3.OperationalError | StorageError)
+
+
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure without any message text; the bot goes on with the next update."""
     who = "-"
     if isinstance(update, Update) and update.effective_user is not None:

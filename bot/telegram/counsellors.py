@@ -172,26 +172,41 @@ class CounsellorDesk:
 
     # -- topics --------------------------------------------------------------------------------------------
 
-    async def open_topic(self, ticket: Ticket, keys: SendKeys | None = None) -> Ticket:
-        """Create the forum topic with the card; mention counsellors who speak the language."""
-        topic = await self.sender.retrying(lambda: self.bot.create_forum_topic(self.chat_id, self.topic_name(ticket)))
-        thread_id = topic.message_thread_id
-        card = await self.sender.retrying(
-            lambda: self.bot.send_message(
-                self.chat_id,
-                "…",
-                message_thread_id=thread_id,
-                parse_mode=ParseMode.HTML,
-            )
-        )
-        await self.service.tickets.set_thread(ticket.id, thread_id, card.message_id)
+    async def open_topic(self, ticket: Ticket, new_topic: bool = False) -> Ticket:
+        """Create the forum topic with the card; mention counsellors who speak the language.
+
+        Each step is recorded as soon as Telegram confirms it, so a replay after a crash continues where
+        it stopped instead of opening a second topic or posting a second card."""
+        thread_id = ticket.thread_id
+        if thread_id is None or new_topic:
+            name = self.topic_name(ticket)
+            topic = await self.sender.retrying(lambda: self.bot.create_forum_topic(self.chat_id, name))
+            thread_id = topic.message_thread_id
+            await self.service.tickets.set_thread(ticket.id, thread_id, None)
         fresh = await self.service.tickets.get(ticket.id)
         assert fresh is not None
-        await self.refresh_card(fresh)
+        card_text, buttons = await self.card_text(fresh), self.card_buttons(fresh)
+        card_id = await self.sender.once(
+            f"t{ticket.id}:{thread_id}:card",
+            self.chat_id,
+            lambda: self.bot.send_message(
+                self.chat_id, card_text, message_thread_id=thread_id, parse_mode=ParseMode.HTML, reply_markup=buttons
+            ),
+        )
+        await self.service.tickets.set_thread(ticket.id, thread_id, card_id)
         speakers = [c for c in self.settings.counsellors if ticket.language in c.languages]
         if speakers:
             mentions = ", ".join(f'<a href="tg://user?id={c.user_id}">Beratung</a>' for c in speakers)
-            await self.post(fresh, f"Neue Anfrage auf {html.escape((ticket.language or '?').upper())}: {mentions}")
+            text = f"Neue Anfrage auf {html.escape((ticket.language or '?').upper())}: {mentions}"
+            await self.sender.once(
+                f"t{ticket.id}:{thread_id}:mention",
+                self.chat_id,
+                lambda: self.bot.send_message(
+                    self.chat_id, text, message_thread_id=thread_id, parse_mode=ParseMode.HTML
+                ),
+            )
+        fresh = await self.service.tickets.get(ticket.id)
+        assert fresh is not None
         return fresh
 
     async def post(self, ticket: Ticket, text_html: str, keys: SendKeys | None = None) -> None:
@@ -211,7 +226,7 @@ class CounsellorDesk:
             if "thread not found" not in str(exc).lower():
                 raise
             log.warning("topic of ticket %d is gone: opening a new one", ticket.id)
-            ticket = await self.open_topic(ticket)
+            ticket = await self.open_topic(ticket, new_topic=True)
             await self.sender.once(
                 key,
                 self.chat_id,
@@ -240,7 +255,7 @@ class CounsellorDesk:
         except BadRequest as exc:
             if "thread not found" not in str(exc).lower():
                 raise
-            ticket = await self.open_topic(ticket)
+            ticket = await self.open_topic(ticket, new_topic=True)
             await copy()
         await self.service.tickets.add_message(ticket.id, "in", media_kind(message), None, self.service.clock.now())
 
@@ -259,8 +274,8 @@ class CounsellorDesk:
         for effect in effects:
             if isinstance(effect, TicketOpened):
                 ticket = await self.service.tickets.get(effect.ticket_id)
-                if ticket is not None and ticket.thread_id is None:
-                    await self.open_topic(ticket, keys)
+                if ticket is not None and (ticket.thread_id is None or ticket.card_message_id is None):
+                    await self.open_topic(ticket)
             elif isinstance(effect, RelayToTicket) and message is not None:
                 ticket = await self.service.tickets.get(effect.ticket_id)
                 if ticket is not None:

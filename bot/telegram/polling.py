@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections import defaultdict
 from typing import Any
 
@@ -53,7 +54,9 @@ class DurablePoller:
         self._locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
+        self._retry: set[int] = set()
         self.handled = 0
+        self.retry_delay = 5.0
 
     async def replay(self) -> int:
         """Handle what was stored but not finished before the last stop or crash."""
@@ -84,8 +87,29 @@ class DurablePoller:
                 log.exception("update %d could not be handled", update_id)
                 await self.inbox.done(update_id, self.clock.now(), error=type(exc).__name__)
                 return
+            if update_id in self._retry:  # Telegram or the database failed for longer than the retries
+                self._retry.discard(update_id)
+                self._schedule_retry(update_id, payload, attempts)
+                return
             await self.inbox.done(update_id, self.clock.now())
             self.handled += 1
+
+    def retry_later(self, update_id: int) -> None:
+        """Called by the error handler: keep the update pending and handle it again after a pause."""
+        self._retry.add(update_id)
+
+    def _schedule_retry(self, update_id: int, payload: dict[str, object], attempts: int) -> None:
+        delay = min(self.retry_delay * 2 ** (attempts - 1), 600.0)
+        log.warning("update %d stays pending: retry %d in %.0fs", update_id, attempts, delay)
+
+        async def later() -> None:
+            await self._sleep(delay)
+            if not self._stopping.is_set():
+                await self._handle(update_id, payload)
+
+        task = asyncio.create_task(later())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def poll_once(self) -> int:
         """One getUpdates round: store, then dispatch. The offset confirms on the next round."""
@@ -115,12 +139,16 @@ class DurablePoller:
             except RetryAfter as exc:
                 wait = exc.retry_after
                 await self._sleep(float(wait.total_seconds() if hasattr(wait, "total_seconds") else wait))
+            except InvalidToken:
+                log.critical("Telegram refused the token: check TELEGRAM_BOT_TOKEN")
+                raise
             except (TimedOut, NetworkError, Conflict) as exc:
-                if isinstance(exc, InvalidToken):
-                    raise
                 log.warning("getUpdates failed (%s): retrying in %.0fs", type(exc).__name__, delay)
                 await self._sleep(delay)
                 delay = min(delay * 2, 60.0)
+            except sqlite3.Error as exc:  # disk full, database locked or corrupt: say so loudly, then stop
+                log.critical("database error while storing updates: %s", exc)
+                raise
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -22,7 +22,7 @@ from bot.telegram.render import render_parts
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MAX_ATTEMPTS = 6
+MAX_RETRY_SECONDS = 600.0  # an outage longer than this fails the update; the poller retries it later
 MAX_BACKOFF = 30.0
 CALLBACK_LIMIT = 64
 
@@ -58,8 +58,17 @@ class SendKeys:
 
 
 class Sender:
-    def __init__(self, bot: Bot, inbox: InboxStore, users: UserStore, clock: Clock, backoff: float = 0.5) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        inbox: InboxStore,
+        users: UserStore,
+        clock: Clock,
+        backoff: float = 0.5,
+        max_retry_seconds: float = MAX_RETRY_SECONDS,
+    ) -> None:
         self.bot = bot
+        self.max_retry_seconds = max_retry_seconds
         self.inbox = inbox
         self.users = users
         self.clock = clock
@@ -68,7 +77,11 @@ class Sender:
     async def retrying(self, call: Callable[[], Awaitable[T]]) -> T:
         """429: wait as told; 5xx, timeouts and connection errors: back off and try again."""
         delay = self.backoff
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.max_retry_seconds
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 return await call()
             except RetryAfter as exc:
@@ -78,19 +91,18 @@ class Sender:
             except (BadRequest, Forbidden):
                 raise
             except (TimedOut, NetworkError) as exc:
-                if attempt == MAX_ATTEMPTS:
+                if loop.time() + delay > deadline:
                     raise
                 log.warning("Telegram unreachable (%s): retry in %.1fs", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF)
-        raise NetworkError("too many retries")
 
     async def once(
         self, key: str | None, chat_id: int, call: Callable[[], Awaitable[Message | MessageId]]
     ) -> int | None:
         """Run a send unless the same key was sent before; returns the new message id."""
         if key is not None and await self.inbox.was_sent(key):
-            return None
+            return await self.inbox.sent_message_id(key)
         try:
             message = await self.retrying(call)
         except Forbidden as exc:
