@@ -27,6 +27,7 @@ import dataclasses
 import gc
 import hashlib
 import io
+import math
 import pstats
 import random
 import statistics
@@ -259,7 +260,7 @@ class Latencies:
 
 def percentile_ms(values: Sequence[int], fraction: float) -> float:
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))  # nearest rank
+    rank = min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))  # nearest rank
     return ordered[rank] / 1e6
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
@@ -119,6 +122,38 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
+        self._batch_depth = 0
+        self._no_batch = asyncio.Event()
+        self._no_batch.set()
+
+    async def commit_now(self) -> None:
+        """A commit that must not be deferred (an update stored before its offset is confirmed, a record
+        of a sent message): waits for an open batch to finish, then commits."""
+        while self._batch_depth:
+            await self._no_batch.wait()
+        await self.conn.commit()
+
+    async def commit(self) -> None:
+        """Commit now, unless a batch is open: then its end commits everything at once."""
+        if self._batch_depth == 0:
+            await self.conn.commit()
+
+    @contextlib.asynccontextmanager
+    async def batch(self) -> AsyncIterator[None]:
+        """Make a group of writes durable together: a crash keeps all of them or none.
+
+        Used around "decide and remember the decision" for an update. Writes of other handlers that
+        run meanwhile join the batch; that only delays their commit by a few milliseconds."""
+        self._batch_depth += 1
+        self._no_batch.clear()
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if self._batch_depth == 0:
+                await self.conn.commit()
+                if self._batch_depth == 0:  # no new batch began while committing
+                    self._no_batch.set()
 
     @property
     def conn(self) -> aiosqlite.Connection:

@@ -21,7 +21,7 @@ class InboxStore:
             "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
             [(uid, json.dumps(payload, ensure_ascii=False), to_text(at)) for uid, payload in updates],
         )
-        await self.db.conn.commit()
+        await self.db.commit_now()
 
     async def pending(self) -> list[tuple[int, dict[str, Any]]]:
         async with self.db.conn.execute(
@@ -38,7 +38,7 @@ class InboxStore:
     async def started(self, update_id: int) -> int:
         """Count an attempt; returns how many attempts there were (a poison update is given up later)."""
         await self.db.conn.execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,))
-        await self.db.conn.commit()
+        await self.db.commit()
         async with self.db.conn.execute("SELECT attempts FROM inbox WHERE update_id = ?", (update_id,)) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
@@ -49,12 +49,12 @@ class InboxStore:
             "UPDATE inbox SET status = ?, error = ?, done_at = ?, payload = '{}', outcome = NULL WHERE update_id = ?",
             ("failed" if error else "done", error, to_text(at), update_id),
         )
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def save_outcome(self, update_id: int, outcome: str) -> None:
         """What the dialogue decided for an update: a replay delivers this instead of deciding again."""
         await self.db.conn.execute("UPDATE inbox SET outcome = ? WHERE update_id = ?", (outcome, update_id))
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def load_outcome(self, update_id: int) -> str | None:
         async with self.db.conn.execute("SELECT outcome FROM inbox WHERE update_id = ?", (update_id,)) as cursor:
@@ -80,7 +80,7 @@ class InboxStore:
             "INSERT OR REPLACE INTO sent (key, chat_id, message_id, at) VALUES (?, ?, ?, ?)",
             (key, chat_id, message_id, to_text(at)),
         )
-        await self.db.conn.commit()
+        await self.db.commit_now()
 
     async def purge(self, before: dt.datetime) -> int:
         """Keep the offset's high-water mark, drop old handled rows and send records."""
@@ -91,7 +91,7 @@ class InboxStore:
             "DELETE FROM inbox WHERE status != 'pending' AND done_at < ? AND update_id != ?", (to_text(before), keep)
         )
         await self.db.conn.execute("DELETE FROM sent WHERE at < ?", (to_text(before),))
-        await self.db.conn.commit()
+        await self.db.commit()
         return cursor.rowcount
 
     async def get_value(self, key: str) -> str | None:
@@ -101,4 +101,4 @@ class InboxStore:
 
     async def set_value(self, key: str, value: str) -> None:
         await self.db.conn.execute("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", (key, value))
-        await self.db.conn.commit()
+        await self.db.commit()

@@ -40,7 +40,7 @@ class QuestionStore:
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             (user_id, to_text(at), language, text, decision, entry_id, score, nearest_entry),
         )
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def since(self, since: dt.datetime) -> list[QuestionRecord]:
         async with self.db.conn.execute(
@@ -70,7 +70,7 @@ class QuestionStore:
             "INSERT OR IGNORE INTO feedback (user_id, entry_id, vote, at) VALUES (?, ?, ?, ?)",
             (user_id, entry_id, vote, to_text(at)),
         )
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def feedback_count_for(self, user_id: int) -> int:
         async with self.db.conn.execute("SELECT COUNT(*) FROM feedback WHERE user_id = ?", (user_id,)) as cur:
@@ -90,12 +90,12 @@ class QuestionStore:
     async def delete_user(self, user_id: int) -> None:
         await self.db.conn.execute("DELETE FROM questions WHERE user_id = ?", (user_id,))
         await self.db.conn.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,))
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def expire_texts(self, before: dt.datetime) -> int:
         """Retention: question texts go after the period; counts stay for the statistics."""
         cursor = await self.db.conn.execute(
             "UPDATE questions SET text = NULL WHERE text IS NOT NULL AND asked_at < ?", (to_text(before),)
         )
-        await self.db.conn.commit()
+        await self.db.commit()
         return cursor.rowcount

@@ -95,7 +95,7 @@ class TicketStore:
             )
         except sqlite3.IntegrityError:
             return None
-        await self.db.conn.commit()
+        await self.db.commit()
         return await self.get(int(cursor.lastrowid or 0))
 
     async def get(self, ticket_id: int) -> Ticket | None:
@@ -163,7 +163,7 @@ class TicketStore:
             f"UPDATE tickets SET {', '.join(sets)} WHERE id = ? AND status IN ({marks})",
             (*params, ticket_id, *from_statuses),
         )
-        await self.db.conn.commit()
+        await self.db.commit()
         return cursor.rowcount == 1
 
     async def set_thread(self, ticket_id: int, thread_id: int | None, card_message_id: int | None) -> None:
@@ -171,22 +171,22 @@ class TicketStore:
             "UPDATE tickets SET thread_id = ?, card_message_id = ? WHERE id = ?",
             (thread_id, card_message_id, ticket_id),
         )
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def mark_reminded(self, ticket_id: int, at: dt.datetime) -> None:
         await self.db.conn.execute("UPDATE tickets SET reminded_at = ? WHERE id = ?", (to_text(at), ticket_id))
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def add_message(self, ticket_id: int, direction: str, kind: str, text: str | None, at: dt.datetime) -> None:
         await self.db.conn.execute(
             "INSERT INTO ticket_messages (ticket_id, direction, kind, text, at) VALUES (?, ?, ?, ?, ?)",
             (ticket_id, direction, kind, text, to_text(at)),
         )
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def delete_user(self, user_id: int) -> None:
         await self.db.conn.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def expire_closed(self, before: dt.datetime) -> int:
         """Retention: closed tickets' texts and messages go after the period; the counts stay."""
@@ -201,5 +201,5 @@ class TicketStore:
                      (question IS NOT NULL OR bot_answer IS NOT NULL)""",
             (to_text(before),),
         )
-        await self.db.conn.commit()
+        await self.db.commit()
         return cursor.rowcount

@@ -73,15 +73,15 @@ class UserStore:
                 json.dumps(user.pending) if user.pending else None,
             ),
         )
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def set_active(self, user_id: int, active: bool) -> None:
         await self.db.conn.execute("UPDATE users SET active = ? WHERE user_id = ?", (int(active), user_id))
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def delete(self, user_id: int) -> None:
         await self.db.conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
-        await self.db.conn.commit()
+        await self.db.commit()
 
     async def count_active(self) -> int:
         async with self.db.conn.execute("SELECT COUNT(*) FROM users WHERE active = 1") as cursor:
@@ -95,5 +95,5 @@ class UserStore:
                (SELECT user_id FROM tickets WHERE status IN ('waiting', 'claimed'))""",
             (to_text(before),),
         )
-        await self.db.conn.commit()
+        await self.db.commit()
         return cursor.rowcount

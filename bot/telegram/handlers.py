@@ -34,8 +34,9 @@ class NewcomerHandlers:
         stored = await self.sender.inbox.load_outcome(update.update_id)
         if stored is not None:
             return outcome_from_json(stored)
-        outcome = await compute()
-        await self.sender.inbox.save_outcome(update.update_id, outcome_to_json(outcome))
+        async with self.service.db.batch():  # the state change and the decision: both or neither
+            outcome = await compute()
+            await self.sender.inbox.save_outcome(update.update_id, outcome_to_json(outcome))
         return outcome
 
     async def deliver(self, update: Update, chat_id: int, outcome: Outcome, message: Message | None) -> None:

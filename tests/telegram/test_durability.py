@@ -139,10 +139,16 @@ async def test_sigkill_twice_mid_run_loses_nothing_and_sends_nothing_twice(
             await kill_while_sending(fake, proc, after_calls=total // 2)
         async with bot_process(str(url), kb_dir, db, log) as proc:
             done = lambda: all(len(fake.sent_to(users[u])) >= len(expected[u]) for u in plan)  # noqa: E731
-            await fake.wait_until(
-                lambda: done() and len([m for m in fake.sent_to(GROUP_ID) if m.copied_from]) >= len(expected_relays),
-                timeout=180,
-            )
+            try:
+                await fake.wait_until(
+                    lambda: done() and len([m for m in fake.sent_to(GROUP_ID) if m.copied_from]) >= len(expected_relays),
+                    timeout=180,
+                )
+            except AssertionError as exc:
+                missing = {u: (len(fake.sent_to(users[u])), len(expected[u])) for u in plan
+                           if len(fake.sent_to(users[u])) < len(expected[u])}
+                tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:])
+                raise AssertionError(f"{exc}; users missing replies (got, expected): {missing}\nbot log:\n{tail}") from exc
             await asyncio.sleep(0.5)  # a duplicate would arrive now
             proc.send_signal(signal.SIGTERM)  # and the bot shuts down cleanly
             assert await asyncio.wait_for(proc.wait(), 30) == 0
