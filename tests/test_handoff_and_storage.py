@@ -1,0 +1,101 @@
+"""The queue's rules, office hours, retention and the renderer, without Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from bot.clock import LOCAL_TZ
+from bot.handoff.hours import OfficeHours, easter_sunday, nrw_holidays, parse_ranges
+from bot.service import CoreService
+from bot.telegram.render import plain, render_parts, split_text, to_html, visible_length
+
+
+async def test_only_one_of_two_simultaneous_claims_wins(service: CoreService) -> None:
+    queue = service.queue
+    assert queue is not None
+    status = await queue.open(1, "de", None, None, "frage", None)
+    results = await asyncio.gather(queue.claim(status.ticket.id, 10, "A"), queue.claim(status.ticket.id, 11, "B"))
+    assert sorted(results) == [False, True]
+
+
+async def test_queue_positions_and_one_open_ticket_per_user(service: CoreService) -> None:
+    queue = service.queue
+    assert queue is not None
+    first = await queue.open(1, "de", None, None, None, None)
+    second = await queue.open(2, "ar", None, None, None, None)
+    again = await queue.open(1, "de", None, None, None, None)
+    assert (first.position, second.position) == (1, 2)
+    assert not again.created
+    assert again.ticket.id == first.ticket.id
+    assert await queue.claim(first.ticket.id, 10, "A")
+    assert (await queue.status(second.ticket)).position == 1  # claimed tickets leave the line
+    assert await queue.close(first.ticket.id)
+    reopened = await queue.reopen(first.ticket.id)
+    assert reopened is not None
+    assert reopened.status == "waiting"
+    assert reopened.claimed_by is None
+
+
+async def test_reopen_refused_when_user_opened_a_new_ticket(service: CoreService) -> None:
+    queue = service.queue
+    assert queue is not None
+    old = await queue.open(1, "de", None, None, None, None)
+    await queue.close(old.ticket.id)
+    await queue.open(1, "de", None, None, None, None)
+    assert await queue.reopen(old.ticket.id) is None
+
+
+def test_nrw_holidays_and_easter() -> None:
+    assert easter_sunday(2026) == dt.date(2026, 4, 5)
+    assert easter_sunday(2027) == dt.date(2027, 3, 28)
+    days = nrw_holidays(2026)
+    assert dt.date(2026, 6, 4) in days  # Fronleichnam, a holiday in NRW
+    assert dt.date(2026, 10, 31) not in days  # Reformationstag is not
+    assert len(days) == 11
+
+
+def test_office_hours_next_open_skips_weekend_and_holidays() -> None:
+    hours = OfficeHours(parse_ranges({"mon": ["09:00-12:00"], "fri": ["09:00-12:00"]}))
+    friday_evening = dt.datetime(2026, 12, 18, 18, 0, tzinfo=LOCAL_TZ)
+    assert hours.next_open(friday_evening) == dt.datetime(2026, 12, 21, 9, 0, tzinfo=LOCAL_TZ)
+    christmas = dt.datetime(2026, 12, 24, 18, 0, tzinfo=LOCAL_TZ)  # Fri 25th and Sat 26th are holidays
+    assert hours.next_open(christmas) == dt.datetime(2026, 12, 28, 9, 0, tzinfo=LOCAL_TZ)
+    assert OfficeHours().next_open(christmas) is None  # not configured: no promises
+
+
+async def test_retention_removes_texts_but_keeps_counts(service: CoreService) -> None:
+    clock = service.clock
+    await service.dialogue.on_text(1, "kindergeld beantragen", "de")
+    await service.dialogue.on_button(1, "human")
+    ticket = await service.tickets.open_for_user(1)
+    assert ticket is not None
+    assert service.queue is not None
+    await service.queue.close(ticket.id)
+    clock.advance(days=100)  # type: ignore[attr-defined]
+    removed = await service.apply_retention()
+    assert removed["question_texts"] == 1
+    assert removed["ticket_texts"] == 1
+    records = await service.questions.since(clock.now() - dt.timedelta(days=365))
+    assert [(r.text, r.entry_id) for r in records] == [(None, "child-benefit")]
+    closed = await service.tickets.get(ticket.id)
+    assert closed is not None
+    assert closed.question is None
+    clock.advance(days=400)  # type: ignore[attr-defined]
+    assert (await service.apply_retention())["inactive_users"] == 1
+    assert await service.users.get(1) is None
+
+
+def test_rendering_escapes_and_marks_up() -> None:
+    assert to_html("*Pass* & <Foto>\n- eins") == "<b>Pass</b> &amp; &lt;Foto&gt;\n• eins"
+    assert to_html("*nicht fett* <b>", markup=False) == "*nicht fett* &lt;b&gt;"
+    assert plain("*fett*\n- a") == "fett\n• a"
+
+
+def test_splitting_respects_the_limit_in_utf16_and_prefers_paragraphs() -> None:
+    text = ("Absatz mit Emoji 😀 und Wörtern. " * 80 + "\n\n") * 3
+    parts = split_text(text)
+    assert len(parts) >= 2
+    assert all(visible_length(plain(p)) <= 4096 for p in parts)
+    assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+    assert render_parts("x" * 10000, markup=False)[0] == "x" * 4096
