@@ -392,17 +392,14 @@ class StoredMessage:
         if not self.reply_markup or "keyboard" not in self.reply_markup:
             return []
         return [
-            [b if isinstance(b, str) else str(b.get("text", "")) for b in row]
-            for row in self.reply_markup["keyboard"]
+            [b if isinstance(b, str) else str(b.get("text", "")) for b in row] for row in self.reply_markup["keyboard"]
         ]
 
     def button(self, text: str | None = None, callback_data: str | None = None) -> Button:
         """Finds one inline button by label or callback_data; AssertionError if absent."""
         for row in self.buttons:
             for b in row:
-                if (text is None or b.text == text) and (
-                    callback_data is None or b.callback_data == callback_data
-                ):
+                if (text is None or b.text == text) and (callback_data is None or b.callback_data == callback_data):
                     return b
         raise AssertionError(
             f"message {self.message_id} in chat {self.chat_id} has no button "
@@ -689,9 +686,7 @@ def parse_html(source: str) -> tuple[str, list[JSONDict]]:
             i = decoded[1]
             continue
         if ch == ">":
-            raise EntityParseError(
-                f'Character ">" must be escaped as "&gt;" at byte offset {_byte_offset(source, i)}'
-            )
+            raise EntityParseError(f'Character ">" must be escaped as "&gt;" at byte offset {_byte_offset(source, i)}')
         out.append(ch)
         pos += utf16_len(ch)
         i += 1
@@ -867,8 +862,9 @@ def parse_markdown_v2(source: str) -> tuple[str, list[JSONDict]]:
             if pos > start:
                 if etype == "custom_emoji":
                     emoji_id = url.removeprefix("tg://emoji?id=")
-                    entities.append({"type": "custom_emoji", "offset": start, "length": pos - start,
-                                     "custom_emoji_id": emoji_id})
+                    entities.append(
+                        {"type": "custom_emoji", "offset": start, "length": pos - start, "custom_emoji_id": emoji_id}
+                    )
                 elif url:
                     entities.append({"type": "text_link", "offset": start, "length": pos - start, "url": url})
             i = j + 1
@@ -889,8 +885,10 @@ def parse_markdown_v2(source: str) -> tuple[str, list[JSONDict]]:
         elif ch == "~":
             token = "strikethrough"
         elif ch == "|" and source.startswith("||", i):
-            if quote_start is not None and (i + 2 >= n or source[i + 2] == "\n") and not any(
-                t == "spoiler" for t, _, _ in stack
+            if (
+                quote_start is not None
+                and (i + 2 >= n or source[i + 2] == "\n")
+                and not any(t == "spoiler" for t, _, _ in stack)
             ):
                 i += 2  # end mark of an expandable block quotation
                 continue
@@ -1161,7 +1159,7 @@ class _Params:
             return str(value)
         if isinstance(value, str):
             return value
-        raise _bad(f"field \"{name}\" must be of type String")
+        raise _bad(f'field "{name}" must be of type String')
 
     def flag(self, name: str, default: bool = False) -> bool:
         value = self.raw.get(name)
@@ -1173,7 +1171,7 @@ class _Params:
             return value != 0
         if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", ""):
             return value.lower() in ("true", "1")
-        raise _bad(f"field \"{name}\" must be of type Boolean")
+        raise _bad(f'field "{name}" must be of type Boolean')
 
     def number(self, name: str) -> float:
         value = self.raw.get(name)
@@ -1384,8 +1382,9 @@ class FakeTelegram:
         """A basic (non-super) group the bot is in."""
         if id >= 0:
             raise ValueError("group chat ids are negative")
-        return self._new_group(id, "group", title, members, admins, owner, bot_is_admin, bot_rights,
-                               False, None, announce)
+        return self._new_group(
+            id, "group", title, members, admins, owner, bot_is_admin, bot_rights, False, None, announce
+        )
 
     def supergroup(
         self,
@@ -1404,8 +1403,9 @@ class FakeTelegram:
         """A supergroup (ids look like -100xxxxxxxxxx, as in Telegram)."""
         if not str(id).startswith("-100") or len(str(id)) < 8:
             raise ValueError("supergroup ids look like -100xxxxxxxxxx")
-        return self._new_group(id, "supergroup", title, members, admins, owner, bot_is_admin, bot_rights,
-                               forum, username, announce)
+        return self._new_group(
+            id, "supergroup", title, members, admins, owner, bot_is_admin, bot_rights, forum, username, announce
+        )
 
     def forum_group(
         self,
@@ -1421,8 +1421,18 @@ class FakeTelegram:
         announce: bool = False,
     ) -> FakeChat:
         """A supergroup with topics enabled; by default the bot is an admin that may manage topics."""
-        return self.supergroup(id, title, members, admins, forum=True, owner=owner, bot_is_admin=bot_is_admin,
-                               bot_rights=bot_rights, username=username, announce=announce)
+        return self.supergroup(
+            id,
+            title,
+            members,
+            admins,
+            forum=True,
+            owner=owner,
+            bot_is_admin=bot_is_admin,
+            bot_rights=bot_rights,
+            username=username,
+            announce=announce,
+        )
 
     def _new_group(
         self,
@@ -1534,16 +1544,14 @@ class FakeTelegram:
         group = self._group(chat)
         topic = group.topic(thread_id)
         topic.closed = True
-        self._service_message(group, thread_id, {"forum_topic_closed": {}},
-                              sender=by.to_dict() if by else None)
+        self._service_message(group, thread_id, {"forum_topic_closed": {}}, sender=by.to_dict() if by else None)
 
     def reopen_topic(self, chat: ChatRef, thread_id: int, *, by: UserHandle | None = None) -> None:
         """A human reopens a topic (service message ``forum_topic_reopened``)."""
         group = self._group(chat)
         topic = group.topic(thread_id)
         topic.closed = False
-        self._service_message(group, thread_id, {"forum_topic_reopened": {}},
-                              sender=by.to_dict() if by else None)
+        self._service_message(group, thread_id, {"forum_topic_reopened": {}}, sender=by.to_dict() if by else None)
 
     def topics(self, chat: ChatRef, *, include_deleted: bool = False) -> list[ForumTopic]:
         """The forum topics of a supergroup."""
@@ -1557,7 +1565,9 @@ class FakeTelegram:
             raise ValueError(f"user {user.id} has already blocked the bot")
         chat.blocked = True
         self._enqueue_my_chat_member(
-            chat, user, {"user": self.bot_user, "status": "member"},
+            chat,
+            user,
+            {"user": self.bot_user, "status": "member"},
             {"user": self.bot_user, "status": "kicked", "until_date": 0},
         )
 
@@ -1569,7 +1579,9 @@ class FakeTelegram:
         chat.blocked = False
         chat.started = True
         self._enqueue_my_chat_member(
-            chat, user, {"user": self.bot_user, "status": "kicked", "until_date": 0},
+            chat,
+            user,
+            {"user": self.bot_user, "status": "kicked", "until_date": 0},
             {"user": self.bot_user, "status": "member"},
         )
 
@@ -1587,8 +1599,7 @@ class FakeTelegram:
         """The user sends a text (to the bot's private chat unless ``chat`` is given)."""
         if not text:
             raise ValueError("Telegram clients cannot send empty messages")
-        return self._user_message(user, chat, thread_id, reply_to, "text", text=text,
-                                  entities=auto_entities(text))
+        return self._user_message(user, chat, thread_id, reply_to, "text", text=text, entities=auto_entities(text))
 
     def send_text_in_group(
         self, user: UserHandle, group: ChatRef, text: str, *, reply_to: MessageRef | None = None
@@ -1619,10 +1630,14 @@ class FakeTelegram:
         file_id: str | None = None,
     ) -> StoredMessage:
         """The user sends a photo (optionally re-using a known photo file_id)."""
-        rec = self._existing_file(file_id, "photo") if file_id else self._register_file(
-            "photo", size=48_213, width=1280, height=960, content=b"\xff\xd8\xff\xe0fake-jpeg")
-        return self._user_message(user, chat, thread_id, reply_to, "photo", caption=caption,
-                                  media=self._media_payload("photo", rec))
+        rec = (
+            self._existing_file(file_id, "photo")
+            if file_id
+            else self._register_file("photo", size=48_213, width=1280, height=960, content=b"\xff\xd8\xff\xe0fake-jpeg")
+        )
+        return self._user_message(
+            user, chat, thread_id, reply_to, "photo", caption=caption, media=self._media_payload("photo", rec)
+        )
 
     def send_photo_in_topic(
         self, user: UserHandle, group: ChatRef, thread_id: int, *, caption: str | None = None
@@ -1644,8 +1659,9 @@ class FakeTelegram:
     ) -> StoredMessage:
         """The user sends a document."""
         rec = self._register_file("document", content=content, file_name=file_name, mime_type=mime_type)
-        return self._user_message(user, chat, thread_id, reply_to, "document", caption=caption,
-                                  media=self._media_payload("document", rec))
+        return self._user_message(
+            user, chat, thread_id, reply_to, "document", caption=caption, media=self._media_payload("document", rec)
+        )
 
     def send_voice(
         self,
@@ -1659,8 +1675,9 @@ class FakeTelegram:
     ) -> StoredMessage:
         """The user sends a voice message."""
         rec = self._register_file("voice", content=b"OggS fake voice", mime_type="audio/ogg", duration=duration)
-        return self._user_message(user, chat, thread_id, reply_to, "voice", caption=caption,
-                                  media=self._media_payload("voice", rec))
+        return self._user_message(
+            user, chat, thread_id, reply_to, "voice", caption=caption, media=self._media_payload("voice", rec)
+        )
 
     def send_video(
         self,
@@ -1673,10 +1690,12 @@ class FakeTelegram:
         reply_to: MessageRef | None = None,
     ) -> StoredMessage:
         """The user sends a video."""
-        rec = self._register_file("video", content=b"fake mp4", mime_type="video/mp4", duration=duration,
-                                  width=640, height=360)
-        return self._user_message(user, chat, thread_id, reply_to, "video", caption=caption,
-                                  media=self._media_payload("video", rec))
+        rec = self._register_file(
+            "video", content=b"fake mp4", mime_type="video/mp4", duration=duration, width=640, height=360
+        )
+        return self._user_message(
+            user, chat, thread_id, reply_to, "video", caption=caption, media=self._media_payload("video", rec)
+        )
 
     def send_sticker(
         self,
@@ -1718,8 +1737,9 @@ class FakeTelegram:
         media = {"contact": {"phone_number": phone_number, "first_name": user.first_name, "user_id": user.id}}
         return self._user_message(user, chat, None, None, "contact", media=media)
 
-    def edit_text(self, user: UserHandle, message: MessageRef, text: str, *,
-                  chat: ChatRef | None = None) -> StoredMessage:
+    def edit_text(
+        self, user: UserHandle, message: MessageRef, text: str, *, chat: ChatRef | None = None
+    ) -> StoredMessage:
         """The user edits one of their text messages (``edited_message`` update)."""
         msg = self._message_ref(message, chat if chat is not None else user)
         if msg.sender is None or msg.sender.get("id") != user.id or msg.kind != "text":
@@ -1974,9 +1994,7 @@ class FakeTelegram:
         self._reply_cursors[key] = start + count
         return self._bot_messages(chat_id, thread_id, include_deleted=True)[start : start + count]
 
-    async def expect_no_reply(
-        self, chat: ChatRef, within: float = 0.3, *, thread_id: int | None = None
-    ) -> None:
+    async def expect_no_reply(self, chat: ChatRef, within: float = 0.3, *, thread_id: int | None = None) -> None:
         """Asserts the bot sends nothing new to a chat (thread) for ``within`` seconds."""
         chat_id = self._chat_id(chat)
         start = self._reply_cursors.get((chat_id, thread_id), 0)
@@ -1989,9 +2007,7 @@ class FakeTelegram:
     def skip_replies(self, chat: ChatRef, *, thread_id: int | None = None) -> None:
         """Marks everything the bot sent so far to a chat (thread) as seen by wait_for_reply."""
         chat_id = self._chat_id(chat)
-        self._reply_cursors[(chat_id, thread_id)] = len(
-            self._bot_messages(chat_id, thread_id, include_deleted=True)
-        )
+        self._reply_cursors[(chat_id, thread_id)] = len(self._bot_messages(chat_id, thread_id, include_deleted=True))
 
     async def wait_for_call(
         self,
@@ -2006,14 +2022,12 @@ class FakeTelegram:
         start = self._call_cursors.get(name, 0)
 
         def matching() -> list[ApiCall]:
-            return [
-                c for c in self.calls
-                if c.method.lower() == name and c.status and (ok is None or c.ok == ok)
-            ]
+            return [c for c in self.calls if c.method.lower() == name and c.status and (ok is None or c.ok == ok)]
 
         if not await self._wait_for(lambda: len(matching()) >= start + count, timeout):
-            raise AssertionError(f"expected {count} more call(s) of {method} within {timeout}s, "
-                                 f"got {matching()[start:]!r}")
+            raise AssertionError(
+                f"expected {count} more call(s) of {method} within {timeout}s, got {matching()[start:]!r}"
+            )
         self._call_cursors[name] = start + count
         return matching()[start : start + count]
 
@@ -2134,7 +2148,12 @@ class FakeTelegram:
         return message_id
 
     def _service_message(
-        self, chat: FakeChat, thread_id: int | None, service: JSONDict, *, sender: JSONDict | None = None,
+        self,
+        chat: FakeChat,
+        thread_id: int | None,
+        service: JSONDict,
+        *,
+        sender: JSONDict | None = None,
         from_bot: bool = False,
     ) -> StoredMessage | None:
         msg = StoredMessage(
@@ -2166,8 +2185,13 @@ class FakeTelegram:
         by_bot: bool,
     ) -> ForumTopic:
         thread_id = chat.next_message_id
-        topic = ForumTopic(thread_id, name, icon_color, icon_custom_emoji_id,
-                           created_by=self.bot_id if by_bot else int((creator or {}).get("id", 0)))
+        topic = ForumTopic(
+            thread_id,
+            name,
+            icon_color,
+            icon_custom_emoji_id,
+            created_by=self.bot_id if by_bot else int((creator or {}).get("id", 0)),
+        )
         chat.topics[thread_id] = topic
         created: JSONDict = {"name": name, "icon_color": icon_color}
         if icon_custom_emoji_id:
@@ -2187,31 +2211,52 @@ class FakeTelegram:
 
     def _member_json(self, user: JSONDict, status: str, rights: JSONDict | None = None) -> JSONDict:
         if status == "administrator":
-            return {"user": user, "status": status, "can_be_edited": False, "is_anonymous": False,
-                    **{**_ADMIN_RIGHTS, **(rights or {})}}
+            return {
+                "user": user,
+                "status": status,
+                "can_be_edited": False,
+                "is_anonymous": False,
+                **{**_ADMIN_RIGHTS, **(rights or {})},
+            }
         if status == "creator":
             return {"user": user, "status": status, "is_anonymous": False}
         if status == "kicked":
             return {"user": user, "status": status, "until_date": 0}
         if status == "restricted":
             perms = dict.fromkeys(
-                ("can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
-                 "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
-                 "can_send_other_messages", "can_add_web_page_previews", "can_change_info",
-                 "can_invite_users", "can_pin_messages", "can_manage_topics", "can_edit_tag"),
+                (
+                    "can_send_messages",
+                    "can_send_audios",
+                    "can_send_documents",
+                    "can_send_photos",
+                    "can_send_videos",
+                    "can_send_video_notes",
+                    "can_send_voice_notes",
+                    "can_send_polls",
+                    "can_send_other_messages",
+                    "can_add_web_page_previews",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_pin_messages",
+                    "can_manage_topics",
+                    "can_edit_tag",
+                ),
                 False,
             )
             return {"user": user, "status": status, "is_member": True, "until_date": 0, **perms}
         return {"user": user, "status": status}
 
-    def _enqueue_my_chat_member(
-        self, chat: FakeChat, by: UserHandle | None, old: JSONDict, new: JSONDict
-    ) -> None:
+    def _enqueue_my_chat_member(self, chat: FakeChat, by: UserHandle | None, old: JSONDict, new: JSONDict) -> None:
         actor = by.to_dict() if by is not None else (chat.user.to_dict() if chat.user else self.bot_user)
         self._enqueue(
             "my_chat_member",
-            {"chat": chat.to_dict(), "from": actor, "date": int(time.time()),
-             "old_chat_member": old, "new_chat_member": new},
+            {
+                "chat": chat.to_dict(),
+                "from": actor,
+                "date": int(time.time()),
+                "old_chat_member": old,
+                "new_chat_member": new,
+            },
         )
 
     def _enqueue(self, kind: str, payload: JSONDict) -> JSONDict | None:
@@ -2289,26 +2334,51 @@ class FakeTelegram:
             thumb = self._register_file("photo", size=1_532, width=90, height=68)
             return {
                 "photo": [
-                    {"file_id": thumb.file_id, "file_unique_id": thumb.file_unique_id,
-                     "file_size": thumb.file_size, "width": 90, "height": 68},
+                    {
+                        "file_id": thumb.file_id,
+                        "file_unique_id": thumb.file_unique_id,
+                        "file_size": thumb.file_size,
+                        "width": 90,
+                        "height": 68,
+                    },
                     {**base, "width": rec.width or 1280, "height": rec.height or 960},
                 ]
             }
         if kind == "document":
-            return {"document": {**base, "file_name": rec.file_name or "file",
-                                 "mime_type": rec.mime_type or "application/octet-stream"}}
+            return {
+                "document": {
+                    **base,
+                    "file_name": rec.file_name or "file",
+                    "mime_type": rec.mime_type or "application/octet-stream",
+                }
+            }
         if kind == "voice":
             return {"voice": {**base, "duration": rec.duration or 1, "mime_type": rec.mime_type or "audio/ogg"}}
         if kind == "audio":
             return {"audio": {**base, "duration": rec.duration or 1, "mime_type": rec.mime_type or "audio/mpeg"}}
         if kind in ("video", "animation"):
-            return {kind: {**base, "width": rec.width or 640, "height": rec.height or 360,
-                           "duration": rec.duration or 1, "mime_type": rec.mime_type or "video/mp4"}}
+            return {
+                kind: {
+                    **base,
+                    "width": rec.width or 640,
+                    "height": rec.height or 360,
+                    "duration": rec.duration or 1,
+                    "mime_type": rec.mime_type or "video/mp4",
+                }
+            }
         if kind == "video_note":
             return {"video_note": {**base, "length": rec.width or 240, "duration": rec.duration or 1}}
         if kind == "sticker":
-            return {"sticker": {**base, "type": "regular", "width": rec.width or 512, "height": rec.height or 512,
-                                "is_animated": False, "is_video": False}}
+            return {
+                "sticker": {
+                    **base,
+                    "type": "regular",
+                    "width": rec.width or 512,
+                    "height": rec.height or 512,
+                    "is_animated": False,
+                    "is_video": False,
+                }
+            }
         raise ValueError(f"unknown media kind {kind}")
 
     def message_json(self, msg: StoredMessage, *, nested: bool = False) -> JSONDict:
@@ -2386,8 +2456,9 @@ class FakeTelegram:
     async def download(self, token: str, file_path: str) -> _Response:
         """Serves ``/file/bot<token>/<file_path>`` like Telegram's file endpoint."""
         if token != self.token:
-            return _error_response(401 if _TOKEN_RE.match(token) else 404,
-                                   "Unauthorized" if _TOKEN_RE.match(token) else "Not Found")
+            return _error_response(
+                401 if _TOKEN_RE.match(token) else 404, "Unauthorized" if _TOKEN_RE.match(token) else "Not Found"
+            )
         for rec in self.files.values():
             if rec.file_path == file_path:
                 return _Response(200, rec.content or b"\0" * min(rec.file_size, 4096), "application/octet-stream")
@@ -2403,8 +2474,9 @@ class FakeTelegram:
         try:
             result = await handler(_Params(call.params))
         except ApiError as exc:
-            return self._finish(call, exc.code, exc.description,
-                                _error_response(exc.code, exc.description, exc.parameters))
+            return self._finish(
+                call, exc.code, exc.description, _error_response(exc.code, exc.description, exc.parameters)
+            )
         call.result = result
         return self._finish(call, 200, None, _json_response(200, {"ok": True, "result": result}))
 
@@ -2524,8 +2596,11 @@ class FakeTelegram:
                 chat = self.chats.get(int(text))
             elif text.startswith("@"):
                 chat = next(
-                    (c for c in self.chats.values() if c.username and c.username.lower() == text[1:].lower()
-                     and c.type != "private"),
+                    (
+                        c
+                        for c in self.chats.values()
+                        if c.username and c.username.lower() == text[1:].lower() and c.type != "private"
+                    ),
                     None,
                 )
         if chat is None:
@@ -2535,8 +2610,11 @@ class FakeTelegram:
     def _chat_for_send(self, value: Any) -> FakeChat:
         chat = self._resolve_chat(value)
         if chat.migrated_to is not None:
-            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                           {"migrate_to_chat_id": chat.migrated_to})
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
         if chat.type == "private":
             if chat.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
@@ -2678,8 +2756,11 @@ class FakeTelegram:
                 raise _bad('field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays')
             for row in rows:
                 for button in row:
-                    label = button if isinstance(button, str) else (
-                        button.get("text") if isinstance(button, dict) else None)
+                    label = (
+                        button
+                        if isinstance(button, str)
+                        else (button.get("text") if isinstance(button, dict) else None)
+                    )
                     if not isinstance(label, str) or not label:
                         raise _bad("keyboard button text must be non-empty")
             return markup
@@ -2715,8 +2796,10 @@ class FakeTelegram:
                 if "url" in button:
                     url = button["url"]
                     parts = urllib.parse.urlsplit(url) if isinstance(url, str) else None
-                    if parts is None or parts.scheme not in ("http", "https", "tg", "ton") or (
-                        parts.scheme in ("http", "https") and not parts.netloc
+                    if (
+                        parts is None
+                        or parts.scheme not in ("http", "https", "tg", "ton")
+                        or (parts.scheme in ("http", "https") and not parts.netloc)
                     ):
                         raise _bad("BUTTON_URL_INVALID")
         if total > MAX_BUTTONS:
@@ -2791,8 +2874,7 @@ class FakeTelegram:
         if isinstance(value, UploadedFile):
             if not value.content:
                 raise _bad("file must be non-empty")
-            return self._register_file(kind, content=value.content, file_name=value.filename,
-                                       mime_type=value.mime_type)
+            return self._register_file(kind, content=value.content, file_name=value.filename, mime_type=value.mime_type)
         if isinstance(value, str) and value:
             if value.startswith(("http://", "https://")):
                 name = urllib.parse.urlsplit(value).path.rsplit("/", 1)[-1] or "file"
@@ -2812,8 +2894,11 @@ class FakeTelegram:
 
     async def _get_updates(self, p: _Params) -> Any:
         if self.webhook is not None:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = p.opt_int("offset")
         limit = min(max(p.opt_int("limit") or 100, 1), 100)
         timeout = max(p.opt_int("timeout") or 0, 0)
@@ -2826,8 +2911,9 @@ class FakeTelegram:
         self._confirm(offset)
         await self._wait_for(lambda: generation != self._poll_generation or bool(self._updates), timeout)
         if generation != self._poll_generation:
-            raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                "make sure that only one bot instance is running")
+            raise ApiError(
+                409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+            )
         batch = self._updates[:limit]
         if batch:
             self._delivered_upto = max(self._delivered_upto, batch[-1]["update_id"])
@@ -2863,8 +2949,12 @@ class FakeTelegram:
         secret = p.opt_str("secret_token")
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
             raise _bad("secret token contains unallowed characters")
-        self.webhook = {"url": url, "secret_token": secret, "max_connections": p.opt_int("max_connections") or 40,
-                        "ip_address": p.opt_str("ip_address")}
+        self.webhook = {
+            "url": url,
+            "secret_token": secret,
+            "max_connections": p.opt_int("max_connections") or 40,
+            "ip_address": p.opt_str("ip_address"),
+        }
         return True
 
     async def _delete_webhook(self, p: _Params) -> Any:
@@ -2876,8 +2966,11 @@ class FakeTelegram:
     async def _get_webhook_info(self, p: _Params) -> Any:
         info: JSONDict = {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
         if self.webhook is not None:
-            info.update(url=self.webhook["url"], max_connections=self.webhook["max_connections"],
-                        allowed_updates=sorted(self.allowed_updates))
+            info.update(
+                url=self.webhook["url"],
+                max_connections=self.webhook["max_connections"],
+                allowed_updates=sorted(self.allowed_updates),
+            )
         return info
 
     async def _send_message(self, p: _Params) -> Any:
@@ -2886,9 +2979,19 @@ class FakeTelegram:
         markup = self._reply_markup(p)
         preview = p.obj("link_preview_options", "link preview options")
         msg = self._store_bot_message(
-            chat, thread_id, "text", method="sendMessage", params=p.raw, reply=reply, text=plain, entities=ents,
-            reply_markup=markup, raw_text=raw, parse_mode=p.opt_str("parse_mode"),
-            protect_content=p.flag("protect_content"), disable_notification=p.flag("disable_notification"),
+            chat,
+            thread_id,
+            "text",
+            method="sendMessage",
+            params=p.raw,
+            reply=reply,
+            text=plain,
+            entities=ents,
+            reply_markup=markup,
+            raw_text=raw,
+            parse_mode=p.opt_str("parse_mode"),
+            protect_content=p.flag("protect_content"),
+            disable_notification=p.flag("disable_notification"),
             link_preview_options=preview,
         )
         return self.message_json(msg)
@@ -2902,9 +3005,19 @@ class FakeTelegram:
         if kind == "sticker":
             media["sticker"]["emoji"] = p.opt_str("emoji") or "🙂"
         msg = self._store_bot_message(
-            chat, thread_id, kind, method=method, params=p.raw, reply=reply, caption=caption,
-            caption_entities=caption_ents, media=media, reply_markup=markup, raw_text=p.opt_str("caption"),
-            parse_mode=p.opt_str("parse_mode"), protect_content=p.flag("protect_content"),
+            chat,
+            thread_id,
+            kind,
+            method=method,
+            params=p.raw,
+            reply=reply,
+            caption=caption,
+            caption_entities=caption_ents,
+            media=media,
+            reply_markup=markup,
+            raw_text=p.opt_str("caption"),
+            parse_mode=p.opt_str("parse_mode"),
+            protect_content=p.flag("protect_content"),
             disable_notification=p.flag("disable_notification"),
         )
         return self.message_json(msg)
@@ -2915,8 +3028,14 @@ class FakeTelegram:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise _bad("wrong latitude/longitude specified")
         msg = self._store_bot_message(
-            chat, thread_id, "location", method="sendLocation", params=p.raw, reply=reply,
-            media={"location": {"latitude": lat, "longitude": lon}}, reply_markup=self._reply_markup(p),
+            chat,
+            thread_id,
+            "location",
+            method="sendLocation",
+            params=p.raw,
+            reply=reply,
+            media={"location": {"latitude": lat, "longitude": lon}},
+            reply_markup=self._reply_markup(p),
         )
         return self.message_json(msg)
 
@@ -2925,8 +3044,16 @@ class FakeTelegram:
         contact = {"phone_number": p.string("phone_number"), "first_name": p.string("first_name")}
         if p.opt_str("last_name"):
             contact["last_name"] = p.string("last_name")
-        msg = self._store_bot_message(chat, thread_id, "contact", method="sendContact", params=p.raw,
-                                      reply=reply, media={"contact": contact}, reply_markup=self._reply_markup(p))
+        msg = self._store_bot_message(
+            chat,
+            thread_id,
+            "contact",
+            method="sendContact",
+            params=p.raw,
+            reply=reply,
+            media={"contact": contact},
+            reply_markup=self._reply_markup(p),
+        )
         return self.message_json(msg)
 
     async def _send_media_group(self, p: _Params) -> Any:
@@ -2953,8 +3080,16 @@ class FakeTelegram:
         results = []
         for kind, rec, caption, ents in prepared:
             msg = self._store_bot_message(
-                chat, thread_id, kind, method="sendMediaGroup", params=p.raw, reply=reply, caption=caption,
-                caption_entities=ents, media=self._media_payload(kind, rec), media_group_id=group_id,
+                chat,
+                thread_id,
+                kind,
+                method="sendMediaGroup",
+                params=p.raw,
+                reply=reply,
+                caption=caption,
+                caption_entities=ents,
+                media=self._media_payload(kind, rec),
+                media_group_id=group_id,
             )
             results.append(self.message_json(msg))
         return results
@@ -2970,8 +3105,15 @@ class FakeTelegram:
         return source_chat, source
 
     def _copy_of(
-        self, p: _Params, method: str, source: StoredMessage, chat: FakeChat, thread_id: int | None,
-        reply: StoredMessage | None, *, forward: bool,
+        self,
+        p: _Params,
+        method: str,
+        source: StoredMessage,
+        chat: FakeChat,
+        thread_id: int | None,
+        reply: StoredMessage | None,
+        *,
+        forward: bool,
     ) -> StoredMessage:
         if source.is_service:
             raise _bad("the message can't be copied" if not forward else "the message can't be forwarded")
@@ -2981,18 +3123,31 @@ class FakeTelegram:
         markup: JSONDict | None = None
         origin: JSONDict | None = None
         if forward:
-            origin = source.forward_origin or {"type": "user", "sender_user": source.sender or self.bot_user,
-                                               "date": source.date}
+            origin = source.forward_origin or {
+                "type": "user",
+                "sender_user": source.sender or self.bot_user,
+                "date": source.date,
+            }
         else:
-            if source.kind not in _CAPTIONLESS_KINDS and (p.raw.get("caption") is not None or
-                                                           p.flag("remove_caption")):
+            if source.kind not in _CAPTIONLESS_KINDS and (p.raw.get("caption") is not None or p.flag("remove_caption")):
                 caption, caption_ents = self._caption(p)
             markup = self._reply_markup(p)
         return self._store_bot_message(
-            chat, thread_id, source.kind, method=method, params=p.raw, reply=reply, text=source.text,
-            entities=list(source.entities), caption=caption, caption_entities=caption_ents,
-            media=_json_copy(source.media), reply_markup=markup, forward_origin=origin,
-            copied_from=(source.chat_id, source.message_id), protect_content=p.flag("protect_content"),
+            chat,
+            thread_id,
+            source.kind,
+            method=method,
+            params=p.raw,
+            reply=reply,
+            text=source.text,
+            entities=list(source.entities),
+            caption=caption,
+            caption_entities=caption_ents,
+            media=_json_copy(source.media),
+            reply_markup=markup,
+            forward_origin=origin,
+            copied_from=(source.chat_id, source.message_id),
+            protect_content=p.flag("protect_content"),
             disable_notification=p.flag("disable_notification"),
         )
 
@@ -3134,8 +3289,12 @@ class FakeTelegram:
         if text is not None and utf16_len(text) > MAX_CALLBACK_ANSWER_LENGTH:
             raise _bad("MESSAGE_TOO_LONG")
         query.answered = True
-        query.answer = {"text": text, "show_alert": p.flag("show_alert"), "url": p.opt_str("url"),
-                        "cache_time": p.opt_int("cache_time")}
+        query.answer = {
+            "text": text,
+            "show_alert": p.flag("show_alert"),
+            "url": p.opt_str("url"),
+            "cache_time": p.opt_int("cache_time"),
+        }
         return True
 
     async def _send_chat_action(self, p: _Params) -> Any:
@@ -3248,8 +3407,13 @@ class FakeTelegram:
         info.update(
             accent_color_id=0,
             max_reaction_count=11,
-            accepted_gift_types={"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-                                 "premium_subscription": False, "gifts_from_channels": False},
+            accepted_gift_types={
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
         )
         if chat.description:
             info["description"] = chat.description
@@ -3329,8 +3493,14 @@ class FakeTelegram:
         color = p.opt_int("icon_color")
         if color is not None and color not in TOPIC_ICON_COLORS:
             raise _bad("ICON_COLOR_INVALID")
-        topic = self._create_topic(chat, name, color if color is not None else TOPIC_ICON_COLORS[0],
-                                   p.opt_str("icon_custom_emoji_id") or None, None, by_bot=True)
+        topic = self._create_topic(
+            chat,
+            name,
+            color if color is not None else TOPIC_ICON_COLORS[0],
+            p.opt_str("icon_custom_emoji_id") or None,
+            None,
+            by_bot=True,
+        )
         return topic.to_dict()
 
     async def _edit_forum_topic(self, p: _Params) -> Any:
@@ -3419,8 +3589,12 @@ class FakeTelegram:
         rec = self.files.get(p.opt_str("file_id") or "")
         if rec is None:
             raise _bad("invalid file_id")
-        return {"file_id": rec.file_id, "file_unique_id": rec.file_unique_id, "file_size": rec.file_size,
-                "file_path": rec.file_path}
+        return {
+            "file_id": rec.file_id,
+            "file_unique_id": rec.file_unique_id,
+            "file_size": rec.file_size,
+            "file_path": rec.file_path,
+        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -3511,8 +3685,10 @@ class FakeRequest(BaseRequest):
 
     async def _exchange(self, url: str, method: str, request_data: RequestData | None) -> _Response:
         parts = urllib.parse.urlsplit(url)
-        if parts.hostname is not None and parts.hostname not in ("api.telegram.org", "localhost") and not (
-            _is_loopback(parts.hostname)
+        if (
+            parts.hostname is not None
+            and parts.hostname not in ("api.telegram.org", "localhost")
+            and not (_is_loopback(parts.hostname))
         ):
             raise NetworkError(f"httpx.ConnectError: FakeRequest refuses to reach {parts.hostname}")
         params: dict[str, Any] = dict(urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
@@ -3677,9 +3853,7 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
         await reader.readexactly(2)
 
 
-async def _http_exchange(
-    fake: FakeTelegram, verb: str, target: str, headers: dict[str, str], body: bytes
-) -> _Response:
+async def _http_exchange(fake: FakeTelegram, verb: str, target: str, headers: dict[str, str], body: bytes) -> _Response:
     if verb not in ("GET", "POST"):
         return _error_response(405, "Method Not Allowed")
     parts = urllib.parse.urlsplit(target)
@@ -3751,4 +3925,3 @@ async def _write_response(writer: asyncio.StreamWriter, response: _Response, kee
     )
     writer.write(head.encode("latin-1") + response.body)
     await writer.drain()
-

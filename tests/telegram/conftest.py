@@ -46,7 +46,12 @@ class World:
 
 @contextlib.asynccontextmanager
 async def running_world(
-    kb_dir: Path, db_path: Path, clock: FixedClock, office_hours: OfficeHours, *, rate_limiter: bool = False,
+    kb_dir: Path,
+    db_path: Path,
+    clock: FixedClock,
+    office_hours: OfficeHours,
+    *,
+    rate_limiter: bool = False,
     fake: FakeTelegram | None = None,
 ) -> AsyncIterator[World]:
     """A running bot; pass the `fake` of an earlier world to restart the bot in the same Telegram."""

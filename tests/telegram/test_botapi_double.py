@@ -279,8 +279,9 @@ async def test_inline_button_needs_exactly_one_action(bot: Bot, anna: UserHandle
     with pytest.raises(BadRequest, match=r"(?i)exactly one"):
         await bot.send_message(anna.id, "x", reply_markup=both)
     with pytest.raises(BadRequest, match=r"(?i)Button_url_invalid"):
-        await bot.send_message(anna.id, "x", reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("Link", url="kreis-heinsberg.de")]]))
+        await bot.send_message(
+            anna.id, "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Link", url="kreis-heinsberg.de")]])
+        )
 
 
 async def test_edit_with_identical_content_not_modified(bot: Bot, anna: UserHandle) -> None:
@@ -292,9 +293,7 @@ async def test_edit_with_identical_content_not_modified(bot: Bot, anna: UserHand
     assert edited.text == "Frage beantwortet"
 
 
-async def test_editing_text_without_markup_removes_the_keyboard(
-    bot: Bot, fake: FakeTelegram, anna: UserHandle
-) -> None:
+async def test_editing_text_without_markup_removes_the_keyboard(bot: Bot, fake: FakeTelegram, anna: UserHandle) -> None:
     sent = await bot.send_message(anna.id, "Frage?", reply_markup=keyboard(("Ja", "yes")))
     await bot.edit_message_text("Danke!", anna.id, sent.message_id)
     stored = fake.message(anna, sent.message_id)
@@ -313,8 +312,12 @@ async def test_callback_query_answer_once(bot: Bot, fake: FakeTelegram, anna: Us
     assert update.callback_query.message is not None
     assert update.callback_query.message.message_id == sent.message_id
     assert await bot.answer_callback_query(query_id, text="Gespeichert")
-    assert fake.callback_answer(query_id) == {"text": "Gespeichert", "show_alert": False, "url": None,
-                                              "cache_time": None}
+    assert fake.callback_answer(query_id) == {
+        "text": "Gespeichert",
+        "show_alert": False,
+        "url": None,
+        "cache_time": None,
+    }
     with pytest.raises(BadRequest, match=r"(?i)Query is too old"):
         await bot.answer_callback_query(query_id)
     with pytest.raises(BadRequest, match=r"(?i)Query is too old"):
@@ -381,9 +384,7 @@ async def test_network_drop_raises_network_error(bot: Bot, fake: FakeTelegram, a
 
 async def test_flood_mode_limits_messages_per_chat(bot: Bot, fake: FakeTelegram, anna: UserHandle) -> None:
     fake.flood(per_chat_per_second=2)
-    results = await asyncio.gather(
-        *(bot.send_message(anna.id, str(i)) for i in range(3)), return_exceptions=True
-    )
+    results = await asyncio.gather(*(bot.send_message(anna.id, str(i)) for i in range(3)), return_exceptions=True)
     limited = [r for r in results if isinstance(r, RetryAfter)]
     assert len(limited) == 1
     assert limited[0].retry_after == dt.timedelta(seconds=1)  # the window frees within a second
@@ -415,9 +416,7 @@ async def test_unknown_method_is_recorded(bot: Bot, fake: FakeTelegram) -> None:
 # ------------------------------------------------------------------ updates
 
 
-async def test_long_poll_returns_update_sent_after_poll_started(
-    bot: Bot, fake: FakeTelegram, anna: UserHandle
-) -> None:
+async def test_long_poll_returns_update_sent_after_poll_started(bot: Bot, fake: FakeTelegram, anna: UserHandle) -> None:
     loop = asyncio.get_running_loop()
     started = loop.time()
     poll = asyncio.create_task(bot.get_updates(timeout=10))
@@ -434,9 +433,7 @@ async def test_long_poll_times_out_empty(bot: Bot) -> None:
     assert await bot.get_updates(timeout=1) == ()
 
 
-async def test_offset_confirmation_drops_earlier_updates(
-    bot: Bot, fake: FakeTelegram, anna: UserHandle
-) -> None:
+async def test_offset_confirmation_drops_earlier_updates(bot: Bot, fake: FakeTelegram, anna: UserHandle) -> None:
     for text in ("eins", "zwei", "drei"):
         fake.send_text(anna, text)
     first = await bot.get_updates(timeout=0)
@@ -483,9 +480,7 @@ async def test_group_privacy_mode(bot: Bot, fake: FakeTelegram, anna: UserHandle
 # ------------------------------------------------------------------ forum topics and copies
 
 
-async def test_forum_topic_create_send_delete_then_send(
-    bot: Bot, fake: FakeTelegram, anna: UserHandle
-) -> None:
+async def test_forum_topic_create_send_delete_then_send(bot: Bot, fake: FakeTelegram, anna: UserHandle) -> None:
     counsellor = fake.user(900, "Beraterin")
     group = fake.forum_group(SUPPORT_GROUP, "Beratung", admins=[counsellor])
     topic = await bot.create_forum_topic(SUPPORT_GROUP, "Anna · Wohnen")
@@ -545,9 +540,7 @@ async def test_reply_in_general_topic_is_no_topic(bot: Bot, fake: FakeTelegram) 
     assert fake.sent_to_general(SUPPORT_GROUP)[-1].text == "Danke"
 
 
-async def test_copy_message_between_private_chat_and_topic(
-    bot: Bot, fake: FakeTelegram, anna: UserHandle
-) -> None:
+async def test_copy_message_between_private_chat_and_topic(bot: Bot, fake: FakeTelegram, anna: UserHandle) -> None:
     counsellor = fake.user(900, "Beraterin")
     group = fake.forum_group(SUPPORT_GROUP, "Beratung", admins=[counsellor])
     topic = await bot.create_forum_topic(SUPPORT_GROUP, "Anna")
@@ -691,8 +684,14 @@ async def test_bot_in_a_subprocess(fake: FakeTelegram, anna: UserHandle) -> None
     )
     async with serve_http(fake) as url:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", script, DEFAULT_TOKEN, str(url), str(anna.id),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-c",
+            script,
+            DEFAULT_TOKEN,
+            str(url),
+            str(anna.id),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
         assert process.returncode == 0, stderr.decode()

@@ -179,8 +179,9 @@ async def test_topic_deleted_by_hand_gets_a_new_topic(world: World) -> None:
     assert "hallo? ist jemand da?" in texts
 
 
-async def test_restart_with_open_tickets(kb_dir: Path, tmp_path: Path, clock: FixedClock,
-                                         office_hours: OfficeHours) -> None:
+async def test_restart_with_open_tickets(
+    kb_dir: Path, tmp_path: Path, clock: FixedClock, office_hours: OfficeHours
+) -> None:
     db = tmp_path / "restart.sqlite3"
     async with running_world(kb_dir, db, clock, office_hours) as world:
         user = world.user(9, "de")
@@ -239,10 +240,16 @@ async def test_strangers_cannot_act_on_tickets(world: World) -> None:
     world.fake.send_text(stranger, "/start")
     (greeting,) = await world.fake.wait_for_reply(stranger)
     # a modified client sends forged callback data on a message in the stranger's own chat
-    world.fake._enqueue("callback_query", {
-        "id": "forged-1", "from": stranger.to_dict(), "data": f"t:close:{ticket.id}",
-        "message": world.fake.message_json(greeting), "chat_instance": "1",
-    })
+    world.fake._enqueue(
+        "callback_query",
+        {
+            "id": "forged-1",
+            "from": stranger.to_dict(),
+            "data": f"t:close:{ticket.id}",
+            "message": world.fake.message_json(greeting),
+            "chat_instance": "1",
+        },
+    )
     world.fake.send_text(stranger, "/queue")
     await world.idle()
     still = await world.service.tickets.get(ticket.id)

@@ -107,6 +107,27 @@ def visible(fake: FakeTelegram, user: UserHandle) -> list[str]:
     return [(m.text or m.caption or "").strip() for m in fake.sent_to(user)]
 
 
+async def wait_for_everything(
+    fake: FakeTelegram, users: dict[int, UserHandle], expected: dict[int, list[str]], relays: int, log: Path
+) -> None:
+    """Until every user has all expected replies and every relay arrived; on timeout, say who misses what."""
+
+    def complete() -> bool:
+        relayed = len([m for m in fake.sent_to(GROUP_ID) if m.copied_from])
+        return relayed >= relays and all(len(fake.sent_to(users[u])) >= len(expected[u]) for u in users)
+
+    try:
+        await fake.wait_until(complete, timeout=180)
+    except AssertionError as exc:
+        missing = {
+            u: (len(fake.sent_to(h)), len(expected[u]))
+            for u, h in users.items()
+            if len(fake.sent_to(h)) < len(expected[u])
+        }
+        tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:])
+        raise AssertionError(f"{exc}; missing replies (got, expected): {missing}\nbot log:\n{tail}") from exc
+
+
 async def kill_while_sending(fake: FakeTelegram, proc: asyncio.subprocess.Process, after_calls: int) -> None:
     """Wait for progress, then freeze Telegram (requests hang, unprocessed) and SIGKILL the bot mid-flight."""
     await fake.wait_until(lambda: len(fake.calls_to("sendMessage")) >= after_calls, timeout=120)
@@ -117,9 +138,7 @@ async def kill_while_sending(fake: FakeTelegram, proc: asyncio.subprocess.Proces
     fake.clear_faults()
 
 
-async def test_sigkill_twice_mid_run_loses_nothing_and_sends_nothing_twice(
-    kb_dir: Path, tmp_path: Path
-) -> None:
+async def test_sigkill_twice_mid_run_loses_nothing_and_sends_nothing_twice(kb_dir: Path, tmp_path: Path) -> None:
     plan = workload(users=100, per_user=10)
     expected, expected_relays = await expected_transcripts(kb_dir, tmp_path, plan)
     fake = FakeTelegram()
@@ -137,17 +156,7 @@ async def test_sigkill_twice_mid_run_loses_nothing_and_sends_nothing_twice(
         async with bot_process(str(url), kb_dir, db, log) as proc:
             await kill_while_sending(fake, proc, after_calls=total // 2)
         async with bot_process(str(url), kb_dir, db, log) as proc:
-            done = lambda: all(len(fake.sent_to(users[u])) >= len(expected[u]) for u in plan)  # noqa: E731
-            try:
-                await fake.wait_until(
-                    lambda: done() and len([m for m in fake.sent_to(GROUP_ID) if m.copied_from]) >= len(expected_relays),
-                    timeout=180,
-                )
-            except AssertionError as exc:
-                missing = {u: (len(fake.sent_to(users[u])), len(expected[u])) for u in plan
-                           if len(fake.sent_to(users[u])) < len(expected[u])}
-                tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:])
-                raise AssertionError(f"{exc}; users missing replies (got, expected): {missing}\nbot log:\n{tail}") from exc
+            await wait_for_everything(fake, users, expected, len(expected_relays), log)
             await asyncio.sleep(0.5)  # a duplicate would arrive now
             proc.send_signal(signal.SIGTERM)  # and the bot shuts down cleanly
             assert await asyncio.wait_for(proc.wait(), 30) == 0
@@ -199,8 +208,6 @@ async def test_lost_responses_are_not_sent_twice(world: World) -> None:
     before = len(world.fake.sent_to(user))
     await world.runtime.poller.replay()  # nothing pending: a replay changes nothing
     assert len(world.fake.sent_to(user)) == before
-
-
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
