@@ -107,6 +107,10 @@ def visible(fake: FakeTelegram, user: UserHandle) -> list[str]:
     return [(m.text or m.caption or "").strip() for m in fake.sent_to(user)]
 
 
+def read_log(log: Path) -> str:
+    return log.read_text(encoding="utf-8", errors="replace")
+
+
 async def wait_for_everything(
     fake: FakeTelegram, users: dict[int, UserHandle], expected: dict[int, list[str]], relays: int, log: Path
 ) -> None:
@@ -124,7 +128,7 @@ async def wait_for_everything(
             for u, h in users.items()
             if len(fake.sent_to(h)) < len(expected[u])
         }
-        tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:])
+        tail = "\n".join(read_log(log).splitlines()[-40:])
         raise AssertionError(f"{exc}; missing replies (got, expected): {missing}\nbot log:\n{tail}") from exc
 
 
@@ -160,7 +164,7 @@ async def test_sigkill_twice_mid_run_loses_nothing_and_sends_nothing_twice(kb_di
             await asyncio.sleep(0.5)  # a duplicate would arrive now
             proc.send_signal(signal.SIGTERM)  # and the bot shuts down cleanly
             assert await asyncio.wait_for(proc.wait(), 30) == 0
-    log_text = log.read_text(encoding="utf-8", errors="replace")
+    log_text = read_log(log)
     assert log_text.count("Wegweiser runs as @") == 3
     assert "replaying" in log_text  # the second and third start found unfinished updates
     for uid in plan:
