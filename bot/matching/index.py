@@ -97,8 +97,8 @@ class MatchIndex:
         total_weight = 0.0
         for word in words:
             matches = self._lookup(word)
-            if not matches:
-                total_weight += self.unseen_idf if len(word) > 2 else 1.0
+            if not matches:  # an unknown word counts like a rare one; short particles and typos of them less
+                total_weight += self.unseen_idf if len(word) > 2 or word.isdigit() else 1.0
                 continue
             weight = max(self.idf[v] for v, _ in matches)
             total_weight += weight
