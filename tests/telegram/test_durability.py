@@ -136,7 +136,7 @@ async def kill_while_sending(fake: FakeTelegram, proc: asyncio.subprocess.Proces
     """Wait for progress, then freeze Telegram (requests hang, unprocessed) and SIGKILL the bot mid-flight."""
     await fake.wait_until(lambda: len(fake.calls_to("sendMessage")) >= after_calls, timeout=120)
     fake.fail_next("*", "timeout", times=10**9)
-    await asyncio.sleep(0.5)  # requests in flight now hang; what was answered before gets recorded
+    await asyncio.sleep(2.0)  # requests in flight now hang; what was answered before gets recorded
     proc.send_signal(signal.SIGKILL)
     await proc.wait()
     fake.clear_faults()
