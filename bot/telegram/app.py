@@ -300,8 +300,16 @@ async def serve(settings: Settings) -> None:
 def run_bot(settings: Settings) -> int:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     quiet_loggers()
-    with contextlib.suppress(KeyboardInterrupt):
+    try:
         asyncio.run(serve(settings))
+    except KeyboardInterrupt:
+        pass
+    except InvalidToken:
+        log.critical("Telegram refused TELEGRAM_BOT_TOKEN: check the token from @BotFather")
+        return 3
+    except (sqlite3.Error, StorageError) as exc:
+        log.critical("the database %s cannot be used: %s (disk full? locked? permissions?)", settings.db_path, exc)
+        return 4
     return 0
 
 

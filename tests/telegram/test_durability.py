@@ -227,3 +227,23 @@ async def test_any_message_gets_a_reply_and_no_crash(world: World, text: str) ->
     assert all(len(m.text or "") <= 4096 for m in replies)
     await world.idle()
     assert (await world.runtime.inbox.counts()).get("failed") is None
+
+
+async def test_locked_database_delays_but_loses_nothing(world: World, tmp_path: Path) -> None:
+    """Another process (a backup, an editor's report) holds a write lock: the bot waits, then answers."""
+    import sqlite3
+
+    user = world.user(9000, "de")
+    world.fake.send_text(user, "/start")
+    await world.fake.wait_for_reply(user)
+    other = sqlite3.connect(world.service.db.path, timeout=1, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        world.fake.send_text(user, "kindergeld beantragen")
+        await asyncio.sleep(1.0)
+        assert len(world.fake.sent_to(user)) == 1  # blocked on the lock, not failed
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    answer, _ = await world.fake.wait_for_reply(user, 2, timeout=15)
+    assert "Familienkasse" in (answer.text or "")
