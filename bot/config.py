@@ -118,6 +118,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         not in ("0", "false", "off", "no"),
         webhook_url=pick("WEBHOOK_URL", "webhook_url") or None,
         webhook_secret=env.get("WEBHOOK_SECRET") or None,
+        webhook_listen=str(pick("WEBHOOK_LISTEN", "webhook_listen") or "0.0.0.0"),
         webhook_port=_int("WEBHOOK_PORT", pick("WEBHOOK_PORT", "webhook_port") or 8443),
     )
 

@@ -36,12 +36,15 @@ class InboxStore:
         return int(row[0]) + 1 if row and row[0] is not None else None
 
     async def started(self, update_id: int) -> int:
-        """Count an attempt; returns how many attempts there were (a poison update is given up later)."""
-        await self.db.conn.execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", (update_id,))
+        """Count an attempt and return the number of attempts so far (a poison update is given up later);
+        0 when the update was already handled (Telegram delivered it twice)."""
+        await self.db.conn.execute(
+            "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ? AND status = 'pending'", (update_id,)
+        )
         await self.db.commit()
-        async with self.db.conn.execute("SELECT attempts FROM inbox WHERE update_id = ?", (update_id,)) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        async with self.db.conn.execute("SELECT attempts, status FROM inbox WHERE update_id = ?", (update_id,)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row and row[1] == "pending" else 0
 
     async def done(self, update_id: int, at: dt.datetime, error: str | None = None) -> None:
         """Mark handled; the payload (which holds message text) is dropped at once."""

@@ -11,6 +11,7 @@ import os
 import signal
 import sqlite3
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
@@ -27,7 +28,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.languages import LANGUAGES
 from bot.service import CoreService
 from bot.storage.db import StorageError
@@ -37,6 +38,7 @@ from bot.telegram.handlers import NewcomerHandlers
 from bot.telegram.polling import AnyApplication, DurablePoller
 from bot.telegram.render import split_text, to_html
 from bot.telegram.sender import Sender, pseudonym
+from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -228,9 +230,16 @@ async def set_commands(runtime: BotRuntime) -> None:
         )
 
 
-async def start_runtime(runtime: BotRuntime) -> None:
+async def start_runtime(runtime: BotRuntime, webhook: tuple[str, str] | None = None) -> None:
+    """`webhook`: (public URL, secret token) to receive updates by webhook; None: long polling."""
     await runtime.app.initialize()
-    await runtime.sender.retrying(lambda: runtime.app.bot.delete_webhook(drop_pending_updates=False))
+    if webhook is None:
+        await runtime.sender.retrying(lambda: runtime.app.bot.delete_webhook(drop_pending_updates=False))
+    else:
+        url, secret = webhook
+        await runtime.sender.retrying(
+            lambda: runtime.app.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+        )
     await set_commands(runtime)
     await runtime.app.start()
     _schedule_jobs(runtime)
@@ -279,7 +288,19 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     with contextlib.suppress(NotImplementedError, AttributeError):
         loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(service.reload()))
+    webhook: WebhookServer | None = None
     try:
+        if settings.webhook_url:
+            if not settings.webhook_secret:
+                raise ConfigError("WEBHOOK_URL needs WEBHOOK_SECRET (a random string Telegram sends back)")
+            await start_runtime(runtime, (settings.webhook_url, settings.webhook_secret))
+            path = urlsplit(settings.webhook_url).path or "/"
+            webhook = WebhookServer(runtime.inbox, runtime.poller, service.clock, settings.webhook_secret, path)
+            port = await webhook.start(settings.webhook_listen, settings.webhook_port)
+            log.info("Wegweiser runs as @%s, webhook on port %d", runtime.app.bot.username, port)
+            await runtime.poller.replay()
+            await stop.wait()
+            return
         await start_runtime(runtime)
         me = runtime.app.bot
         log.info("Wegweiser runs as @%s", me.username)
@@ -292,6 +313,8 @@ async def serve(settings: Settings) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await polling
     finally:
+        if webhook is not None:
+            await webhook.stop()
         await stop_runtime(runtime)
         await service.stop()
         log.info("Wegweiser stopped cleanly")

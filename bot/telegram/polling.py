@@ -68,6 +68,10 @@ class DurablePoller:
         await self.drain()
         return len(pending)
 
+    def dispatch(self, update_id: int, payload: dict[str, object]) -> None:
+        """Handle a stored update (from polling, a replay or the webhook) in the background."""
+        self._dispatch(update_id, payload)
+
     def _dispatch(self, update_id: int, payload: dict[str, object]) -> None:
         task = asyncio.create_task(self._handle(update_id, payload))
         self._tasks.add(task)
@@ -77,6 +81,8 @@ class DurablePoller:
         update = Update.de_json(payload, self.app.bot)
         async with self._locks[_chat_key(update)]:
             attempts = await self.inbox.started(update_id)
+            if attempts == 0:  # handled before: a second delivery of the same update
+                return
             if attempts > MAX_ATTEMPTS:
                 log.error("update %d failed %d times: giving up", update_id, attempts - 1)
                 await self.inbox.done(update_id, self.clock.now(), error="gave up")
