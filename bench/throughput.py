@@ -28,6 +28,9 @@ from bot.service import CoreService  # noqa: E402
 from bot.telegram.render import split_text  # noqa: E402
 from tests.telegram.botapi_double import DEFAULT_TOKEN, FakeTelegram, serve_http  # noqa: E402
 
+# BENCH_PROFILE=FILE runs the bot under cProfile and writes its statistics there
+PROFILE = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
+
 QUESTIONS = [
     "kindergeld beantragen",
     "wo kann ich mich anmelden",
@@ -80,7 +83,7 @@ async def scenario(users: int, per_user: int, tmp: Path) -> dict[str, float]:
         env["TELEGRAM_API_BASE_URL"] = str(url)
         log = (tmp / f"bot-{users}.log").open("wb")
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "run_bot.py"), env=env, stdout=log, stderr=log, cwd=str(ROOT)
+            sys.executable, *PROFILE, str(ROOT / "run_bot.py"), env=env, stdout=log, stderr=log, cwd=str(ROOT)
         )
         await fake.wait_until(lambda: bool(fake.calls_to("getUpdates")), timeout=60)
         # warm-up: the same set-up messages as in reply_counts, not measured

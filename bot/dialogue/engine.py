@@ -258,22 +258,22 @@ class Dialogue:
         user.pending["last_entry"] = entry.id
         user.pending["last_answer"] = entry.title.get(REFERENCE_LANGUAGE)
         body = f"*{entry.title.get(lang)}*\n\n{entry.answer.get(lang)}"
-        if entry.crisis:
-            out.say(body)
         cards = [contact_card(c, lang, self.kb.texts, now) for c in self.kb.contacts_of(entry, user.town)]
-        if not entry.crisis:
-            out.say("\n\n".join([body, *cards]) if cards else body)
-        elif cards:
-            out.say("\n\n".join(cards))
-        feedback = (Button("👍", f"fb:+:{entry.id}"), Button("👎", f"fb:-:{entry.id}"))
         if entry.is_handoff:
-            out.say(
-                self.t(user, "handoff_offer"),
-                # the entry's answer tells people to tap "Yes": keep these two buttons in that wording
-                ((Button(self.t(user, "button_yes"), "human"), Button(self.t(user, "button_no"), "menu")),),
+            # the entry's answer tells people to tap "Yes": keep these two buttons in that wording
+            prompt = self.t(user, "handoff_offer")
+            buttons: Keyboard = (
+                (Button(self.t(user, "button_yes"), "human"), Button(self.t(user, "button_no"), "menu")),
             )
         else:
-            out.say(self.t(user, "feedback_prompt"), (feedback, self._nav(user)))
+            prompt = self.t(user, "feedback_prompt")
+            buttons = ((Button("👍", f"fb:+:{entry.id}"), Button("👎", f"fb:-:{entry.id}")), self._nav(user))
+        # one message with the buttons under it; in a crisis the emergency numbers stand alone first
+        if entry.crisis:
+            out.say(body)
+            out.say("\n\n".join([*cards, prompt]), buttons)
+        else:
+            out.say("\n\n".join([body, *cards, prompt]), buttons)
 
     # -- buttons ------------------------------------------------------------------------------------
 

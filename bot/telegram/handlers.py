@@ -6,7 +6,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import ChatMemberUpdated, Message, Update
+from telegram import ChatMemberUpdated, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -21,6 +21,15 @@ log = logging.getLogger(__name__)
 
 # buttons whose keyboard is removed once pressed: a vote or a confirmation counts once
 ONE_SHOT_PREFIXES = ("fb:", "del:", "consent:", "solved:")
+
+
+def _without_row_of(message: MaybeInaccessibleMessage, data: str) -> InlineKeyboardMarkup | None:
+    """The keyboard minus the row of the pressed one-shot button (a vote counts once; the menu stays)."""
+    markup = message.reply_markup if isinstance(message, Message) else None
+    if markup is None:
+        return None
+    rows = [row for row in markup.inline_keyboard if not any(b.callback_data == data for b in row)]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 class NewcomerHandlers:
@@ -84,8 +93,9 @@ class NewcomerHandlers:
         with contextlib.suppress(BadRequest):  # too old: Telegram shows no spinner any more
             await self.sender.retrying(query.answer)
         if query.data.startswith(ONE_SHOT_PREFIXES) and query.message is not None:
+            remaining = _without_row_of(query.message, query.data)
             with contextlib.suppress(BadRequest):
-                await self.sender.retrying(lambda: query.edit_message_reply_markup(None))
+                await self.sender.retrying(lambda: query.edit_message_reply_markup(remaining))
         user = query.from_user
         data = query.data
         outcome = await self.decide(update, lambda: self.service.dialogue.on_button(user.id, data, user.language_code))

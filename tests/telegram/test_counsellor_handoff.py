@@ -16,9 +16,7 @@ async def open_ticket(world: World, user: UserHandle, question: str = "kindergel
     replies = await world.fake.wait_for_reply(user)
     if "town:erkelenz" in replies[-1].callback_datas:  # the answer depends on the town: pick one
         world.fake.press_button(user, replies[-1], "town:erkelenz")
-        replies = await world.fake.wait_for_reply(user, 3)
-    else:
-        replies = await world.fake.wait_for_reply(user)
+        replies = await world.fake.wait_for_reply(user, 2)  # town confirmed, then the answer
     world.fake.press_button(user, replies[-1], "human")
     await world.fake.wait_for_reply(user, 2)  # queue position + consent question
     await world.idle()
