@@ -177,6 +177,7 @@ class Database:
 
     async def close(self) -> None:
         if self._conn is not None:
+            await self._conn.commit()
             await self._conn.close()
             self._conn = None
 

@@ -38,6 +38,7 @@ class InboxStore:
     async def started(self, update_id: int) -> int:
         """Count an attempt and return the number of attempts so far (a poison update is given up later);
         0 when the update was already handled (Telegram delivered it twice)."""
+        # no RETURNING: on a connection shared by many tasks, a half-stepped UPDATE blocks every commit
         await self.db.conn.execute(
             "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ? AND status = 'pending'", (update_id,)
         )
@@ -52,7 +53,8 @@ class InboxStore:
             "UPDATE inbox SET status = ?, error = ?, done_at = ?, payload = '{}', outcome = NULL WHERE update_id = ?",
             ("failed" if error else "done", error, to_text(at), update_id),
         )
-        await self.db.commit()
+        # no commit of its own: the next write commits it; lost in a crash, the update is replayed and
+        # delivers nothing twice (its decision and sent messages are recorded)
 
     async def save_outcome(self, update_id: int, outcome: str) -> None:
         """What the dialogue decided for an update: a replay delivers this instead of deciding again."""

@@ -37,6 +37,7 @@ class NewcomerHandlers:
         self.service = service
         self.sender = sender
         self.desk = desk
+        self._fresh: set[int] = set()
 
     async def decide(self, update: Update, compute: Callable[[], Awaitable[Outcome]]) -> Outcome:
         """Decide once per update: after a crash the stored decision is delivered, not a new one."""
@@ -46,10 +47,13 @@ class NewcomerHandlers:
         async with self.service.db.batch():  # the state change and the decision: both or neither
             outcome = await compute()
             await self.sender.inbox.save_outcome(update.update_id, outcome_to_json(outcome))
+        self._fresh.add(update.update_id)
         return outcome
 
     async def deliver(self, update: Update, chat_id: int, outcome: Outcome, message: Message | None) -> None:
-        keys = SendKeys(update.update_id)
+        fresh = update.update_id in self._fresh  # decided just now: nothing of it can have been sent before
+        self._fresh.discard(update.update_id)
+        keys = SendKeys(update.update_id, replay=not fresh)
         delivered = await self.sender.send_replies(chat_id, outcome.replies, keys)
         if not delivered:
             return

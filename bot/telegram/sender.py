@@ -47,8 +47,9 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
 class SendKeys:
     """Stable keys for the messages sent while handling one update: "u<update_id>:<n>"."""
 
-    def __init__(self, update_id: int | None) -> None:
+    def __init__(self, update_id: int | None, replay: bool = True) -> None:
         self.update_id = update_id
+        self.replay = replay  # False: a fresh decision, nothing can have been sent for it yet
         self.count = 0
 
     def next(self, tag: str = "") -> str | None:
@@ -103,10 +104,10 @@ class Sender:
                 delay = min(delay * 2, MAX_BACKOFF)
 
     async def once(
-        self, key: str | None, chat_id: int, call: Callable[[], Awaitable[Message | MessageId]]
+        self, key: str | None, chat_id: int, call: Callable[[], Awaitable[Message | MessageId]], check: bool = True
     ) -> int | None:
         """Run a send unless the same key was sent before; returns the new message id."""
-        if key is not None and await self.inbox.was_sent(key):
+        if key is not None and check and await self.inbox.was_sent(key):
             return await self.inbox.sent_message_id(key)
         try:
             message = await self.retrying(call)
@@ -145,6 +146,7 @@ class Sender:
                     message_thread_id=thread_id,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 ),
+                check=keys.replay,
             )
         return last_id
 
