@@ -72,13 +72,14 @@ class DurablePoller:
         """Handle a stored update (from polling, a replay or the webhook) in the background."""
         self._dispatch(update_id, payload)
 
-    def _dispatch(self, update_id: int, payload: dict[str, object]) -> None:
-        task = asyncio.create_task(self._handle(update_id, payload))
+    def _dispatch(self, update_id: int, payload: dict[str, object], update: Update | None = None) -> None:
+        task = asyncio.create_task(self._handle(update_id, payload, update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _handle(self, update_id: int, payload: dict[str, object]) -> None:
-        update = Update.de_json(payload, self.app.bot)
+    async def _handle(self, update_id: int, payload: dict[str, object], update: Update | None = None) -> None:
+        if update is None:  # replayed from the database
+            update = Update.de_json(payload, self.app.bot)
         async with self._locks[_chat_key(update)]:
             attempts = await self.inbox.started(update_id)
             if attempts == 0:  # handled before: a second delivery of the same update
@@ -95,7 +96,7 @@ class DurablePoller:
                 return
             if update_id in self._retry:  # Telegram or the database failed for longer than the retries
                 self._retry.discard(update_id)
-                self._schedule_retry(update_id, payload, attempts)
+                self._schedule_retry(update_id, payload, attempts, update)
                 return
             await self.inbox.done(update_id, self.clock.now())
             self.handled += 1
@@ -104,14 +105,14 @@ class DurablePoller:
         """Called by the error handler: keep the update pending and handle it again after a pause."""
         self._retry.add(update_id)
 
-    def _schedule_retry(self, update_id: int, payload: dict[str, object], attempts: int) -> None:
+    def _schedule_retry(self, update_id: int, payload: dict[str, object], attempts: int, update: Update | None) -> None:
         delay = min(self.retry_delay * 2 ** (attempts - 1), 600.0)
         log.warning("update %d stays pending: retry %d in %.0fs", update_id, attempts, delay)
 
         async def later() -> None:
             await self._sleep(delay)
             if not self._stopping.is_set():
-                await self._handle(update_id, payload)
+                await self._handle(update_id, payload, update)
 
         task = asyncio.create_task(later())
         self._tasks.add(task)
@@ -127,10 +128,11 @@ class DurablePoller:
         await self.inbox.set_value(HEARTBEAT_KEY, to_text(self.clock.now()))
         if not updates:
             return 0
-        await self.inbox.store([(u.update_id, u.to_dict()) for u in updates], self.clock.now())
+        payloads = [(u.update_id, u.to_dict()) for u in updates]
+        await self.inbox.store(payloads, self.clock.now())
         self.offset = max(u.update_id for u in updates) + 1
         for u in updates:
-            self._dispatch(u.update_id, u.to_dict())
+            self._dispatch(u.update_id, {}, u)  # already parsed; the payload is only needed for a replay
         return len(updates)
 
     async def run(self) -> None:
