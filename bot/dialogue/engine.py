@@ -7,6 +7,7 @@ It knows nothing of Telegram. The Telegram layer and the console chat both call 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
@@ -137,45 +138,40 @@ class Dialogue:
 
     # -- entry points -------------------------------------------------------------------------------
 
-    async def on_text(self, user_id: int, text: str, language_hint: str | None = None) -> Outcome:
+    async def _step(
+        self, user_id: int, language_hint: str | None, step: Callable[[User, Outcome], Awaitable[None]]
+    ) -> Outcome:
+        """Load the user, run one step of the dialogue, and save the user even if the step failed."""
         user = await self._user(user_id, language_hint)
         out = Outcome()
         try:
-            await self._text(user, text, out)
+            await step(user, out)
         finally:
             await self._save(user)
         return out
+
+    async def on_text(self, user_id: int, text: str, language_hint: str | None = None) -> Outcome:
+        return await self._step(user_id, language_hint, lambda user, out: self._text(user, text, out))
 
     async def on_button(self, user_id: int, action: str, language_hint: str | None = None) -> Outcome:
-        user = await self._user(user_id, language_hint)
-        out = Outcome()
-        try:
-            await self._button(user, action, out)
-        finally:
-            await self._save(user)
-        return out
+        return await self._step(user_id, language_hint, lambda user, out: self._button(user, action, out))
 
     async def on_command(self, user_id: int, command: str, args: str = "", language_hint: str | None = None) -> Outcome:
-        user = await self._user(user_id, language_hint)
-        out = Outcome()
-        try:
-            await self._command(user, command.lower(), args.strip(), out)
-        finally:
-            await self._save(user)
-        return out
+        return await self._step(
+            user_id, language_hint, lambda user, out: self._command(user, command.lower(), args.strip(), out)
+        )
 
     async def on_media(self, user_id: int, kind: str, language_hint: str | None = None) -> Outcome:
         """Photos, voice, documents...: to the counsellors during a ticket, otherwise a kind reply."""
-        user = await self._user(user_id, language_hint)
-        out = Outcome()
+        return await self._step(user_id, language_hint, self._media)
+
+    async def _media(self, user: User, out: Outcome) -> None:
         ticket = await self.tickets.open_for_user(user.user_id)
         if ticket is not None:
             out.effects.append(RelayToTicket(ticket.id))
             await self._ack_relay(user, ticket.id, out)
         else:
             out.say(self.t(user, "unsupported_media"), (self._nav(user),))
-        await self._save(user)
-        return out
 
     # -- text ----------------------------------------------------------------------------------------
 

@@ -57,6 +57,12 @@ def load_knowledge(directory: Path | str) -> tuple[KnowledgeBase, list[Problem]]
     return knowledge, sorted(reader.problems.items, key=_problem_order)
 
 
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """ " – did you mean 'x'?" for the closest known name, so a typo in a reference is a quick fix."""
+    close = difflib.get_close_matches(value, list(choices), n=1)
+    return f" – did you mean '{close[0]}'?" if close else ""
+
+
 def _problem_order(problem: Problem) -> tuple[str, int, str]:
     return (problem.file, problem.line, problem.message)
 
@@ -141,8 +147,7 @@ class _Reader:
         allowed = tuple(allowed)
         for key in item:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f" – did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+                hint = did_you_mean(key, allowed) or f" (allowed: {', '.join(allowed)})"
                 self.problems.error(path, item.line_of(key), f"unknown field '{key}'{hint}")
 
     def _items(self, path: Path, items: LineList, what: str) -> Iterable[tuple[int, LineDict]]:
@@ -236,8 +241,7 @@ class _Reader:
             if ref not in known:
                 if f"{what}s.yaml" in self.broken_files:  # already reported: the file did not load
                     continue
-                close = difflib.get_close_matches(ref, list(known), n=1)
-                hint = f" – did you mean '{close[0]}'?" if close else ""
+                hint = did_you_mean(ref, known)
                 self.problems.error(path, value.line_of(index), f"unknown {what} '{ref}'{hint}")
             else:
                 result.append(ref)
@@ -439,8 +443,7 @@ class _Reader:
             owner = f"entry '{eid}'"
             category = self._text(path, item, "category", required=True)
             if category and category not in categories:
-                close = difflib.get_close_matches(category, list(categories), n=1)
-                hint = f" – did you mean '{close[0]}'?" if close else ""
+                hint = did_you_mean(category, categories)
                 self.problems.error(path, item.line_of("category"), f"{owner}: unknown category '{category}'{hint}")
             title = self._localized(path, item, "title", owner)
             answer = self._localized(path, item, "answer", owner)
@@ -621,8 +624,7 @@ class _Reader:
             if expect is not None and expect not in entries:
                 if self.faq_broken:  # the entry may be in the file that failed: do not pile up errors
                     continue
-                close = difflib.get_close_matches(expect, list(entries), n=1)
-                hint = f" – did you mean '{close[0]}'?" if close else ""
+                hint = did_you_mean(expect, entries)
                 self.problems.error(path, item.line_of("expect"), f"unknown entry '{expect}'{hint}")
                 continue
             if question:
