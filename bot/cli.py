@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -137,6 +138,19 @@ def _report_db(args: argparse.Namespace) -> Path | None:
     return path
 
 
+def _report_window(args: argparse.Namespace) -> tuple[dt.datetime, Path] | int:
+    """--since and the database of a report, or the exit code for what is wrong with them."""
+    from bot.reports import parse_since
+
+    try:
+        since = parse_since(args.since, dt.datetime.now(dt.UTC))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    path = _report_db(args)
+    return 1 if path is None else (since, path)
+
+
 def _emit(text: str, out: str | None, encoding: str = "utf-8") -> None:
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
@@ -150,20 +164,14 @@ def _emit(text: str, out: str | None, encoding: str = "utf-8") -> None:
 def cmd_report_unanswered(args: argparse.Namespace) -> int:
     """Editors: what the bot could not answer, grouped, and the 👍/👎 per entry."""
     import asyncio
-    import datetime as dt
 
-    from bot.reports import parse_since
     from bot.reports.unanswered import UnansweredReport, collect_unanswered, format_csv, format_markdown
     from bot.storage import Database, QuestionStore, StorageError
 
-    try:
-        since = parse_since(args.since, dt.datetime.now(dt.UTC))
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    path = _report_db(args)
-    if path is None:
-        return 1
+    window = _report_window(args)
+    if isinstance(window, int):
+        return window
+    since, path = window
 
     async def collect() -> UnansweredReport:
         async with Database(path) as db:
@@ -185,22 +193,16 @@ def cmd_report_unanswered(args: argparse.Namespace) -> int:
 def cmd_report_stats(args: argparse.Namespace) -> int:
     """The KI's figures as text, optionally a PNG chart of questions per week."""
     import asyncio
-    import datetime as dt
 
     from bot.knowledge.loader import KnowledgeError, load_knowledge
     from bot.knowledge.model import KnowledgeBase
-    from bot.reports import parse_since
     from bot.reports.stats import Stats, collect_stats, format_stats, render_chart
     from bot.storage import Database, QuestionStore, StorageError, TicketStore
 
-    try:
-        since = parse_since(args.since, dt.datetime.now(dt.UTC))
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    path = _report_db(args)
-    if path is None:
-        return 1
+    window = _report_window(args)
+    if isinstance(window, int):
+        return window
+    since, path = window
     knowledge: KnowledgeBase | None
     try:
         knowledge, _ = load_knowledge(_knowledge_dir(args))
