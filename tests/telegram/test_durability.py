@@ -247,3 +247,26 @@ async def test_locked_database_delays_but_loses_nothing(world: World, tmp_path: 
         other.close()
     (answer,) = await world.fake.wait_for_reply(user, timeout=15)
     assert "Familienkasse" in (answer.text or "")
+
+
+async def test_429_and_502_against_the_production_process(kb_dir: Path, tmp_path: Path) -> None:
+    """The same storm against `python run_bot.py` over loopback HTTP, with the production retry settings."""
+    fake = FakeTelegram()
+    users = [fake.user(6500 + i, "Neu", "de") for i in range(20)]
+    db, log = tmp_path / "storm.sqlite3", tmp_path / "storm.log"
+    async with serve_http(fake) as url, bot_process(str(url), kb_dir, db, log) as proc:
+        await fake.wait_until(lambda: bool(fake.calls_to("getUpdates")), timeout=60)
+        fake.flood(per_chat_per_second=1, retry_after=1)
+        fake.fail_next("sendMessage", "429", times=10, retry_after=1)
+        fake.fail_next("sendMessage", "502", times=8)
+        fake.fail_next("getUpdates", "502", times=2)
+        for user in users:
+            fake.send_text(user, "kindergeld beantragen")
+        for user in users:
+            (answer,) = await fake.wait_for_reply(user, timeout=120)
+            assert "Familienkasse" in (answer.text or "")
+        await asyncio.sleep(1.0)
+        assert all(len(fake.sent_to(user)) == 1 for user in users)  # everything delivered, nothing twice
+        assert [c for c in fake.failed_calls() if c.status == 502]
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
