@@ -93,8 +93,10 @@ class CoreService:
     async def apply_retention(self) -> dict[str, int]:
         """The daily GDPR job: forget texts and inactive users after the configured periods."""
         now = self.clock.now()
+        question_cutoff = now - dt.timedelta(days=self.retention.question_days)
         return {
-            "question_texts": await self.questions.expire_texts(now - dt.timedelta(days=self.retention.question_days)),
+            "question_texts": await self.questions.expire_texts(question_cutoff),
+            "dialogue_states": await self.users.expire_pending(question_cutoff),
             "ticket_texts": await self.tickets.expire_closed(now - dt.timedelta(days=self.retention.ticket_days)),
             "inactive_users": await self.users.forget_inactive(
                 now - dt.timedelta(days=self.retention.inactive_user_days)

@@ -75,6 +75,10 @@ async def test_retention_removes_texts_but_keeps_counts(service: CoreService) ->
     clock.advance(days=100)  # type: ignore[attr-defined]
     removed = await service.apply_retention()
     assert removed["question_texts"] == 1
+    assert removed["dialogue_states"] == 1  # the last question kept for a handoff goes too
+    user = await service.users.get(1)
+    assert user is not None
+    assert user.pending == {}
     assert removed["ticket_texts"] == 1
     records = await service.questions.since(clock.now() - dt.timedelta(days=365))
     assert [(r.text, r.entry_id) for r in records] == [(None, "child-benefit")]

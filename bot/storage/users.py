@@ -88,6 +88,15 @@ class UserStore:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def expire_pending(self, before: dt.datetime) -> int:
+        """Retention: the dialogue state keeps the last question for a handoff; it must not outlive the
+        question texts' period."""
+        cursor = await self.db.conn.execute(
+            "UPDATE users SET pending = NULL WHERE pending IS NOT NULL AND last_seen < ?", (to_text(before),)
+        )
+        await self.db.commit()
+        return cursor.rowcount
+
     async def forget_inactive(self, before: dt.datetime) -> int:
         """Users who have not written for a long time and have no open ticket are removed."""
         cursor = await self.db.conn.execute(

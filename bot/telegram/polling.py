@@ -52,6 +52,7 @@ class DurablePoller:
         self.poll_timeout = poll_timeout
         self.offset: int | None = None
         self._locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._lock_users: dict[int, int] = defaultdict(int)
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._retry: set[int] = set()
@@ -80,7 +81,18 @@ class DurablePoller:
     async def _handle(self, update_id: int, payload: dict[str, object], update: Update | None = None) -> None:
         if update is None:  # replayed from the database
             update = Update.de_json(payload, self.app.bot)
-        async with self._locks[_chat_key(update)]:
+        key = _chat_key(update)
+        self._lock_users[key] += 1
+        try:
+            await self._handle_in_order(key, update_id, payload, update)
+        finally:  # forget the chat's lock when nobody waits for it, so the table does not grow forever
+            self._lock_users[key] -= 1
+            if not self._lock_users[key]:
+                del self._lock_users[key]
+                self._locks.pop(key, None)
+
+    async def _handle_in_order(self, key: int, update_id: int, payload: dict[str, object], update: Update) -> None:
+        async with self._locks[key]:
             attempts = await self.inbox.started(update_id)
             if attempts == 0:  # handled before: a second delivery of the same update
                 return
