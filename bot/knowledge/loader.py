@@ -25,7 +25,7 @@ from bot.knowledge.model import (
     Town,
     placeholders,
 )
-from bot.knowledge.problems import Problem, ProblemList
+from bot.knowledge.problems import Problem, ProblemList, Severity
 from bot.knowledge.yamlfile import LineDict, LineList, YamlProblem, load_yaml
 from bot.languages import LANGUAGES, REFERENCE_LANGUAGE
 
@@ -44,7 +44,7 @@ class KnowledgeError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        errors = [p for p in problems if p.severity.value == "error"]
+        errors = [p for p in problems if p.severity is Severity.ERROR]
         super().__init__(f"{len(errors)} error(s) in the knowledge files:\n" + "\n".join(map(str, errors)))
 
 
@@ -519,7 +519,6 @@ class _Reader:
 
     def _texts(self, folder: Path) -> Texts:
         by_language: dict[str, dict[str, str]] = {}
-        reference_path = folder / f"{REFERENCE_LANGUAGE}.yaml"
         for lang in LANGUAGES:
             path = folder / f"{lang}.yaml"
             if not path.exists():
@@ -545,8 +544,6 @@ class _Reader:
         for path in sorted(folder.glob("*.yaml")):
             if path.stem not in LANGUAGES:
                 self.problems.error(path, 1, f"'{path.stem}' is not a language of the bot ({', '.join(LANGUAGES)})")
-        if REFERENCE_LANGUAGE not in by_language and reference_path.exists():
-            pass  # errors already reported
         return Texts(MappingProxyType({k: MappingProxyType(v) for k, v in by_language.items()}))
 
     def _check_text_keys(

@@ -10,14 +10,14 @@ QR encoding: `segno` (pure Python, no dependencies, actively maintained, typed).
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import segno
 
+from bot.knowledge.loader import did_you_mean
 from bot.knowledge.model import KnowledgeBase
 from bot.languages import LANGUAGES
 
@@ -41,14 +41,9 @@ class DeepLink:
         return f"https://t.me/{self.username}?start={self.payload}" if self.payload else f"https://t.me/{self.username}"
 
 
-def _hint(value: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    return f" – did you mean '{close[0]}'?" if close else ""
-
-
 def _topic_hint(topic: str, knowledge: KnowledgeBase) -> str:
     """Editors think in words ("kindergeld"), the link needs the id: find the entry by title or keyword."""
-    hint = _hint(topic, knowledge.entries)
+    hint = did_you_mean(topic, knowledge.entries)
     if hint:
         return hint
     word = topic.replace("-", " ").casefold()
@@ -98,14 +93,14 @@ def build_payload(
         language = language.strip().lower()
         if language not in LANGUAGES:
             raise PayloadError(
-                f"unknown language '{language}'{_hint(language, LANGUAGES)} (known: {', '.join(LANGUAGES)})"
+                f"unknown language '{language}'{did_you_mean(language, LANGUAGES)} (known: {', '.join(LANGUAGES)})"
             )
         parts.append(language)
     if town:
         town = town.strip().lower()
         if town not in knowledge.towns:
             raise PayloadError(
-                f"unknown town '{town}'{_hint(town, knowledge.towns)} (known: {', '.join(knowledge.towns)})"
+                f"unknown town '{town}'{did_you_mean(town, knowledge.towns)} (known: {', '.join(knowledge.towns)})"
             )
         parts.append(town)
     if topic:
