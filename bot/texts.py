@@ -87,4 +87,8 @@ REQUIRED_TEXTS: Final[dict[str, frozenset[str]]] = {
     "cmd_mydata": frozenset(),
     "smalltalk_thanks": frozenset(),
     "hours_unknown": frozenset(),
+    # contact cards and dated answers (content that ages)
+    "contact_ask_here": frozenset(),
+    "answer_as_of": frozenset({"month", "year"}),
+    **{f"month_{month}": frozenset() for month in range(1, 13)},
 }

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.dialogue.cards import contact_card
+from bot.dialogue.cards import as_of_line, contact_card
 from bot.dialogue.crisis import CrisisDetector
 from bot.dialogue.replies import (
     Button,
@@ -254,7 +254,13 @@ class Dialogue:
         user.pending["last_entry"] = entry.id
         user.pending["last_answer"] = entry.title.get(REFERENCE_LANGUAGE)
         body = f"*{entry.title.get(lang)}*\n\n{entry.answer.get(lang)}"
-        cards = [contact_card(c, lang, self.kb.texts, now) for c in self.kb.contacts_of(entry, user.town)]
+        as_of = as_of_line(entry, lang, self.kb.texts)
+        if as_of:
+            body += f"\n\n{as_of}"
+        cards = [
+            contact_card(c, lang, self.kb.texts, now, self.kb.fallback_of(c))
+            for c in self.kb.contacts_of(entry, user.town)
+        ]
         if entry.is_handoff:
             # the entry's answer tells people to tap "Yes": keep these two buttons in that wording
             prompt = self.t(user, "handoff_offer")

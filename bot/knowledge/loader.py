@@ -18,6 +18,7 @@ from bot.knowledge.model import (
     Contact,
     EditorTest,
     Entry,
+    GlossaryTerm,
     KnowledgeBase,
     Localized,
     OpeningHours,
@@ -76,6 +77,7 @@ class _Reader:
         self.digest = hashlib.sha256()
         self.faq_broken = False
         self.broken_files: set[str] = set()
+        self.fallback_lines: dict[str, tuple[Path, int]] = {}
 
     # -- files -------------------------------------------------------------------------------------
 
@@ -119,6 +121,7 @@ class _Reader:
         contacts: dict[str, Contact] = {}
         for name, key in (("contacts.yaml", "contacts"), ("offers.yaml", "offers")):
             self._contacts(self.root / name, key, towns, contacts, required=name == "contacts.yaml")
+        self._fallbacks(contacts)
         faq_files = sorted((self.root / "faq").glob("*.yaml"))
         if not faq_files:
             self.problems.error(self.root / "faq", 1, "no FAQ files (faq/*.yaml) found")
@@ -128,6 +131,7 @@ class _Reader:
         texts = self._texts(self.root / "texts")
         crisis = self._crisis(self.root / "crisis.yaml")
         tests = self._editor_tests(self.root / "tests.yaml", entries)
+        glossary = self._glossary(self.root / "glossary.yaml")
         if self.problems.errors:
             return None
         return KnowledgeBase(
@@ -139,6 +143,7 @@ class _Reader:
             crisis_triggers=MappingProxyType(crisis),
             editor_tests=tuple(tests),
             version=self.digest.hexdigest()[:12],
+            glossary=MappingProxyType(glossary),
         )
 
     # -- generic field checks ----------------------------------------------------------------------
@@ -314,6 +319,7 @@ class _Reader:
             "verified",
             "unverified",
             "note",
+            "fallback",
         )
         for _, item in self._items(path, items or LineList(), "contact"):
             self._unknown_keys(path, item, allowed)
@@ -356,8 +362,15 @@ class _Reader:
                 )
             hours = self._hours(path, item, owner)
             hours_note = self._localized(path, item, "hours_note", owner, required=False)
+            note = self._localized(path, item, "note", owner, required=False)
+            for field_name, value in (("name", name), ("hours_note", hours_note), ("note", note)):
+                if value is not None and value.values:
+                    self._missing_translations(path, item.line_of(field_name), owner, field_name, value)
+            fallback = self._text(path, item, "fallback")
             if not cid or not name or not kind:
                 continue
+            if fallback:
+                self.fallback_lines[cid] = (path, item.line_of("fallback"))
             result[cid] = Contact(
                 id=cid,
                 kind=kind,
@@ -373,9 +386,29 @@ class _Reader:
                 source=source,
                 verified=verified,
                 unverified=frozenset(str(f) for f in unverified),
+                note=note,
+                fallback=fallback,
                 file=self.problems._name(path),
                 line=item.line,
             )
+
+    def _fallbacks(self, contacts: Mapping[str, Contact]) -> None:
+        """Every fallback names a known contact, and following fallbacks never runs in a circle."""
+        for cid, (path, line) in self.fallback_lines.items():
+            target = contacts[cid].fallback or ""
+            if target not in contacts:
+                if path.name not in self.broken_files:
+                    hint = did_you_mean(target, contacts)
+                    self.problems.error(path, line, f"contact '{cid}': unknown fallback '{target}'{hint}")
+                continue
+            chain = [cid]
+            current = target
+            while current in contacts and current not in chain:
+                chain.append(current)
+                current = contacts[current].fallback or ""
+            if current == cid:
+                circle = " → ".join([*chain, cid])
+                self.problems.error(path, line, f"contact '{cid}': fallbacks run in a circle ({circle})")
 
     def _hours(self, path: Path, item: LineDict, owner: str) -> OpeningHours | None:
         value = item.get("hours")
@@ -433,6 +466,8 @@ class _Reader:
             "crisis",
             "reviewed",
             "owner",
+            "as_of",
+            "review_by",
             "title",
             "answer",
             "questions",
@@ -464,6 +499,7 @@ class _Reader:
             if not isinstance(keywords, list):
                 self.problems.error(path, item.line_of("keywords"), f"{owner}: 'keywords' must be a list")
                 keywords = []
+            as_of, review_by = self._as_of(path, item, owner)
             entry = Entry(
                 id=eid or "",
                 category=category or "",
@@ -477,11 +513,29 @@ class _Reader:
                 crisis=crisis,
                 reviewed=self._date(path, item, "reviewed", required=True),
                 owner=self._text(path, item, "owner") or "",
+                as_of=as_of,
+                review_by=review_by,
                 file=self.problems._name(path),
                 line=item.line,
+                lines=MappingProxyType(_field_lines(item)),
             )
             if eid:
                 result[eid] = entry
+
+    def _as_of(self, path: Path, item: LineDict, owner: str) -> tuple[dt.date | None, dt.date | None]:
+        """`as_of` and `review_by` come together: a dated fact without a review date silently ages."""
+        as_of = self._date(path, item, "as_of", required=False)
+        review_by = self._date(path, item, "review_by", required=False)
+        for present, absent in (("as_of", "review_by"), ("review_by", "as_of")):
+            if present in item and absent not in item:
+                self.problems.error(
+                    path, item.line_of(present), f"{owner}: '{present}' needs '{absent}' too (a date like 2027-05-31)"
+                )
+        if as_of and review_by and review_by <= as_of:
+            self.problems.error(
+                path, item.line_of("review_by"), f"{owner}: 'review_by' ({review_by}) must be after 'as_of' ({as_of})"
+            )
+        return as_of, review_by
 
     def _questions(self, path: Path, item: LineDict, owner: str) -> dict[str, tuple[str, ...]]:
         value = item.get("questions")
@@ -627,3 +681,72 @@ class _Reader:
             if question:
                 result.append(EditorTest(question, lang, expect, self.problems._name(path), item.line))
         return result
+
+    # -- glossary ----------------------------------------------------------------------------------
+
+    def _glossary(self, path: Path) -> dict[str, GlossaryTerm]:
+        """glossary.yaml: how key German terms are written per language, and forms answers avoid."""
+        result: dict[str, GlossaryTerm] = {}
+        items = self._file(path, "terms", required=False)
+        for _, item in self._items(path, items or LineList(), "term"):
+            self._unknown_keys(path, item, ("id", "de", "use", "avoid", "note"))
+            tid = self._id(path, item, result, "term")
+            owner = f"term '{tid}'"
+            german = self._text(path, item, "de", required=True)
+            use = self._term_use(path, item, owner)
+            avoid = self._term_avoid(path, item, owner)
+            if tid and german:
+                result[tid] = GlossaryTerm(
+                    id=tid,
+                    de=german,
+                    use=MappingProxyType(use),
+                    avoid=MappingProxyType(avoid),
+                    note=self._text(path, item, "note") or "",
+                    file=self.problems._name(path),
+                    line=item.line,
+                )
+        return result
+
+    def _term_use(self, path: Path, item: LineDict, owner: str) -> dict[str, str]:
+        value = item.get("use")
+        if not isinstance(value, LineDict) or not value:
+            self.problems.error(path, item.line_of("use"), f"{owner}: 'use' must list the form per language (en: ...)")
+            return {}
+        use: dict[str, str] = {}
+        for lang, text in value.items():
+            if lang not in LANGUAGES:
+                self.problems.error(path, value.line_of(lang), f"{owner}: unknown language '{lang}' in 'use'")
+            elif not isinstance(text, str | int | float) or not str(text).strip():
+                self.problems.error(path, value.line_of(lang), f"{owner}: 'use' in '{lang}' must be a text")
+            else:
+                use[lang] = str(text).strip()
+        return use
+
+    def _term_avoid(self, path: Path, item: LineDict, owner: str) -> dict[str, tuple[str, ...]]:
+        value = item.get("avoid")
+        if value is None:
+            return {}
+        if not isinstance(value, LineDict):
+            self.problems.error(path, item.line_of("avoid"), f"{owner}: 'avoid' must list forms per language")
+            return {}
+        avoid: dict[str, tuple[str, ...]] = {}
+        for lang, forms in value.items():
+            line = value.line_of(lang)
+            if lang not in LANGUAGES:
+                self.problems.error(path, line, f"{owner}: unknown language '{lang}' in 'avoid'")
+                continue
+            forms = [forms] if isinstance(forms, str) else forms
+            if not isinstance(forms, list) or not all(isinstance(f, str) and f.strip() for f in forms):
+                self.problems.error(path, line, f"{owner}: 'avoid' in '{lang}' must be a list of texts")
+                continue
+            avoid[lang] = tuple(f.strip() for f in forms)
+        return avoid
+
+
+def _field_lines(item: LineDict) -> dict[str, int]:
+    """The line of each field, and of each language inside a per-language field ("answer.ar")."""
+    lines = dict(item.key_lines)
+    for key, value in item.items():
+        if isinstance(value, LineDict):
+            lines.update({f"{key}.{lang}": value.line_of(lang) for lang in value})
+    return lines

@@ -12,6 +12,8 @@ from bot.languages import FALLBACK_ORDER, LANGUAGES
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CONTACT_FIELDS = ("address", "phone", "email", "web", "hours")
+# the details through which a newcomer can reach someone (hours alone reach nobody)
+CHANNELS = ("address", "phone", "email", "web")
 
 
 @dataclass(frozen=True)
@@ -88,12 +90,19 @@ class Contact:
     source: str = ""
     verified: dt.date | None = None
     unverified: frozenset[str] = frozenset()
+    note: Localized | None = None
+    fallback: str | None = None  # a contact with a verified channel to ask instead
     file: str = ""
     line: int = 0
 
     def shown(self, name: str) -> bool:
         """True when a detail is present and confirmed, so the bot may show it."""
         return name not in self.unverified and getattr(self, name) is not None
+
+    @property
+    def reachable(self) -> bool:
+        """True when the card shows at least one way to reach someone (address, phone, e-mail or web)."""
+        return any(self.shown(name) for name in CHANNELS)
 
     def serves_town(self, town: str | None) -> bool:
         return self.serves is None or (town is not None and town in self.serves)
@@ -115,8 +124,16 @@ class Entry:
     crisis: bool = False
     reviewed: dt.date | None = None
     owner: str = ""
+    as_of: dt.date | None = None  # the date its time-sensitive facts were checked; shown as "as of"
+    review_by: dt.date | None = None  # when those facts must be checked again
     file: str = ""
     line: int = 0
+    # line of each field and of each language inside title/answer ("answer", "answer.ar"), for editors
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        """The line of "answer.ar", else of "answer", else of the entry."""
+        return self.lines.get(key) or self.lines.get(key.split(".")[0]) or self.line
 
     @property
     def is_handoff(self) -> bool:
@@ -151,6 +168,19 @@ class Texts:
         return frozenset(self.by_language.get(language, {}))
 
 
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """One German term and how answers write it in each language ("one word for one thing")."""
+
+    id: str
+    de: str
+    use: Mapping[str, str]
+    avoid: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    note: str = ""
+    file: str = ""
+    line: int = 0
+
+
 def placeholders(text: str) -> frozenset[str]:
     """The {names} in a UI text; translations must keep the same ones."""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
@@ -168,6 +198,7 @@ class KnowledgeBase:
     crisis_triggers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     editor_tests: tuple[EditorTest, ...] = ()
     version: str = ""
+    glossary: Mapping[str, GlossaryTerm] = field(default_factory=dict)
 
     def entries_in(self, category: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.category == category]
@@ -176,6 +207,12 @@ class KnowledgeBase:
         """The entry's contacts for this town: town-specific ones only when the town is known."""
         found = [self.contacts[c] for c in entry.contacts if c in self.contacts]
         return [c for c in found if c.serves is None or c.serves_town(town)]
+
+    def fallback_of(self, contact: Contact) -> Contact | None:
+        """Whom to ask instead, shown only when the contact itself cannot be reached."""
+        if contact.reachable or contact.fallback is None:
+            return None
+        return self.contacts.get(contact.fallback)
 
     def depends_on_town(self, entry: Entry) -> bool:
         """An answer differs by town when some of its contacts serve only some towns."""
