@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.knowledge.model import (
     CONTACT_FIELDS,
+    UNVERIFIABLE,
     WEEKDAYS,
     Category,
     Contact,
@@ -37,7 +38,6 @@ ACTIONS = ("handoff",)
 
 GROUP_TRANSLATION = "Fehlende Übersetzungen"
 GROUP_QUESTIONS = "Beispielfragen"
-GROUP_UNVERIFIED = "Unbestätigte Kontaktdaten"
 
 
 class KnowledgeError(Exception):
@@ -332,11 +332,11 @@ class _Reader:
                 )
             name = self._localized(path, item, "name", owner)
             unverified = item.get("unverified") or []
-            if not isinstance(unverified, list) or any(f not in CONTACT_FIELDS for f in unverified):
+            if not isinstance(unverified, list) or any(f not in UNVERIFIABLE for f in unverified):
                 self.problems.error(
                     path,
                     item.line_of("unverified"),
-                    f"{owner}: 'unverified' lists fields among {', '.join(CONTACT_FIELDS)}",
+                    f"{owner}: 'unverified' lists fields among {', '.join(UNVERIFIABLE)}",
                 )
                 unverified = []
             source = self._text(path, item, "source") or ""
@@ -348,8 +348,6 @@ class _Reader:
                     f"{owner}: 'source' is missing: where were {', '.join(confirmed)} published? "
                     "(or list them under 'unverified')",
                 )
-            elif not source:
-                self.problems.warning(path, item.line, f"{owner}: no confirmed details yet", GROUP_UNVERIFIED)
             verified = self._date(path, item, "verified", required=bool(confirmed))
             languages = item.get("languages") or []
             bad_langs = [lang for lang in languages if lang not in LANGUAGES] if isinstance(languages, list) else ["?"]

@@ -14,6 +14,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CONTACT_FIELDS = ("address", "phone", "email", "web", "hours")
 # the details through which a newcomer can reach someone (hours alone reach nobody)
 CHANNELS = ("address", "phone", "email", "web")
+# what `unverified` may list: the details, and `serves` (the towns are used, but someone must confirm them)
+UNVERIFIABLE = (*CONTACT_FIELDS, "serves")
 
 
 @dataclass(frozen=True)

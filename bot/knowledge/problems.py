@@ -10,6 +10,7 @@ from pathlib import Path
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+    CONFIRM = "confirm"  # a detail someone has to confirm (by phone): a work list, not a defect
 
 
 @dataclass(frozen=True, order=True)
