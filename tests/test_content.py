@@ -73,3 +73,46 @@ def test_the_checker_passes_on_the_real_knowledge() -> None:
     assert report.errors == [], report.format()
     assert report.knowledge is not None
     assert len(report.knowledge.editor_tests) >= 40
+
+
+def test_every_linked_contact_offers_someone_to_reach(kb: KnowledgeBase) -> None:
+    linked = {cid for entry in kb.entries.values() for cid in entry.contacts}
+    for cid in sorted(linked):
+        contact = kb.contacts[cid]
+        fallback = kb.fallback_of(contact)
+        assert contact.reachable or (fallback is not None and fallback.reachable), cid
+
+
+def test_contact_texts_exist_in_all_languages(kb: KnowledgeBase) -> None:
+    for contact in kb.contacts.values():
+        for lang in LANGUAGES:
+            assert contact.name.has(lang), (contact.id, lang, "name")
+            for key in ("note", "hours_note"):
+                value = getattr(contact, key)
+                assert value is None or value.has(lang), (contact.id, lang, key)
+
+
+def test_dated_entries_have_a_review_date(kb: KnowledgeBase) -> None:
+    for entry in kb.entries.values():
+        assert (entry.as_of is None) == (entry.review_by is None), entry.id
+        if entry.as_of and entry.review_by:
+            assert entry.review_by > entry.as_of, entry.id
+
+
+def test_jobcenter_offices_cover_the_towns_found_and_no_others(kb: KnowledgeBase) -> None:
+    offices = {
+        cid: kb.contacts[cid]
+        for cid in kb.contacts
+        if cid.startswith("jobcenter-") and cid != "jobcenter-kreis-heinsberg"
+    }
+    assert set(offices) == {
+        "jobcenter-heinsberg",
+        "jobcenter-geilenkirchen",
+        "jobcenter-hueckelhoven",
+        "jobcenter-erkelenz",
+    }
+    served = {town for office in offices.values() for town in office.serves or ()}
+    assert served.isdisjoint({"gangelt", "selfkant", "waldfeucht"})  # not found anywhere: no guess
+    for office in offices.values():
+        assert office.shown("phone")
+        assert office.source.startswith("https://www.jobcenter-kreis-heinsberg.de/")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,119 @@ def test_real_knowledge_base_loads() -> None:
 
     kb, _ = load_knowledge(KNOWLEDGE)
     assert set(kb.categories) >= {"arrival", "health", "support"}
+
+
+# -- content that ages, fallbacks, notes and the glossary -------------------------------------------
+
+
+def test_as_of_and_review_by_come_together(kb_dir: Path) -> None:
+    path = kb_dir / "faq" / "arrival.yaml"
+    keywords = "    keywords: [Kindergeld, Familienkasse]\n"
+    _replace(path, keywords, keywords + "    as_of: 2026-11-30\n")  # child-benefit, line 27
+    _replace(
+        path,
+        "    keywords: [Anmeldung, Meldebescheinigung]\n",
+        "    keywords: [Anmeldung]\n    review_by: 2027-01-31\n",
+    )
+    errors = _errors(kb_dir)
+    assert errors == [
+        "faq/arrival.yaml:6: entry 'address-registration': 'review_by' needs 'as_of' too (a date like 2027-05-31)",
+        "faq/arrival.yaml:28: entry 'child-benefit': 'as_of' needs 'review_by' too (a date like 2027-05-31)",
+    ]
+
+
+def test_review_by_must_be_after_as_of(kb_dir: Path) -> None:
+    path = kb_dir / "faq" / "arrival.yaml"
+    keywords = "    keywords: [Kindergeld, Familienkasse]\n"
+    _replace(path, keywords, keywords + "    as_of: 2026-11-30\n    review_by: 2026-11-30\n")
+    assert _errors(kb_dir) == [
+        "faq/arrival.yaml:28: entry 'child-benefit': 'review_by' (2026-11-30) must be after 'as_of' (2026-11-30)"
+    ]
+
+
+def test_as_of_loads_with_the_line_of_each_answer_language(kb_dir: Path) -> None:
+    path = kb_dir / "faq" / "arrival.yaml"
+    keywords = "    keywords: [Anmeldung, Meldebescheinigung]\n"
+    _replace(path, keywords, keywords + "    as_of: 2026-11-30\n    review_by: 2027-05-31\n")
+    kb, _ = load_knowledge(kb_dir)
+    entry = kb.entries["address-registration"]
+    assert (entry.as_of, entry.review_by) == (dt.date(2026, 11, 30), dt.date(2027, 5, 31))
+    assert entry.line_of("review_by") == 7
+    assert entry.line_of("answer.ar") == 19
+    assert entry.line_of("answer.tr") == 11  # no Turkish answer: the line of 'answer'
+    assert kb.entries["child-benefit"].as_of is None
+
+
+def test_unknown_fallback_with_suggestion(kb_dir: Path) -> None:
+    path = kb_dir / "contacts.yaml"
+    _replace(path, "    unverified: [phone]\n", "    unverified: [phone]\n    fallback: office-erkelenzz\n")
+    assert _errors(kb_dir) == [
+        "contacts.yaml:24: contact 'office-heinsberg': unknown fallback 'office-erkelenzz'"
+        " – did you mean 'office-erkelenz'?"
+    ]
+
+
+def test_fallbacks_in_a_circle(kb_dir: Path) -> None:
+    path = kb_dir / "contacts.yaml"
+    _replace(path, "    verified: 2026-11-01\n", "    verified: 2026-11-01\n    fallback: office-heinsberg\n")
+    _replace(path, "    unverified: [phone]\n", "    unverified: [phone]\n    fallback: office-erkelenz\n")
+    assert _errors(kb_dir) == [
+        "contacts.yaml:15: contact 'office-erkelenz': fallbacks run in a circle "
+        "(office-erkelenz → office-heinsberg → office-erkelenz)",
+        "contacts.yaml:25: contact 'office-heinsberg': fallbacks run in a circle "
+        "(office-heinsberg → office-erkelenz → office-heinsberg)",
+    ]
+
+
+def test_note_fallback_and_unverified_towns_load(kb_dir: Path) -> None:
+    path = kb_dir / "contacts.yaml"
+    _replace(
+        path,
+        "    unverified: [phone]\n",
+        "    unverified: [phone, serves]\n    fallback: office-erkelenz\n"
+        '    note: {de: "Nur mit Termin", uk: "Лише за записом"}\n',
+    )
+    kb, problems = load_knowledge(kb_dir)
+    office = kb.contacts["office-heinsberg"]
+    assert office.fallback == "office-erkelenz"
+    assert office.note is not None
+    assert office.note.get("uk") == "Лише за записом"
+    assert office.serves == frozenset({"heinsberg"})  # the towns are used while they wait for confirmation
+    assert kb.fallback_of(office) is None  # it has a confirmed address: no fallback shown
+    warnings = [str(p) for p in problems if p.severity is Severity.WARNING]
+    assert "contacts.yaml:17: contact 'office-heinsberg': 'name' is missing in en, ar, uk, ru, tr, fa" in warnings
+    assert "contacts.yaml:25: contact 'office-heinsberg': 'note' is missing in en, ar, ru, tr, fa" in warnings
+
+
+def test_glossary_loads(kb_dir: Path) -> None:
+    from tests.conftest import KNOWLEDGE
+
+    shutil.copy(KNOWLEDGE / "glossary.yaml", kb_dir / "glossary.yaml")
+    kb, _ = load_knowledge(kb_dir)
+    term = kb.glossary["jobcenter"]
+    assert term.use["ar"] == "الجوب سنتر (Jobcenter)"
+    assert term.avoid["ar"] == ("مركز العمل",)
+    assert term.file == "glossary.yaml"
+
+
+def test_glossary_problems_name_file_and_line(kb_dir: Path) -> None:
+    (kb_dir / "glossary.yaml").write_text(
+        "terms:\n"
+        "  - id: jobcenter\n"
+        '    de: "Jobcenter"\n'
+        '    use: {en: "Jobcenter", fr: "Jobcenter"}\n'
+        '    avoid: {ar: ["مركز العمل"], xx: ["x"]}\n'
+        "  - id: jobcenter\n"
+        '    de: "Jobcenter"\n'
+        '    use: {en: "Jobcenter"}\n'
+        "  - id: kindergeld\n"
+        '    de: "Kindergeld"\n'
+        "    use: {}\n",
+        encoding="utf-8",
+    )
+    assert _errors(kb_dir) == [
+        "glossary.yaml:4: term 'jobcenter': unknown language 'fr' in 'use'",
+        "glossary.yaml:5: term 'jobcenter': unknown language 'xx' in 'avoid'",
+        "glossary.yaml:6: duplicate id 'jobcenter' (first in glossary.yaml:2)",
+        "glossary.yaml:11: term 'kindergeld': 'use' must list the form per language (en: ...)",
+    ]

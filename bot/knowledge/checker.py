@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.clock import LOCAL_TZ
-from bot.dialogue.cards import contact_card
+from bot.clock import LOCAL_TZ, Clock
+from bot.dialogue.cards import as_of_line, contact_card
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.model import UNVERIFIABLE, Contact, Entry, KnowledgeBase, Localized
 from bot.knowledge.problems import Problem, Severity
@@ -102,7 +102,7 @@ def check_knowledge(
         knowledge, problems = load_knowledge(directory)
     except KnowledgeError as exc:
         return CheckReport(list(exc.problems))
-    today = today or dt.datetime.now(LOCAL_TZ).date()
+    today = today or Clock().local().date()
     report = CheckReport(list(problems), knowledge, count_missing_translations(knowledge))
     report.problems += _contact_problems(knowledge)
     report.problems += _reachability(knowledge)
@@ -316,7 +316,8 @@ def _too_long(kb: KnowledgeBase) -> list[Problem]:
             longest = 0
             for town in towns:
                 cards = [contact_card(c, lang, kb.texts, now, kb.fallback_of(c)) for c in kb.contacts_of(e, town)]
-                text = "\n\n".join([f"*{e.title.get(lang)}*\n\n{e.answer.get(lang)}\n\nStand: 00 0000", *cards])
+                body = [f"*{e.title.get(lang)}*", e.answer.get(lang), as_of_line(e, lang, kb.texts) or ""]
+                text = "\n\n".join([*filter(None, body), *cards])
                 longest = max(longest, visible_length(plain(text)))
             if longest > TELEGRAM_TEXT_LIMIT:
                 found.append(
