@@ -29,15 +29,6 @@ from bot.clock import LOCAL_TZ
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.reports import parse_since
-from bot.reports.qr import (
-    DeepLink,
-    PayloadError,
-    build_payload,
-    clean_username,
-    deep_link,
-    validate_payload,
-    write_qr,
-)
 from bot.reports.chart import (
     DECISION_COLORS,
     DPI,
@@ -46,6 +37,15 @@ from bot.reports.chart import (
     build_figure,
     render_chart,
     wait_histogram,
+)
+from bot.reports.qr import (
+    DeepLink,
+    PayloadError,
+    build_payload,
+    clean_username,
+    deep_link,
+    validate_payload,
+    write_qr,
 )
 from bot.reports.stats import (
     Stats,
