@@ -39,7 +39,7 @@ INSTALL_HINT = "Charts need the optional extra: pip install 'wegweiser[reports]'
 PAGE_INCHES = (11.69, 8.27)  # A4 landscape
 DPI = 200  # sharp when printed at A4; 2338 × 1654 pixels, well inside Telegram's photo limits
 FONT = "DejaVu Sans"
-# Options for this chart only; `svg.hashsalt` and a fixed date keep SVG output identical for identical data.
+# Options for this chart only; `svg.hashsalt` (and no date in the metadata) keep SVG files identical for identical data.
 RC: dict[Any, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
@@ -241,6 +241,8 @@ def render_chart(stats: Stats, knowledge: KnowledgeBase | None = None, fmt: Char
     except ImportError as exc:
         raise ChartUnavailable(INSTALL_HINT) from exc
 
+    # rc_context sets matplotlib's process-wide options; two /stats drawn at once in worker threads only
+    # ever set the same values, and nothing else in the bot draws.
     with matplotlib.rc_context(RC):
         figure = build_figure(stats, knowledge)
         FigureCanvasAgg(figure)  # Agg: no display, no GUI backend, no pyplot state
