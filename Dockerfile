@@ -1,24 +1,34 @@
 # Wegweiser – Telegram FAQ bot of the KI Kreis Heinsberg.
 #
 #   docker build -t wegweiser .
+#   docker build -t wegweiser --build-arg EXTRAS=reports .     # with the /stats chart (matplotlib and numpy: ~170 MB more)
 #   docker run -d --name wegweiser -e TELEGRAM_BOT_TOKEN=... -v wegweiser-data:/data wegweiser
+#
+# Dependencies are installed at the versions pinned in requirements.lock (see the README on refreshing it),
+# so two builds of the same commit run the same libraries.
 #
 # The knowledge is baked in at /app/knowledge; editors can mount their own folder over it
 # (-v /srv/wegweiser/knowledge:/app/knowledge:ro) and send /reload. The database lives on the /data volume.
 FROM python:3.11-slim
 
+# optional extras of the package, e.g. "reports" for the chart in /stats; empty: the bot alone
+ARG EXTRAS=""
+
+# MPLCONFIGDIR: matplotlib (reports extra) keeps its font cache there; /app is not writable for the bot's user
+
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    MPLCONFIGDIR=/tmp/matplotlib \
     BOT_DB_PATH=/data/wegweiser.sqlite3 \
     BOT_KNOWLEDGE_DIR=/app/knowledge
 
 WORKDIR /app
 
-# The same install as CI, without the dev extras.
-COPY pyproject.toml README.md ./
+# The package with its dependencies at the locked versions (-c: the lock only pins, it adds nothing).
+COPY pyproject.toml README.md requirements.lock ./
 COPY bot ./bot
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir -c requirements.lock ".${EXTRAS:+[${EXTRAS}]}" \
     && groupadd --system --gid 10001 wegweiser \
     && useradd --system --uid 10001 --gid wegweiser --home-dir /app --no-create-home --shell /usr/sbin/nologin wegweiser \
     && mkdir -p /data \

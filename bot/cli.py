@@ -191,12 +191,13 @@ def cmd_report_unanswered(args: argparse.Namespace) -> int:
 
 
 def cmd_report_stats(args: argparse.Namespace) -> int:
-    """The KI's figures as text, optionally a PNG chart of questions per week."""
+    """The KI's figures as text, optionally as a chart (PNG at 200 dpi and/or SVG) for print."""
     import asyncio
 
     from bot.knowledge.loader import KnowledgeError, load_knowledge
     from bot.knowledge.model import KnowledgeBase
-    from bot.reports.stats import Stats, collect_stats, format_stats, render_chart
+    from bot.reports.chart import ChartFormat, ChartUnavailable, render_chart
+    from bot.reports.stats import Stats, collect_stats, format_stats
     from bot.storage import Database, QuestionStore, StorageError, TicketStore
 
     window = _report_window(args)
@@ -220,11 +221,19 @@ def cmd_report_stats(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     sys.stdout.write(format_stats(stats, knowledge))
-    if args.png:
-        png = Path(args.png)
-        png.parent.mkdir(parents=True, exist_ok=True)
-        png.write_bytes(render_chart(stats))
-        print(f"Diagramm (chart): {png}")
+    charts: list[tuple[ChartFormat, str]] = [("png", args.png), ("svg", args.svg)]
+    for fmt, name in charts:
+        if not name:
+            continue
+        try:
+            drawing = render_chart(stats, knowledge, fmt)
+        except ChartUnavailable as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        out = Path(name)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(drawing)
+        print(f"Diagramm (chart): {out}")
     return 0
 
 
@@ -313,7 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     db_option(p)
     knowledge_option(p)
     p.add_argument("--since", default="12w", help="period: 30d, 12w or an ISO date (default 12w)")
-    p.add_argument("--png", help="also draw questions per week by decision into this PNG file")
+    p.add_argument("--png", metavar="FILE", help="also draw the chart into this PNG file (A4, 200 dpi)")
+    p.add_argument("--svg", metavar="FILE", help="also draw the chart into this SVG file (for print and editing)")
     p.set_defaults(func=cmd_report_stats)
 
     p = sub.add_parser("qr", help="a QR code PNG with a deep link for posters (language, town, topic)")

@@ -12,11 +12,12 @@ from typing import Any
 import yaml
 
 from bot.dialogue.engine import Retention
-from bot.handoff.hours import OfficeHours, parse_ranges
+from bot.handoff.hours import OfficeHours, parse_closing_days, parse_ranges
 from bot.languages import LANGUAGES
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 SECRET_KEYS = ("token", "telegram_bot_token", "webhook_secret")
+CLOSING_DAYS_KEYS = ("closing_days", "closed_days")  # "closed_days" is the first version's name; both still work
 
 
 class ConfigError(Exception):
@@ -82,12 +83,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     admins = pick("ADMIN_IDS", "admin_ids")
     hours_spec = file_values.get("office_hours") or {}
     try:
-        office_hours = OfficeHours(
-            parse_ranges(hours_spec),
-            frozenset(dt.date.fromisoformat(str(d)) for d in file_values.get("closed_days") or []),
-        )
+        ranges = parse_ranges(hours_spec)
     except ValueError as exc:
-        raise ConfigError(f"office_hours/closed_days in {config_path}: {exc}") from exc
+        raise ConfigError(f"office_hours in {config_path}: {exc}") from exc
+    closing_days: frozenset[dt.date] = frozenset()
+    for key in CLOSING_DAYS_KEYS:
+        try:
+            closing_days |= parse_closing_days(file_values.get(key))
+        except ValueError as exc:
+            raise ConfigError(f"{key} in {config_path}: {exc}") from exc
+    office_hours = OfficeHours(ranges, closing_days)
     retention_values = file_values.get("retention") or {}
     retention = Retention(
         question_days=_int("retention.question_days", retention_values.get("question_days", 90)),

@@ -7,9 +7,13 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from tests.conftest import ROOT
 
@@ -68,7 +72,7 @@ def test_image_runs_as_non_root_with_data_volume_and_health_check() -> None:
     assert any(k == "VOLUME" and "/data" in args for k, args in steps)
     assert any(k == "COPY" and args.endswith("./knowledge") for k, args in steps)
     runs = " ".join(args for k, args in steps if k == "RUN")
-    assert "pip install --no-cache-dir ." in runs
+    assert 'pip install --no-cache-dir -c requirements.lock ".${EXTRAS:+[${EXTRAS}]}"' in runs
     assert "[dev]" not in runs  # the image carries no test tools
     health = [args for k, args in steps if k == "HEALTHCHECK"]
     assert len(health) == 1
@@ -87,3 +91,45 @@ def test_health_command_exists_in_the_cli() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+LOCK = ROOT / "requirements.lock"
+
+
+def _locked() -> dict[str, Version]:
+    """name -> pinned version; every requirement line must be an exact pin."""
+    pins = {}
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement = Requirement(line)
+        (specifier,) = requirement.specifier
+        assert specifier.operator == "==", f"{line}: the lock pins exact versions"
+        assert not requirement.extras, f"{line}: a constraints file cannot carry extras (pip-compile --strip-extras)"
+        pins[canonicalize_name(requirement.name)] = Version(specifier.version)
+    return pins
+
+
+def test_image_installs_from_the_lock_file() -> None:
+    steps = _instructions()
+    copies = [i for i, (k, args) in enumerate(steps) if k == "COPY" and "requirements.lock" in args.split()]
+    installs = [i for i, (k, args) in enumerate(steps) if k == "RUN" and "-c requirements.lock" in args]
+    assert copies, "the lock file must be copied into the image"
+    assert installs, "pip must install with the lock as constraints"
+    assert copies[0] < installs[0]
+
+
+def test_lock_pins_every_dependency_within_the_ranges_of_pyproject() -> None:
+    """The lock is made from pyproject (runtime + reports extra); a range changed without refreshing it fails."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = _locked()
+    wanted = [Requirement(r) for r in [*project["dependencies"], *project["optional-dependencies"]["reports"]]]
+    for requirement in wanted:
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{requirement.name} is not in requirements.lock: refresh it (see README)"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"requirements.lock pins {name}=={pins[name]}, outside {requirement.specifier}: refresh it (see README)"
+        )
+    assert "matplotlib" in pins  # the reports extra is locked too, for images built with EXTRAS=reports
+    assert "pytest" not in pins  # and nothing of the dev extra

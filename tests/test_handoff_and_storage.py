@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
+
+import holidays
+import pytest
 
 from bot.clock import LOCAL_TZ
-from bot.handoff.hours import OfficeHours, easter_sunday, nrw_holidays, parse_ranges
+from bot.handoff.hours import OfficeHours, nrw_holidays, parse_closing_days, parse_ranges
 from bot.service import CoreService
 from bot.telegram.render import plain, render_parts, split_text, to_html, visible_length
 
@@ -46,13 +50,57 @@ async def test_reopen_refused_when_user_opened_a_new_ticket(service: CoreService
     assert await queue.reopen(old.ticket.id) is None
 
 
-def test_nrw_holidays_and_easter() -> None:
-    assert easter_sunday(2026) == dt.date(2026, 4, 5)
-    assert easter_sunday(2027) == dt.date(2027, 3, 28)
+def test_nrw_holidays_come_from_the_holidays_package() -> None:
+    """2026–2028: the office is closed exactly on the library's NRW holidays (and on no other weekday)."""
+    hours = OfficeHours(parse_ranges({d: ["09:00-12:00"] for d in ("mon", "tue", "wed", "thu", "fri")}))
+    for year in (2026, 2027, 2028):
+        expected = set(holidays.country_holidays("DE", subdiv="NW", years=year))
+        assert nrw_holidays(year) == expected
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            ten = dt.datetime.combine(day, dt.time(10), tzinfo=LOCAL_TZ)
+            assert hours.is_open(ten) == (day.weekday() < 5 and day not in expected), day
+            day += dt.timedelta(days=1)
+    # the library is asked for the right state: NRW's own days are in, other states' are not
     days = nrw_holidays(2026)
-    assert dt.date(2026, 6, 4) in days  # Fronleichnam, a holiday in NRW
-    assert dt.date(2026, 10, 31) not in days  # Reformationstag is not
+    assert dt.date(2026, 6, 4) in days  # Fronleichnam (Corpus Christi)
+    assert dt.date(2026, 11, 1) in days  # Allerheiligen
+    assert dt.date(2026, 4, 3) in days  # Karfreitag: Easter comes from the library too
+    assert dt.date(2026, 10, 31) not in days  # Reformationstag is a holiday in the east, not here
+    assert dt.date(2027, 3, 26) in nrw_holidays(2027)  # Karfreitag 2027
     assert len(days) == 11
+
+
+def test_closing_days_with_ranges_close_the_office() -> None:
+    closing = parse_closing_days(["2026-05-15", dt.date(2026, 12, 24), "2026-12-28..2026-12-31"])
+    assert closing == {
+        dt.date(2026, 5, 15),
+        dt.date(2026, 12, 24),
+        *(dt.date(2026, 12, d) for d in range(28, 32)),
+    }
+    hours = OfficeHours(parse_ranges({d: ["09:00-12:00"] for d in ("mon", "tue", "wed", "thu", "fri")}), closing)
+    bridge_day = dt.datetime(2026, 5, 15, 10, 0, tzinfo=LOCAL_TZ)  # Friday after Ascension
+    assert not hours.is_open(bridge_day)
+    assert hours.is_open(bridge_day - dt.timedelta(days=2))  # Wednesday before is a normal day
+    christmas_eve = dt.datetime(2026, 12, 23, 18, 0, tzinfo=LOCAL_TZ)
+    assert hours.next_open(christmas_eve) == dt.datetime(2027, 1, 4, 9, 0, tzinfo=LOCAL_TZ)  # 1 Jan is a holiday
+    assert parse_closing_days(None) == frozenset()
+    assert parse_closing_days("2026-12-24") == {dt.date(2026, 12, 24)}
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (["24.12.2026"], "closing day '24.12.2026' must be a date like 2026-12-24 or a range"),
+        (["2026-12-31..2026-12-28"], "ends before it starts"),
+        (["2026-12-28..2027-12-31"], "369 days is longer than a year"),
+        (["2026-12-28.."], "closing day '2026-12-28..' must be a date"),
+        ({"christmas": "2026-12-24"}, "closing_days must be a list"),
+    ],
+)
+def test_closing_days_errors_name_the_entry(spec: object, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_closing_days(spec)
 
 
 def test_office_hours_next_open_skips_weekend_and_holidays() -> None:

@@ -4,25 +4,40 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import datetime as dt
 import io
 import os
 import random
+import re
 import struct
 import subprocess
 import sys
+import warnings
+import xml.etree.ElementTree as ET
 import zlib
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import segno
+from matplotlib.colors import to_hex
 
 from bot.clock import LOCAL_TZ
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.reports import parse_since
+from bot.reports.chart import (
+    DECISION_COLORS,
+    DPI,
+    PAGE_INCHES,
+    ChartUnavailable,
+    build_figure,
+    render_chart,
+    wait_histogram,
+)
 from bot.reports.qr import (
     DeepLink,
     PayloadError,
@@ -33,15 +48,12 @@ from bot.reports.qr import (
     write_qr,
 )
 from bot.reports.stats import (
-    DECISION_COLORS,
-    chart_canvas,
+    Stats,
     collect_stats,
     compute_stats,
-    encode_png,
     format_duration,
     format_stats,
     iso_week,
-    render_chart,
 )
 from bot.reports.unanswered import (
     CSV_HEADER,
@@ -126,13 +138,13 @@ def png_rows(data: bytes) -> list[bytes]:
     return rows
 
 
-def rgb_counts(data: bytes) -> Counter[tuple[int, int, int]]:
-    width, _, depth, colour = png_header(data)
-    assert (depth, colour) == (8, 2), "the chart is 8-bit RGB"
-    counts: Counter[tuple[int, int, int]] = Counter()
-    for row in png_rows(data):
-        counts.update((row[i], row[i + 1], row[i + 2]) for i in range(0, width * 3, 3))
-    return counts
+def png_dpi(data: bytes) -> float:
+    """Dots per inch from the pHYs chunk (pixels per metre), as print shops and viewers read it."""
+    (body,) = [body for kind, body in png_chunks(data) if kind == b"pHYs"]
+    x_per_metre, y_per_metre, unit = struct.unpack(">IIB", body)
+    assert unit == 1, "pHYs must be in pixels per metre"
+    assert x_per_metre == y_per_metre
+    return x_per_metre * 0.0254
 
 
 # -- --since ------------------------------------------------------------------------------------------
@@ -400,6 +412,7 @@ async def test_stats_numbers_and_medians(db: Database, knowledge: KnowledgeBase)
     assert stats.handoffs == 7  # the ticket from 100 days ago is outside the period
     assert stats.claimed == 5
     assert stats.median_wait == dt.timedelta(minutes=20)
+    assert stats.wait_times == tuple(dt.timedelta(minutes=m) for m in (5, 10, 20, 30, 90))  # for the chart
     assert stats.closed == 3
     assert stats.median_handling == dt.timedelta(minutes=60)
     assert (stats.feedback_up, stats.feedback_down) == (2, 1)
@@ -453,31 +466,116 @@ def test_durations_read_naturally() -> None:
 # -- chart -----------------------------------------------------------------------------------------------
 
 
-def test_chart_is_a_valid_png_with_bars_in_proportion() -> None:
-    week = [record("q", "answer", at=T0)] * 4 + [record("q", "fallback", at=T0)] * 2
-    earlier = [record("q", "answer", at=T0 - dt.timedelta(days=7))]
-    stats = compute_stats(earlier + week, [], {}, T0 - dt.timedelta(days=7), T0)
-    png = render_chart(stats)
-    canvas = chart_canvas(stats)
+WORLD_LANGUAGES = ("de", "ar", "fa", "uk", "ru", "tr")
 
+
+def world_stats(knowledge: KnowledgeBase) -> Stats:
+    """Two weeks of questions in six languages, one category named in Persian, three handoff waits."""
+    week = [record("q", "answer", language=lang, entry="child-benefit", at=T0) for lang in WORLD_LANGUAGES]
+    week += [record("q", "fallback", language="ar", at=T0)] * 2
+    earlier = [record("q", "answer", language="uk", at=T0 - dt.timedelta(days=7))]
+    stats = compute_stats(earlier + week, [], {}, T0 - dt.timedelta(days=7), T0, knowledge)
+    persian = "پچژگی"  # the letters Persian adds to the Arabic alphabet
+    by_category = {w: dict(counts) for w, counts in stats.by_category.items()}
+    by_category["2026-W48"][persian] = 1
+    waits = tuple(dt.timedelta(minutes=m) for m in (5, 40, 50))
+    return dataclasses.replace(stats, by_category=by_category, wait_times=waits, claimed=3)
+
+
+def bars(axes: Any) -> list[tuple[float, float, float, str]]:
+    """(x, bottom, height, colour) of every bar segment in the panel, left to right, bottom up."""
+    found = [(p.get_x(), p.get_y(), p.get_height(), to_hex(p.get_facecolor())) for p in axes.patches]
+    return sorted(bar for bar in found if bar[2] > 0)
+
+
+def test_chart_bars_and_labels_follow_the_figures(knowledge: KnowledgeBase) -> None:
+    figure = build_figure(world_stats(knowledge), knowledge)
+    decision_axes, language_axes, category_axes, wait_axes = figure.axes[:4]
+
+    # outcome: week 47 one answer; week 48 six answers below two fallbacks
+    assert bars(decision_axes) == [
+        (pytest.approx(-0.375), 0, 1, DECISION_COLORS["answer"]),
+        (pytest.approx(0.625), 0, 6, DECISION_COLORS["answer"]),
+        (pytest.approx(0.625), 6, 2, DECISION_COLORS["fallback"]),
+    ]
+    assert [t.get_text() for t in decision_axes.get_xticklabels()] == ["47", "48"]
+    legend = [t.get_text() for t in language_axes.get_legend().get_texts()]
+    assert legend == ["de · Deutsch", "ar · العربية", "uk · Українська", "ru · Русский", "tr · Türkçe", "fa · فارسی"]
+    assert sum(height for _, _, height, _ in bars(language_axes)) == 9
+    categories = [t.get_text() for t in category_axes.get_legend().get_texts()]
+    assert "پچژگی" in categories
+    assert "ohne Kategorie (none)" in categories
+    # waiting times: horizontal bars, < 15 min: 1, 15–60 min: 2, nothing longer
+    widths = [p.get_width() for p in wait_axes.patches]
+    assert widths == [1, 2, 0, 0, 0, 0]
+    assert [t.get_text() for t in wait_axes.get_yticklabels()][:2] == ["< 15 min", "15–60 min"]
+
+
+def test_wait_histogram_buckets() -> None:
+    minutes = [0, 14, 15, 59, 60, 239, 240, 24 * 60, 3 * 24 * 60 - 1, 3 * 24 * 60, 10 * 24 * 60]
+    histogram = wait_histogram([dt.timedelta(minutes=m) for m in minutes])
+    assert histogram == [("< 15 min", 2), ("15–60 min", 2), ("1–4 h", 2), ("4–24 h", 1), ("1–3 d", 2), ("> 3 d", 2)]
+
+
+def test_chart_png_is_a4_at_200_dpi_with_arabic_cyrillic_and_persian_labels(knowledge: KnowledgeBase) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # a "Glyph ... missing from font(s)" warning must not even be raised
+        png = render_chart(world_stats(knowledge), knowledge)
+    assert [str(w.message) for w in caught] == []
     width, height, depth, colour = png_header(png)
-    assert (width, height) == (canvas.width, canvas.height)
-    assert (depth, colour) == (8, 2)
-    counts = rgb_counts(png)
-    assert sum(counts.values()) == width * height
-    legend = counts[DECISION_COLORS["suggest"]]  # no suggestions: only the legend box has this colour
-    assert legend > 0
-    assert counts[DECISION_COLORS["menu"]] == legend
-    answer = counts[DECISION_COLORS["answer"]] - legend
-    fallback = counts[DECISION_COLORS["fallback"]] - legend
-    assert fallback > 0
-    assert answer / fallback == pytest.approx(5 / 2, rel=0.03)  # 4 + 1 answers against 2 fallbacks
+    assert (width, height) == (round(PAGE_INCHES[0] * DPI), round(PAGE_INCHES[1] * DPI)) == (2338, 1654)
+    assert depth == 8
+    assert colour in (2, 6)  # RGB or RGBA
+    assert png_dpi(png) == pytest.approx(200, abs=0.01)
+    assert len(png) < 1_000_000  # well under Telegram's 10 MB photo limit
 
 
-def test_png_writer_refuses_wrong_pixel_data() -> None:
-    with pytest.raises(ValueError, match="size"):
-        encode_png(2, 2, b"\x00" * 11)
-    assert png_header(encode_png(3, 2, bytes(18))) == (3, 2, 8, 2)
+def test_chart_svg_has_text_as_paths(knowledge: KnowledgeBase) -> None:
+    svg = render_chart(world_stats(knowledge), knowledge, "svg")
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("width") == f"{PAGE_INCHES[0] * 72:g}pt"
+    assert root.findall(".//{http://www.w3.org/2000/svg}text") == []  # glyphs as paths: no font needed to view
+    assert render_chart(world_stats(knowledge), knowledge, "svg") == svg  # same data, same file
+
+
+def ink(text: str) -> Any:
+    """The text drawn alone, as a 2-D array of ink (True) in the chart's font."""
+    import matplotlib
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from bot.reports.chart import RC
+
+    with matplotlib.rc_context(RC):
+        figure = Figure(figsize=(3, 1), dpi=100)
+        figure.text(0.1, 0.3, text, fontsize=30)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        pixels = np.asarray(canvas.buffer_rgba())[:, :, :3].min(axis=2) < 128
+    columns = np.flatnonzero(pixels.any(axis=0))
+    rows = np.flatnonzero(pixels.any(axis=1))
+    return pixels[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+
+
+def test_arabic_script_is_joined_and_right_to_left() -> None:
+    """What the chart relies on instead of reshaping labels itself: matplotlib ≥ 3.11 shapes with libraqm."""
+    beh = ink("ب").shape[1]
+    assert ink("ببب").shape[1] < 0.8 * 3 * beh  # joined forms are narrower than three separate letters
+    # alef then beh: in right-to-left order the tall alef stands at the right end
+    alef_beh = ink("اب")
+    top_row = alef_beh[: max(1, alef_beh.shape[0] // 5)]
+    assert top_row.any(axis=0).nonzero()[0].min() > alef_beh.shape[1] / 2
+
+
+def test_chart_without_matplotlib_says_how_to_install(
+    knowledge: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(ChartUnavailable, match=re.escape("pip install 'wegweiser[reports]'")):
+        render_chart(world_stats(knowledge), knowledge)
 
 
 # -- QR codes --------------------------------------------------------------------------------------------
@@ -628,10 +726,27 @@ def test_cli_stats_with_png(filled_db: Path, kb_dir: Path, tmp_path: Path) -> No
     assert "Wartezeit, Median (median waiting time): 20 min" in result.stdout
     assert "Bearbeitungszeit, Median (median handling time): 1 h 00 min" in result.stdout
     assert "2026-W48" in result.stdout
-    width, height, _, _ = png_header(png.read_bytes())
-    assert width >= 300
-    assert height > 200
-    assert sum(rgb_counts(png.read_bytes()).values()) == width * height
+    assert f"Diagramm (chart): {png}" in result.stdout
+    assert png_header(png.read_bytes())[:2] == (2338, 1654)
+    assert png_dpi(png.read_bytes()) == pytest.approx(200, abs=0.01)
+
+
+def test_cli_stats_with_svg_and_without_matplotlib(filled_db: Path, kb_dir: Path, tmp_path: Path) -> None:
+    svg = tmp_path / "print" / "chart.svg"
+    args = ("report", "stats", "--db", str(filled_db), "--knowledge", str(kb_dir), "--since", "2026-11-01")
+    result = run_cli(*args, "--svg", str(svg))
+    assert result.returncode == 0, result.stderr
+    assert ET.fromstring(svg.read_bytes()).tag == "{http://www.w3.org/2000/svg}svg"
+    # an install without the reports extra: the figures still come, the chart is refused with a way out
+    fake = tmp_path / "no-extra" / "matplotlib"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
+    png = tmp_path / "chart.png"
+    result = run_cli(*args, "--png", str(png), env={"PYTHONPATH": f"{fake.parent}{os.pathsep}{ROOT}"})
+    assert result.returncode == 1
+    assert "pip install 'wegweiser[reports]'" in result.stderr
+    assert "2026-W48" in result.stdout
+    assert not png.exists()
 
 
 def test_cli_qr(kb_dir: Path, tmp_path: Path) -> None:

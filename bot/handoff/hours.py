@@ -1,36 +1,61 @@
-"""Counsellors' office hours with NRW public holidays, so newcomers know when a reply can come."""
+"""Counsellors' office hours, NRW public holidays and the KI's own closing days: when a reply can come."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+import holidays
 
 from bot.clock import LOCAL_TZ
 from bot.knowledge.model import WEEKDAYS
 
 
-def easter_sunday(year: int) -> dt.date:
-    """Gregorian Easter (anonymous Gregorian algorithm)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    leap = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * leap) // 451
-    month, day = divmod(h + leap - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
+@functools.cache
+def nrw_holidays(year: int) -> frozenset[dt.date]:
+    """Statutory public holidays in North Rhine-Westphalia, from the maintained `holidays` package."""
+    return frozenset(holidays.country_holidays("DE", subdiv="NW", years=year))
 
 
-def nrw_holidays(year: int) -> set[dt.date]:
-    """Statutory public holidays in North Rhine-Westphalia."""
-    easter = easter_sunday(year)
-    movable = (-2, 1, 39, 50, 60)  # Good Friday, Easter Monday, Ascension, Whit Monday, Corpus Christi
-    fixed = ((1, 1), (5, 1), (10, 3), (11, 1), (12, 25), (12, 26))
-    return {easter + dt.timedelta(days=d) for d in movable} | {dt.date(year, m, d) for m, d in fixed}
+MAX_CLOSING_SPAN = 366  # a longer range is almost surely a typo in the year
+
+
+def _closing_date(value: object, entry: object) -> dt.date:
+    # YAML reads an unquoted 2026-12-24 as a date already; a datetime (with a time) is not a day
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise ValueError(
+            f"closing day '{entry}' must be a date like 2026-12-24 or a range like 2026-12-28..2026-12-31"
+        ) from exc
+
+
+def parse_closing_days(spec: object) -> frozenset[dt.date]:
+    """The KI's own closing days (bridge days, Christmas week): ["2026-12-24", "2026-12-28..2026-12-31"].
+
+    Ranges include both ends. Raises ValueError naming the entry to fix.
+    """
+    if spec is None:
+        return frozenset()
+    items = [spec] if isinstance(spec, str | dt.date) else spec
+    if not isinstance(items, list | tuple):
+        raise ValueError('closing_days must be a list, e.g. ["2026-12-24", "2026-12-28..2026-12-31"]')
+    days: set[dt.date] = set()
+    for item in items:
+        first, separator, last = str(item).partition("..") if isinstance(item, str) else (item, "", None)
+        start = _closing_date(first, item)
+        end = _closing_date(last, item) if separator else start
+        if end < start:
+            raise ValueError(f"closing days '{item}': the range ends before it starts")
+        span = (end - start).days + 1
+        if span > MAX_CLOSING_SPAN:
+            raise ValueError(f"closing days '{item}': {span} days is longer than a year; check the years")
+        days.update(start + dt.timedelta(days=offset) for offset in range(span))
+    return frozenset(days)
 
 
 def parse_ranges(spec: Mapping[str, Iterable[str]]) -> dict[int, tuple[tuple[dt.time, dt.time], ...]]:
@@ -55,7 +80,7 @@ class OfficeHours:
     """Empty `ranges` means "not configured": then we promise no times at all."""
 
     ranges: Mapping[int, tuple[tuple[dt.time, dt.time], ...]] = field(default_factory=dict)
-    closed_days: frozenset[dt.date] = frozenset()
+    closed_days: frozenset[dt.date] = frozenset()  # the KI's closing days on top of the public holidays
 
     @property
     def configured(self) -> bool:

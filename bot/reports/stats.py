@@ -1,19 +1,13 @@
 """The KI's figures: questions per week, how often the bot could answer, handoffs and their waiting times.
 
 `collect_stats` + `format_stats` are shared by `python -m bot report stats` and the admins' `/stats`
-command. `render_chart` draws questions per week as stacked bars by decision into a PNG.
-
-No plotting library on purpose: the chart is a handful of rectangles and labels, and matplotlib/Pillow
-would add tens of megabytes to the image for it. The PNG writer below (zlib + struct) and a 3×5 bitmap
-font cover exactly what the chart needs.
+command; `bot.reports.chart` draws the same figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import statistics
-import struct
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,6 +49,7 @@ class Stats:
     claimed: int  # tickets a counsellor took (they have a waiting time)
     closed: int  # tickets closed after being taken (they have a handling time)
     median_wait: dt.timedelta | None
+    wait_times: tuple[dt.timedelta, ...]  # each claimed ticket's wait, shortest first (the chart's distribution)
     median_handling: dt.timedelta | None
     feedback_up: int
     feedback_down: int
@@ -135,6 +130,7 @@ def compute_stats(
         claimed=len(waits),
         closed=len(handling),
         median_wait=_median(waits),
+        wait_times=tuple(dt.timedelta(seconds=round(w)) for w in sorted(waits)),
         median_handling=_median(handling),
         feedback_up=sum(up for up, _ in votes.values()),
         feedback_down=sum(down for _, down in votes.values()),
@@ -236,193 +232,3 @@ def format_stats(stats: Stats, knowledge: KnowledgeBase | None = None) -> str:
         f"Bewertungen (feedback): 👍 {stats.feedback_up}  👎 {stats.feedback_down}",
     ]
     return "\n".join(lines) + "\n"
-
-
-# -- chart ----------------------------------------------------------------------------------------------
-
-Color = tuple[int, int, int]
-WHITE: Color = (255, 255, 255)
-INK: Color = (40, 40, 40)
-GRID: Color = (222, 222, 222)
-DECISION_COLORS: Mapping[str, Color] = {
-    "answer": (46, 139, 87),
-    "menu": (70, 130, 180),
-    "suggest": (230, 159, 0),
-    "fallback": (204, 68, 68),
-}
-STACK_ORDER = ("answer", "menu", "suggest", "fallback")  # confident at the bottom, the gaps on top
-
-# 3×5 bitmap font: each glyph is five rows of three pixels ("1" = ink). Upper case only.
-_FONT_ROWS: Mapping[str, str] = {
-    "0": "111 101 101 101 111",
-    "1": "010 110 010 010 111",
-    "2": "111 001 111 100 111",
-    "3": "111 001 111 001 111",
-    "4": "101 101 111 001 001",
-    "5": "111 100 111 001 111",
-    "6": "111 100 111 101 111",
-    "7": "111 001 001 010 010",
-    "8": "111 101 111 101 111",
-    "9": "111 101 111 001 111",
-    "A": "010 101 111 101 101",
-    "B": "110 101 110 101 110",
-    "C": "011 100 100 100 011",
-    "D": "110 101 101 101 110",
-    "E": "111 100 110 100 111",
-    "F": "111 100 110 100 100",
-    "G": "011 100 101 101 011",
-    "H": "101 101 111 101 101",
-    "I": "111 010 010 010 111",
-    "J": "001 001 001 101 010",
-    "K": "101 101 110 101 101",
-    "L": "100 100 100 100 111",
-    "M": "101 111 111 101 101",
-    "N": "110 101 101 101 101",
-    "O": "010 101 101 101 010",
-    "P": "110 101 110 100 100",
-    "Q": "010 101 101 110 011",
-    "R": "110 101 110 101 101",
-    "S": "011 100 010 001 110",
-    "T": "111 010 010 010 010",
-    "U": "101 101 101 101 111",
-    "V": "101 101 101 101 010",
-    "W": "101 101 111 111 101",
-    "X": "101 101 010 101 101",
-    "Y": "101 101 010 010 010",
-    "Z": "111 001 010 100 111",
-    "-": "000 000 111 000 000",
-    ":": "000 010 000 010 000",
-    ".": "000 000 000 000 010",
-    "/": "001 001 010 100 100",
-    "(": "010 100 100 100 010",
-    ")": "010 001 001 001 010",
-    "%": "101 001 010 100 101",
-    "?": "111 001 010 000 010",
-    " ": "000 000 000 000 000",
-}
-FONT: Mapping[str, tuple[str, ...]] = {char: tuple(rows.split()) for char, rows in _FONT_ROWS.items()}
-FONT_SCALE = 2
-GLYPH_ADVANCE = 4 * FONT_SCALE  # 3 pixels and one pixel of space
-GLYPH_HEIGHT = 5 * FONT_SCALE
-
-
-class Canvas:
-    """An RGB pixel buffer with just rectangles and text: all a bar chart needs."""
-
-    def __init__(self, width: int, height: int, background: Color = WHITE) -> None:
-        self.width = width
-        self.height = height
-        self.pixels = bytearray(bytes(background) * (width * height))
-
-    def rect(self, x0: int, y0: int, x1: int, y1: int, color: Color) -> None:
-        """Fill [x0, x1) × [y0, y1), clipped to the canvas."""
-        x0, x1 = max(0, min(x0, x1)), min(self.width, max(x0, x1))
-        y0, y1 = max(0, min(y0, y1)), min(self.height, max(y0, y1))
-        if x0 >= x1:
-            return
-        row = bytes(color) * (x1 - x0)
-        for y in range(y0, y1):
-            start = (y * self.width + x0) * 3
-            self.pixels[start : start + len(row)] = row
-
-    def text(self, x: int, y: int, text: str, color: Color = INK) -> None:
-        for char in text.upper():
-            glyph = FONT.get(char, FONT["?"])
-            for gy, row in enumerate(glyph):
-                for gx, bit in enumerate(row):
-                    if bit == "1":
-                        px, py = x + gx * FONT_SCALE, y + gy * FONT_SCALE
-                        self.rect(px, py, px + FONT_SCALE, py + FONT_SCALE, color)
-            x += GLYPH_ADVANCE
-
-    def png(self) -> bytes:
-        return encode_png(self.width, self.height, bytes(self.pixels))
-
-
-def text_width(text: str) -> int:
-    return len(text) * GLYPH_ADVANCE - FONT_SCALE if text else 0
-
-
-def encode_png(width: int, height: int, rgb: bytes) -> bytes:
-    """A minimal, valid PNG: 8-bit RGB, no interlace, filter 0 on every row."""
-    if len(rgb) != width * height * 3:
-        raise ValueError("pixel data does not match the image size")
-    stride = width * 3
-    raw = b"".join(b"\x00" + rgb[y * stride : (y + 1) * stride] for y in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
-
-
-def _nice_step(maximum: int, lines: int = 5) -> int:
-    """1, 2, 5, 10, 20, 50, ...: the smallest step that needs at most `lines` grid lines."""
-    step = 1
-    while True:
-        for factor in (1, 2, 5):
-            if maximum <= step * factor * lines:
-                return step * factor
-        step *= 10
-
-
-CHART_TITLE = "FRAGEN JE WOCHE (QUESTIONS PER WEEK)"
-PLOT_HEIGHT = 200
-BAR_WIDTH = 18
-BAR_GAP = 10
-LEGEND_BOX = 10
-
-
-def chart_canvas(stats: Stats) -> Canvas:
-    """Questions per ISO week as stacked bars by decision, with y-axis grid, week labels and a legend."""
-    weeks = stats.weeks or (iso_week(stats.until),)
-    totals = [sum(stats.by_decision.get(w, {}).values()) for w in weeks]
-    step = _nice_step(max(totals, default=0) or 1)
-    top = step * -(-max(max(totals, default=0), 1) // step)
-    left = 12 + text_width(str(top)) + 8
-    pitch = BAR_WIDTH + BAR_GAP
-    plot_top, title_y, legend_y = 64, 10, 34
-    legend = [(d, d.upper()) for d in STACK_ORDER]
-    legend_width = sum(LEGEND_BOX + 6 + text_width(label) + 16 for _, label in legend)
-    width = max(left + len(weeks) * pitch + 20, text_width(CHART_TITLE) + 24, legend_width + 24)
-    height = plot_top + PLOT_HEIGHT + 36
-    canvas = Canvas(width, height)
-    canvas.text(12, title_y, CHART_TITLE)
-    x = 12
-    for decision, label in legend:
-        canvas.rect(x, legend_y, x + LEGEND_BOX, legend_y + LEGEND_BOX, DECISION_COLORS[decision])
-        canvas.text(x + LEGEND_BOX + 6, legend_y, label)
-        x += LEGEND_BOX + 6 + text_width(label) + 16
-    base = plot_top + PLOT_HEIGHT
-
-    def y_of(value: int) -> int:
-        return base - round(value * PLOT_HEIGHT / top)
-
-    for value in range(0, top + 1, step):
-        y = y_of(value)
-        canvas.rect(left - 4, y, width - 10, y + 1, GRID if value else INK)
-        label = str(value)
-        canvas.text(left - 8 - text_width(label), y - GLYPH_HEIGHT // 2, label)
-    canvas.rect(left - 1, plot_top - 4, left, base + 1, INK)
-    for index, week in enumerate(weeks):
-        x0 = left + BAR_GAP // 2 + index * pitch
-        counts = stats.by_decision.get(week, {})
-        stacked = 0
-        for decision in (*STACK_ORDER, *sorted(set(counts) - set(STACK_ORDER))):
-            count = counts.get(decision, 0)
-            if not count:
-                continue
-            color = DECISION_COLORS.get(decision, INK)
-            canvas.rect(x0, y_of(stacked + count), x0 + BAR_WIDTH, y_of(stacked), color)
-            stacked += count
-        label = "W" + week.rsplit("W", 1)[-1]
-        canvas.text(x0 + (BAR_WIDTH - text_width(label)) // 2, base + 8, label)
-        total = str(stacked)
-        if stacked and text_width(total) <= pitch:
-            canvas.text(x0 + (BAR_WIDTH - text_width(total)) // 2, y_of(stacked) - GLYPH_HEIGHT - 3, total)
-    return canvas
-
-
-def render_chart(stats: Stats) -> bytes:
-    return chart_canvas(stats).png()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import html
 import logging
 import os
 import signal
@@ -36,7 +35,7 @@ from bot.storage.inbox import InboxStore
 from bot.telegram.counsellors import CounsellorDesk
 from bot.telegram.handlers import NewcomerHandlers
 from bot.telegram.polling import AnyApplication, DurablePoller
-from bot.telegram.render import split_text, to_html
+from bot.telegram.render import to_html
 from bot.telegram.sender import Sender, pseudonym
 from bot.telegram.webhook import WebhookServer
 
@@ -155,21 +154,12 @@ def _register(app: AnyApplication, settings: Settings, rt: BotRuntime, newcomers
             )
 
         async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            """Figures for the KI's reporting, the same as `python -m bot report stats` (last 12 weeks)."""
-            from bot.reports.stats import collect_service_stats, format_stats
+            """The KI's figures of the last 12 weeks and the chart (see bot/telegram/admin_stats.py)."""
+            from bot.telegram.admin_stats import send_stats
 
             message = update.effective_message
-            if message is None:
-                return
-            since = rt.service.clock.now() - dt.timedelta(weeks=12)
-            stats = await collect_service_stats(rt.service, since)
-            text = format_stats(stats, rt.service.knowledge)
-            for part in split_text(text, limit=3900):
-                await rt.sender.retrying(
-                    lambda part=part: context.bot.send_message(  # type: ignore[misc]
-                        message.chat_id, f"<pre>{html.escape(part)}</pre>", parse_mode="HTML"
-                    )
-                )
+            if message is not None:
+                await send_stats(context.bot, rt.sender, message.chat_id, rt.service)
 
         app.add_handler(CommandHandler("reload", reload_command, filters=private & admins), GROUP_ADMIN)
         app.add_handler(CommandHandler("stats", stats_command, filters=private & admins), GROUP_ADMIN)

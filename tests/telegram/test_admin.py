@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import struct
+import sys
+
+import pytest
+
+from bot.telegram.admin_stats import send_stats
+from bot.telegram.render import visible_length
+from tests.telegram.botapi_double import UploadedFile
 from tests.telegram.conftest import ADMIN_ID, World
 
 
@@ -42,6 +51,43 @@ async def test_stats_for_admins_only(world: World) -> None:
     assert "<pre>" not in (reply.raw_text or "")
     admin = world.fake.user(ADMIN_ID, "Admin", "de")
     world.fake.send_text(admin, "/stats")
-    replies = await world.fake.wait_for_reply(admin)
-    assert (replies[0].raw_text or "").startswith("<pre>")
-    assert "answer" in (replies[0].text or "").lower() or "beantwortet" in (replies[0].text or "").lower()
+    photo, figures = await world.fake.wait_for_reply(admin, count=2)
+    # the figures of 12 weeks are longer than a caption: the photo gets the title, the figures follow as text
+    assert photo.kind == "photo"
+    assert (photo.caption or "").startswith("Wegweiser – Zahlen (figures) ")
+    assert "\n" not in (photo.caption or "")
+    assert (figures.raw_text or "").startswith("<pre>Wegweiser – Zahlen")
+    assert "beantwortet (answered): 1 (100%)" in (figures.text or "")
+    ((_, params),) = world.fake.calls_to("sendPhoto")
+    upload = params["photo"]
+    assert isinstance(upload, UploadedFile)
+    assert upload.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert struct.unpack(">II", upload.content[16:24]) == (2338, 1654)  # IHDR: A4 at 200 dpi
+
+
+async def test_short_figures_are_the_photo_caption(world: World) -> None:
+    admin = world.fake.user(ADMIN_ID, "Admin", "de")
+    world.fake.send_text(admin, "/start")  # a bot may only write to people who wrote to it first
+    world.fake.send_text(world.user(22, "ar"), "kindergeld")
+    await world.idle()
+    world.fake.skip_replies(admin)
+    await send_stats(world.runtime.app.bot, world.runtime.sender, ADMIN_ID, world.service, dt.timedelta(days=1))
+    (photo,) = await world.fake.wait_for_reply(admin)
+    assert photo.kind == "photo"
+    assert (photo.raw_text or "").startswith("<pre>")
+    assert "Fragen gesamt (questions): 1" in (photo.caption or "")
+    assert visible_length(photo.caption or "") <= 1024
+    await world.fake.expect_no_reply(admin)
+
+
+async def test_stats_without_the_reports_extra_still_sends_the_figures(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if `wegweiser[reports]` were not installed
+    admin = world.fake.user(ADMIN_ID, "Admin", "de")
+    world.fake.send_text(admin, "/stats")
+    (figures,) = await world.fake.wait_for_reply(admin)
+    assert figures.kind == "text"
+    assert (figures.raw_text or "").startswith("<pre>Wegweiser – Zahlen")
+    assert world.fake.calls_to("sendPhoto") == []
