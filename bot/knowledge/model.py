@@ -100,6 +100,16 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class TranslationRecord:
+    """Which German version a translation was made from (per field), and whether a native speaker reviewed it."""
+
+    source: Mapping[str, str]  # field ("title", "answer") -> fingerprint of the German text it was made from
+    state: str = "draft"  # draft | reviewed
+    by: str = ""
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Entry:
     """One FAQ entry: a question area with a reviewed answer in every language."""
 
@@ -117,6 +127,7 @@ class Entry:
     owner: str = ""
     file: str = ""
     line: int = 0
+    translations: Mapping[str, TranslationRecord] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def is_handoff(self) -> bool:
