@@ -85,6 +85,7 @@ def check_knowledge(
     report.problems += _stale(knowledge, today, stale_days)
     report.problems += _duplicate_questions(knowledge)
     report.problems += _too_long(knowledge)
+    report.problems += _outdated_translations(knowledge)
     report.problems += (run_tests or run_editor_tests)(knowledge)
     return report
 
@@ -172,6 +173,13 @@ def _too_long(kb: KnowledgeBase) -> list[Problem]:
                     )
                 )
     return found
+
+
+def _outdated_translations(kb: KnowledgeBase) -> list[Problem]:
+    """Translations made from an older German text: the bot still shows them, the editors should know."""
+    from bot.translations.status import outdated_problems
+
+    return outdated_problems(kb)
 
 
 def run_editor_tests(kb: KnowledgeBase) -> list[Problem]:
