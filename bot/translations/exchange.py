@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.storage import pypo, xliff  # type: ignore[import-untyped]
+from translate.storage import pypo, xliff
 
 from bot.clock import LOCAL_TZ
 from bot.dialogue.cards import contact_card
@@ -114,9 +114,10 @@ def write_units(units: list[Unit], language: str, fmt: str) -> bytes:
 
 
 def _write_xliff(units: list[Unit], language: str) -> bytes:
-    store = xliff.xlifffile(sourcelanguage=REFERENCE_LANGUAGE, targetlanguage=language)
+    # translate-toolkit is only partly typed: its objects are handled as Any
+    store: Any = xliff.xlifffile(sourcelanguage=REFERENCE_LANGUAGE, targetlanguage=language)
     for unit in units:
-        item = store.addsourceunit(unit.source)
+        item: Any = store.addsourceunit(unit.source)
         item.setid(unit.id)
         item.xmlelement.set("resname", unit.id)
         if unit.max_length is not None:
@@ -137,7 +138,7 @@ def _write_xliff(units: list[Unit], language: str) -> bytes:
 
 
 def _write_po(units: list[Unit], language: str) -> bytes:
-    store = pypo.pofile()
+    store: Any = pypo.pofile()
     store.updateheader(
         add=True,
         Project_Id_Version="Wegweiser FAQ",
@@ -146,7 +147,7 @@ def _write_po(units: list[Unit], language: str) -> bytes:
         X_Source_Language="de",
     )
     for unit in units:
-        item = store.addsourceunit(unit.source)
+        item: Any = store.addsourceunit(unit.source)
         item.setcontext(unit.id)
         for note in unit.notes:
             item.addnote(note, origin="developer")
@@ -169,8 +170,9 @@ class ReadUnit:
 
 def read_units(data: bytes, fmt: str) -> tuple[str | None, list[ReadUnit]]:
     """The file's target language and its units; ExchangeError for anything that is not a sound file."""
+    reader: Any = xliff.xlifffile if fmt == "xliff" else pypo.pofile
     try:
-        store: Any = xliff.xlifffile.parsestring(data) if fmt == "xliff" else pypo.pofile.parsestring(data)
+        store: Any = reader.parsestring(data)
     except Exception as exc:  # lxml and the PO parser raise many kinds; all mean "not a readable file"
         raise ExchangeError(f"the file cannot be read as {fmt.upper()}: {exc}") from exc
     units = []

@@ -27,13 +27,13 @@ def commit(root: Path, new_texts: Mapping[str, str]) -> KnowledgeBase:
     try:
         for name, text in new_texts.items():
             target = root / name
-            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((Path(temp_name), target))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
                 out.write(text)
                 out.flush()
                 os.fsync(out.fileno())
-            shutil.copymode(target, temp)
-            staged.append((Path(temp), target))
+            shutil.copymode(target, temp_name)
     except OSError:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
