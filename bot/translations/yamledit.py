@@ -62,11 +62,8 @@ class FaqFile:
         texts = self.entry(entry_id).get(field)
         if not isinstance(texts, CommentedMap):
             raise LayoutError(f"{self.name}: entry '{entry_id}': '{field}' is not a list of languages")
-        value: str = (
-            LiteralScalarString(text.rstrip("\n") + "\n")
-            if "\n" in text or field == "answer"
-            else DoubleQuotedScalarString(text)
-        )
+        block = ("\n" in text or field == "answer") and not texts.fa.flow_style()  # no block text inside {...}
+        value: str = LiteralScalarString(text.rstrip("\n") + "\n") if block else DoubleQuotedScalarString(text)
         _put_in_language_order(texts, language, value)
         self.changed = True
 
