@@ -378,3 +378,17 @@ def test_coverage_counts_missing_translations(kb_dir: Path) -> None:
     assert table.rows["child-benefit"]["ar"].status is Status.MISSING
     assert table.rows["child-benefit"]["en"].status is Status.UNTRACKED
     assert table.totals("uk")[Status.MISSING] == len(kb.entries)
+
+
+def test_external_entities_in_an_xliff_file_are_not_resolved(kb_dir: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", encoding="utf-8")
+    data = _xliff_unit("address-registration/title", "Wohnung anmelden", "&xxe;").replace(
+        b"<xliff", f'<!DOCTYPE xliff [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n<xliff'.encode(), 1
+    )
+    before = snapshot(kb_dir)
+    path = tmp_path / "xxe.xlf"
+    path.write_bytes(data)
+    main(["translations", "import", "--knowledge", str(kb_dir), str(path)])
+    assert snapshot(kb_dir) == before
+    assert "SECRET" not in "".join(p.decode("utf-8", "replace") for p in snapshot(kb_dir).values())
