@@ -335,6 +335,8 @@ def cmd_translations_review(args: argparse.Namespace) -> int:
 
 def cmd_translations_export(args: argparse.Namespace) -> int:
     """An XLIFF or PO file with what a translator should translate or re-check."""
+    from collections import Counter
+
     from bot.translations.exchange import ExchangeError, export_units, file_format, write_units
     from bot.translations.status import TARGET_LANGUAGES
 
@@ -353,8 +355,9 @@ def cmd_translations_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(write_units(units, args.lang, fmt))
-    needs_work = sum(u.needs_work for u in units)
-    print(f"{out}: {len(units)} field(s) for {args.lang}, {needs_work} to translate or re-check")
+    counts = Counter(u.status.value for u in units)
+    detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
+    print(f"{out}: {len(units)} field(s) for {args.lang} ({detail})")
     return 0
 
 

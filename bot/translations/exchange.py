@@ -51,6 +51,7 @@ class Unit:
     source: str  # the German text
     target: str  # the translation ("" when missing)
     needs_work: bool  # outdated or missing: the translator should look at it
+    status: FieldStatus = FieldStatus.CURRENT
     notes: tuple[str, ...] = ()
     max_length: int | None = None
     location: str = ""
@@ -101,6 +102,7 @@ def export_units(kb: KnowledgeBase, language: str, everything: bool = False) -> 
                     source=german(entry, field),
                     target=translated(entry, field, language) or "",
                     needs_work=status in (FieldStatus.MISSING, FieldStatus.OUTDATED),
+                    status=status,
                     notes=notes,
                     max_length=max_length(kb, entry, field, language),
                     location=entry.file,
