@@ -46,6 +46,8 @@ def test_entry_page_shows_the_bot_text_cards_and_badges(kb_dir: Path, tmp_path: 
     assert "Teststraße 1, 41812 Erkelenz" in page
     assert "+49 0000 222" not in page
     assert "unverified contact: phone" in page
+    ar = page[page.index('id="lang-ar"') : page.index('id="lang-uk"')]
+    assert ar.count("contact name not translated") == 2  # the test contacts have German/English names only
     assert 'class="badge b-untracked"' in page
     child = (tmp_path / "site" / "entries" / "child-benefit.html").read_text()
     assert 'class="badge b-missing"' in child

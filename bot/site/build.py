@@ -30,6 +30,7 @@ class CardView:
     html: Markup
     unverified: tuple[str, ...]
     towns: str
+    name_fallback: bool  # the contact's name is not written in this language yet
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def _telegram_html(text: str) -> Markup:
 def _card(contact: Contact, language: str, kb: KnowledgeBase, now: dt.datetime) -> CardView:
     towns = "all towns" if contact.serves is None else ", ".join(kb.towns[t].name for t in sorted(contact.serves))
     unverified = tuple(sorted(f for f in contact.unverified if getattr(contact, f) is not None))
-    return CardView(_telegram_html(contact_card(contact, language, kb.texts, now)), unverified, towns)
+    card = _telegram_html(contact_card(contact, language, kb.texts, now))
+    return CardView(card, unverified, towns, name_fallback=not contact.name.has(language))
 
 
 def _language_view(kb: KnowledgeBase, entry: Entry, language: str, now: dt.datetime) -> LanguageView:
