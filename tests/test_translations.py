@@ -114,32 +114,44 @@ def test_changed_german_answer_makes_the_entry_outdated_in_the_six_other_languag
     assert "Veraltete Übersetzungen (1)" in report.format()
 
 
+@pytest.fixture
+def small_kb(kb_dir: Path) -> Path:
+    """The small test knowledge, stamped."""
+    assert main(["translations", "stamp", "--knowledge", str(kb_dir)]) == 0
+    return kb_dir
+
+
+SMALL_OLD, SMALL_NEW = "in 2 Wochen an.", "in 14 Tagen an."
+
+
 def test_stamp_leaves_outdated_translations_alone_unless_refreshed(
-    real_kb: Path, capsys: pytest.CaptureFixture[str]
+    small_kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    kb, _ = load_knowledge(real_kb)
-    change_german_answer(real_kb, kb.entries[ENTRY].file, "Bewahren Sie sie gut auf.", "Bewahren Sie sie sicher auf.")
-    assert main(["translations", "stamp", "--knowledge", str(real_kb)]) == 0
-    assert status_json(real_kb, capsys)["entries"][ENTRY]["tr"]["status"] == "outdated"
-    assert (
-        main(["translations", "stamp", "--knowledge", str(real_kb), "--refresh", "--entry", ENTRY, "--lang", "tr"]) == 0
-    )
-    data = status_json(real_kb, capsys)
-    assert data["entries"][ENTRY]["tr"]["status"] == "draft"
-    assert data["entries"][ENTRY]["ru"]["status"] == "outdated"
+    change_german_answer(small_kb, "faq/arrival.yaml", SMALL_OLD, SMALL_NEW)
+    capsys.readouterr()
+    assert main(["translations", "stamp", "--knowledge", str(small_kb)]) == 0
+    assert "left 2 outdated field(s)" in capsys.readouterr().out
+    assert status_json(small_kb, capsys)["entries"][ENTRY]["en"]["status"] == "outdated"
+    refresh = ["translations", "stamp", "--knowledge", str(small_kb), "--refresh", "--entry", ENTRY, "--lang", "en"]
+    assert main(refresh) == 0
+    data = status_json(small_kb, capsys)
+    assert data["entries"][ENTRY]["en"]["status"] == "draft"
+    assert data["entries"][ENTRY]["ar"]["status"] == "outdated"
 
 
-def test_review_records_who_and_when(real_kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["translations", "review", "--knowledge", str(real_kb), "--lang", "fa", "--entry", ENTRY]
+def test_review_records_who_and_when(kb_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["translations", "review", "--knowledge", str(kb_dir), "--lang", "ar", "--entry", ENTRY]
     assert main([*args, "--by", "A. Rahimi", "--date", "2026-11-30"]) == 0
-    cell = status_json(real_kb, capsys)["entries"][ENTRY]["fa"]
+    cell = status_json(kb_dir, capsys)["entries"][ENTRY]["ar"]
     assert cell["status"] == "reviewed"
     assert (cell["reviewed_by"], cell["reviewed_on"]) == ("A. Rahimi", "2026-11-30")
-    text = (real_kb / "faq" / "arrival.yaml").read_text(encoding="utf-8")
+    text = (kb_dir / "faq" / "arrival.yaml").read_text(encoding="utf-8")
     assert re.search(
-        r"fa: \{from: \{title: [0-9a-f]{8}, answer: [0-9a-f]{8}\}, state: reviewed, by: A\. Rahimi, date: 2026-11-30\}",
+        r"ar: \{from: \{title: [0-9a-f]{8}, answer: [0-9a-f]{8}\}, state: reviewed, by: A\. Rahimi, date: 2026-11-30\}",
         text,
     )
+    assert main([*args, "--entry", "child-benefit", "--by", "X"]) == 1  # nothing in Arabic to review there
+    assert (kb_dir / "faq" / "arrival.yaml").read_text(encoding="utf-8") == text
 
 
 # -- export and import ----------------------------------------------------------------------------
@@ -205,20 +217,20 @@ def test_export_translate_import_changes_exactly_the_edited_field(
 
 
 def test_an_outdated_translation_confirmed_unchanged_becomes_current(
-    real_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    kb, _ = load_knowledge(real_kb)
-    change_german_answer(real_kb, kb.entries[ENTRY].file, "Bewahren Sie sie gut auf.", "Bewahren Sie sie sicher auf.")
-    exchange = tmp_path / "uk.po"
-    assert main(["translations", "export", "--knowledge", str(real_kb), "--lang", "uk", "-o", str(exchange)]) == 0
-    assert main(["translations", "import", "--knowledge", str(real_kb), str(exchange)]) == 0  # still fuzzy
-    assert status_json(real_kb, capsys)["entries"][ENTRY]["uk"]["status"] == "outdated"
-    exchange.write_bytes(
-        translate_file(exchange.read_bytes(), "po", {f"{ENTRY}/answer": kb.entries[ENTRY].answer.get("uk")})
-    )
-    assert main(["translations", "import", "--knowledge", str(real_kb), str(exchange)]) == 0
+    kb, _ = load_knowledge(small_kb)
+    change_german_answer(small_kb, "faq/arrival.yaml", SMALL_OLD, SMALL_NEW)
+    exchange = tmp_path / "en.po"
+    assert main(["translations", "export", "--knowledge", str(small_kb), "--lang", "en", "-o", str(exchange)]) == 0
+    before = snapshot(small_kb)
+    assert main(["translations", "import", "--knowledge", str(small_kb), str(exchange)]) == 0  # still fuzzy
+    assert snapshot(small_kb) == before
+    confirmed = translate_file(exchange.read_bytes(), "po", {f"{ENTRY}/answer": kb.entries[ENTRY].answer.get("en")})
+    exchange.write_bytes(confirmed)
+    assert main(["translations", "import", "--knowledge", str(small_kb), str(exchange)]) == 0
     assert "1 re-checked" in capsys.readouterr().out
-    assert status_json(real_kb, capsys)["entries"][ENTRY]["uk"]["status"] == "draft"
+    assert status_json(small_kb, capsys)["entries"][ENTRY]["en"]["status"] == "draft"
 
 
 def test_a_missing_translation_in_a_flow_mapping_is_added_in_language_order(kb_dir: Path) -> None:
@@ -392,3 +404,21 @@ def test_external_entities_in_an_xliff_file_are_not_resolved(kb_dir: Path, tmp_p
     main(["translations", "import", "--knowledge", str(kb_dir), str(path)])
     assert snapshot(kb_dir) == before
     assert "SECRET" not in "".join(p.decode("utf-8", "replace") for p in snapshot(kb_dir).values())
+
+
+def test_a_translation_of_an_older_german_text_stays_outdated(
+    small_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exchange = tmp_path / "en.xlf"
+    assert (
+        main(["translations", "export", "--knowledge", str(small_kb), "--lang", "en", "--all", "-o", str(exchange)])
+        == 0
+    )
+    change_german_answer(small_kb, "faq/arrival.yaml", SMALL_OLD, SMALL_NEW)  # the German moves on meanwhile
+    edited = "Register your flat within 2 weeks.\n- bring your passport\n- bring the *Wohnungsgeberbestätigung*"
+    exchange.write_bytes(translate_file(exchange.read_bytes(), "xliff", {f"{ENTRY}/answer": edited}))
+    assert main(["translations", "import", "--knowledge", str(small_kb), str(exchange)]) == 0
+    assert "changed after the export" in capsys.readouterr().out
+    kb, _ = load_knowledge(small_kb)
+    assert kb.entries[ENTRY].answer.get("en") == edited
+    assert entry_status(kb.entries[ENTRY], "en").status is Status.OUTDATED
