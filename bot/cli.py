@@ -267,6 +267,154 @@ def cmd_qr(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_knowledge(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The knowledge for a translations command, or None after telling the editor to run the checker."""
+    from bot.knowledge.loader import KnowledgeError, load_knowledge
+
+    try:
+        knowledge, _ = load_knowledge(_knowledge_dir(args))
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        print("Run `python -m bot check` for details.", file=sys.stderr)
+        return None
+    return knowledge
+
+
+def cmd_translations_status(args: argparse.Namespace) -> int:
+    """Entries × languages: reviewed, draft, untracked, outdated or missing."""
+    from bot.translations.status import TARGET_LANGUAGES, coverage, format_table, to_json
+
+    knowledge = _load_knowledge(args)
+    if knowledge is None:
+        return 1
+    languages = tuple(args.lang) if args.lang else TARGET_LANGUAGES
+    unknown = [lang for lang in languages if lang not in TARGET_LANGUAGES]
+    if unknown:
+        print(f"not a translation language: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    table = coverage(knowledge, languages)
+    if args.json:
+        print(json.dumps(to_json(table), ensure_ascii=False, indent=1))
+    else:
+        sys.stdout.write(format_table(table))
+    return 0
+
+
+def cmd_translations_stamp(args: argparse.Namespace) -> int:
+    """Record today's German fingerprints for translations that have none (the baseline)."""
+    from bot.knowledge.loader import KnowledgeError
+    from bot.translations.stamp import stamp
+    from bot.translations.yamledit import LayoutError
+
+    knowledge = _load_knowledge(args)
+    if knowledge is None:
+        return 1
+    try:
+        result = stamp(_knowledge_dir(args), knowledge, args.entry, args.lang, refresh=args.refresh)
+    except (ValueError, LayoutError, KnowledgeError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    print(f"stamped {len(result.stamped)} field(s)")
+    if result.skipped_outdated:
+        print(
+            f"left {len(result.skipped_outdated)} outdated field(s) as they are: re-translate them, "
+            "or use --refresh --entry ID if the German change does not matter for them"
+        )
+    return 0
+
+
+def cmd_translations_review(args: argparse.Namespace) -> int:
+    """A native speaker read these entries in this language against today's German."""
+    from bot.knowledge.loader import KnowledgeError
+    from bot.translations.stamp import review
+    from bot.translations.yamledit import LayoutError
+
+    knowledge = _load_knowledge(args)
+    if knowledge is None:
+        return 1
+    day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    try:
+        done = review(_knowledge_dir(args), knowledge, args.entry, args.lang, args.by, day)
+    except (ValueError, LayoutError, KnowledgeError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    print(f"reviewed in {args.lang}: {', '.join(done)}")
+    return 0
+
+
+def cmd_translations_export(args: argparse.Namespace) -> int:
+    """An XLIFF or PO file with what a translator should translate or re-check."""
+    from collections import Counter
+
+    from bot.translations.exchange import ExchangeError, export_units, file_format, write_units
+    from bot.translations.status import TARGET_LANGUAGES
+
+    if args.lang not in TARGET_LANGUAGES:
+        print(f"--lang must be one of {', '.join(TARGET_LANGUAGES)}", file=sys.stderr)
+        return 2
+    try:
+        fmt = file_format(args.out)
+    except ExchangeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    knowledge = _load_knowledge(args)
+    if knowledge is None:
+        return 1
+    units = export_units(knowledge, args.lang, everything=args.all)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(write_units(units, args.lang, fmt))
+    counts = Counter(u.status.value for u in units)
+    detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing to do"
+    print(f"{out}: {len(units)} field(s) for {args.lang} ({detail})")
+    return 0
+
+
+def cmd_translations_import(args: argparse.Namespace) -> int:
+    """Bring a translator's file back: all of it or, if anything is wrong, nothing."""
+    from bot.translations.exchange import ExchangeError, file_format
+    from bot.translations.importer import ImportRefused, apply_import, plan_import
+
+    try:
+        fmt = file_format(args.file)
+        data = Path(args.file).read_bytes()
+    except (ExchangeError, OSError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    knowledge = _load_knowledge(args)
+    if knowledge is None:
+        return 1
+    try:
+        plan = plan_import(knowledge, data, fmt, args.lang)
+        for note in plan.notes:
+            print(f"note: {note}")
+        if not args.dry_run:
+            apply_import(_knowledge_dir(args), knowledge, plan)
+    except ImportRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    changed = sum(c.text is not None for c in plan.changes)
+    confirmed = len(plan.changes) - changed
+    verb = "would change" if args.dry_run else "changed"
+    print(
+        f"{plan.language}: {verb} {changed} text(s), {confirmed} re-checked, "
+        f"{plan.unchanged} unchanged, {plan.empty} left empty"
+    )
+    return 0
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    """The static review site: every entry in every language as the bot shows it."""
+    from bot.site.build import build_site
+
+    knowledge = _load_knowledge(args)
+    if knowledge is None:
+        return 1
+    pages = build_site(knowledge, Path(args.out))
+    print(f"{args.out}: {len(pages)} pages; open {Path(args.out) / 'index.html'} in a browser")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Wegweiser – FAQ bot of the KI Kreis Heinsberg")
     parser.set_defaults(func=cmd_run, knowledge=None, lang=None)
@@ -334,6 +482,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", help="open this entry (an entry id, e.g. child-benefit)")
     p.add_argument("-o", "--out", required=True, help="the PNG file to write")
     p.set_defaults(func=cmd_qr)
+
+    p = sub.add_parser("translations", help="translation status, exchange files (XLIFF/PO) and review state")
+    translations = p.add_subparsers(dest="translations", required=True, metavar="{status,stamp,review,export,import}")
+    p = translations.add_parser("status", help="entries × languages: reviewed / draft / untracked / outdated / missing")
+    knowledge_option(p)
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--json", action="store_true", help="machine-readable, for scripts")
+    p.set_defaults(func=cmd_translations_status)
+    p = translations.add_parser("stamp", help="record which German text the existing translations were made from")
+    knowledge_option(p)
+    p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument("--entry", action="append", help="only this entry id (repeatable)")
+    p.add_argument("--refresh", action="store_true", help="also mark outdated translations as current again")
+    p.set_defaults(func=cmd_translations_stamp)
+    p = translations.add_parser("review", help="mark translations as reviewed by a native speaker")
+    knowledge_option(p)
+    p.add_argument("--lang", required=True, help="the language that was reviewed")
+    p.add_argument("--entry", action="append", required=True, help="an entry id (repeatable)")
+    p.add_argument("--by", required=True, help="who reviewed, e.g. 'A. Name'")
+    p.add_argument("--date", help="when (YYYY-MM-DD, default today)")
+    p.set_defaults(func=cmd_translations_review)
+    p = translations.add_parser("export", help="write an XLIFF (.xlf) or PO (.po) file for a translator")
+    knowledge_option(p)
+    p.add_argument("--lang", required=True, help="the target language (en, ar, uk, ru, tr, fa)")
+    p.add_argument("-o", "--out", required=True, help="the file; its extension decides the format")
+    p.add_argument("--all", action="store_true", help="every field, not only missing, outdated and untracked ones")
+    p.set_defaults(func=cmd_translations_export)
+    p = translations.add_parser("import", help="write a translated XLIFF or PO file back into the FAQ files")
+    knowledge_option(p)
+    p.add_argument("file")
+    p.add_argument("--lang", help="refuse the file unless it is for this language")
+    p.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+    p.set_defaults(func=cmd_translations_import)
+
+    p = sub.add_parser("site", help="render the static review site (all languages side by side) into a folder")
+    knowledge_option(p)
+    p.add_argument("-o", "--out", required=True, help="the folder to write")
+    p.set_defaults(func=cmd_site)
     return parser
 
 

@@ -112,6 +112,7 @@ def check_knowledge(
     report.problems += _duplicate_questions(knowledge)
     report.problems += _too_long(knowledge)
     report.problems += _to_confirm(knowledge, Path(directory))
+    report.problems += _outdated_translations(knowledge)
     report.problems += (run_tests or run_editor_tests)(knowledge)
     return report
 
@@ -400,6 +401,11 @@ def _hints(path: Path, line: int) -> list[str]:
         if current is not None:
             hints[-1] = " ".join(part for part in current if part)
     return [h for h in hints if h]
+def _outdated_translations(kb: KnowledgeBase) -> list[Problem]:
+    """Translations made from an older German text: the bot still shows them, the editors should know."""
+    from bot.translations.status import outdated_problems
+
+    return outdated_problems(kb)
 
 
 def run_editor_tests(kb: KnowledgeBase) -> list[Problem]:

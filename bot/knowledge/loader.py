@@ -25,16 +25,20 @@ from bot.knowledge.model import (
     OpeningHours,
     Texts,
     Town,
+    TranslationRecord,
     placeholders,
 )
 from bot.knowledge.problems import Problem, ProblemList, Severity
 from bot.knowledge.yamlfile import LineDict, LineList, YamlProblem, load_yaml
 from bot.languages import LANGUAGES, REFERENCE_LANGUAGE
+from bot.translations.fingerprint import FINGERPRINT, TRANSLATED_FIELDS
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 TIME_RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 CONTACT_KINDS = ("office", "counselling", "course", "hotline", "portal")
 ACTIONS = ("handoff",)
+TRANSLATION_RECORD_KEYS = ("from", "state", "by", "date")
+TRANSLATION_STATES = ("draft", "reviewed")
 
 GROUP_TRANSLATION = "Fehlende Übersetzungen"
 GROUP_QUESTIONS = "Beispielfragen"
@@ -469,6 +473,7 @@ class _Reader:
             "title",
             "answer",
             "questions",
+            "translations",
         )
         for _, item in self._items(path, items or LineList(), "FAQ entry"):
             self._unknown_keys(path, item, allowed)
@@ -516,6 +521,7 @@ class _Reader:
                 file=self.problems._name(path),
                 line=item.line,
                 lines=MappingProxyType(_field_lines(item)),
+                translations=MappingProxyType(self._translation_records(path, item, owner)),
             )
             if eid:
                 result[eid] = entry
@@ -534,6 +540,50 @@ class _Reader:
                 path, item.line_of("review_by"), f"{owner}: 'review_by' ({review_by}) must be after 'as_of' ({as_of})"
             )
         return as_of, review_by
+    def _translation_records(self, path: Path, item: LineDict, owner: str) -> dict[str, TranslationRecord]:
+        """`translations:` of an entry (kept by `python -m bot translations`): per language its source and review."""
+        value = item.get("translations")
+        if value is None:
+            return {}
+        if not isinstance(value, LineDict):
+            self.problems.error(path, item.line_of("translations"), f"{owner}: 'translations' must list languages")
+            return {}
+        result: dict[str, TranslationRecord] = {}
+        for lang, record in value.items():
+            line = value.line_of(lang)
+            if lang not in LANGUAGES or lang == REFERENCE_LANGUAGE:
+                self.problems.error(path, line, f"{owner}: 'translations' has no language '{lang}'")
+                continue
+            if not isinstance(record, LineDict):
+                self.problems.error(
+                    path, line, f"{owner}: translations '{lang}' must look like {{from: ..., state: draft}}"
+                )
+                continue
+            self._unknown_keys(path, record, TRANSLATION_RECORD_KEYS)
+            source = record.get("from") or LineDict()
+            if not isinstance(source, LineDict) or any(
+                f not in TRANSLATED_FIELDS or not isinstance(v, str) or not FINGERPRINT.match(v)
+                for f, v in source.items()
+            ):
+                self.problems.error(
+                    path,
+                    line,
+                    f"{owner}: translations '{lang}': 'from' is kept by the tool ({{title: 8 hex, answer: ...}})",
+                )
+                source = LineDict()
+            state = str(record.get("state") or "draft")
+            if state not in TRANSLATION_STATES:
+                self.problems.error(
+                    path, record.line_of("state"), f"{owner}: translations '{lang}': state must be draft or reviewed"
+                )
+                state = "draft"
+            result[lang] = TranslationRecord(
+                source=MappingProxyType({str(f): str(v) for f, v in source.items()}),
+                state=state,
+                by=self._text(path, record, "by") or "",
+                date=self._date(path, record, "date", required=False),
+            )
+        return result
 
     def _questions(self, path: Path, item: LineDict, owner: str) -> dict[str, tuple[str, ...]]:
         value = item.get("questions")

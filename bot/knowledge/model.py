@@ -111,6 +111,16 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class TranslationRecord:
+    """Which German version a translation was made from (per field), and whether a native speaker reviewed it."""
+
+    source: Mapping[str, str]  # field ("title", "answer") -> fingerprint of the German text it was made from
+    state: str = "draft"  # draft | reviewed
+    by: str = ""
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Entry:
     """One FAQ entry: a question area with a reviewed answer in every language."""
 
@@ -136,6 +146,7 @@ class Entry:
     def line_of(self, key: str) -> int:
         """The line of "answer.ar", else of "answer", else of the entry."""
         return self.lines.get(key) or self.lines.get(key.split(".")[0]) or self.line
+    translations: Mapping[str, TranslationRecord] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def is_handoff(self) -> bool:

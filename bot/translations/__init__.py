@@ -1,0 +1,1 @@
+"""Translations that know their German source: freshness, review state, exchange files for translators."""
