@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 from bot.crisis.rules import CrisisRules, Rule, Slot, WordPattern
 from bot.crisis.text import fold_words, forms
 
-MIN_FUZZY = 6  # shorter words and patterns must be spelled right: too many near neighbours
+MIN_FUZZY = 7  # shorter words and patterns must be spelled right: too many near neighbours
 MAX_WORDS = 300  # a longer message is checked on its first 300 words
 
 

@@ -45,6 +45,7 @@ _CYRILLIC_MAP = str.maketrans(
 _LATIN_MAP = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l"})
 _UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
 _REPEATS = re.compile(r"(.)\1+")
+_ELONGATION = re.compile(r"(.)\1{2,}")  # Arabic script: "موووت"; a written double letter stays
 _APOSTROPHES = re.compile("['’ʼ`´]")
 _ZWNJ = "\u200c"
 
@@ -66,8 +67,8 @@ def _is_arabic(token: str) -> bool:
 def _fold_token(token: str) -> str:
     first = token[0]
     if "\u0600" <= first <= "\u06ff":
-        token = token.translate(_ARABIC_MAP)
-    elif "\u0400" <= first <= "\u04ff":
+        return _ELONGATION.sub(r"\1", token.translate(_ARABIC_MAP))
+    if "\u0400" <= first <= "\u04ff":
         token = token.translate(_CYRILLIC_MAP)
     else:
         token = _UMLAUT_DIGRAPHS.sub(lambda m: m.group(1)[0], token)
