@@ -87,4 +87,13 @@ REQUIRED_TEXTS: Final[dict[str, frozenset[str]]] = {
     "cmd_mydata": frozenset(),
     "smalltalk_thanks": frozenset(),
     "hours_unknown": frozenset(),
+    "crisis_numbers": frozenset(),
+    "crisis_violence": frozenset(),
+    "crisis_forced_marriage": frozenset(),
+    "crisis_suicide": frozenset(),
+    "crisis_child": frozenset(),
+    "crisis_medical": frozenset(),
+    "crisis_fire": frozenset(),
+    "crisis_exploitation": frozenset(),
+    "button_human_now": frozenset(),
 }

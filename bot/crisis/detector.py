@@ -107,10 +107,10 @@ class CrisisDetector:
         self._lookup = lru_cache(maxsize=65536)(self._index.lookup)
         self._positives = [(rule, self._compile(rule)) for rule in rules.rules]
         self._negatives = [(rule, self._compile(rule)) for rule in rules.negatives]
-        # a rule is looked at only when the word group it needs most rarely is in the message
+        # a rule needs all its word groups: it is looked at only when its last one is in the message
         self._by_slot: dict[int, list[int]] = defaultdict(list)
-        for number, (_, (slots, _)) in enumerate(self._positives):
-            self._by_slot[slots[-1]].append(number)
+        for number, (_, (needed, _)) in enumerate(self._positives):
+            self._by_slot[needed[-1]].append(number)
 
     def _compile(self, rule: Rule) -> tuple[tuple[int, ...], tuple[int, ...]]:
         return tuple(self._numbers[s.key] for s in rule.slots), tuple(self._numbers[s.key] for s in rule.unless)

@@ -54,9 +54,11 @@ class CrisisReport:
     false_alarms: list[str] = field(default_factory=list)
 
     def format(self, title: str = "crisis") -> str:
-        lines = [f"== {title}: recall {self.recall.rate:.1%} ({self.recall.caught}/{self.recall.total}), "
-                 f"false alarms {self.alarms.rate:.1%} ({self.alarms.caught}/{self.alarms.total}); "
-                 f"{self.by_second_net} caught only by the second net"]
+        lines = [
+            f"== {title}: recall {self.recall.rate:.1%} ({self.recall.caught}/{self.recall.total}), "
+            f"false alarms {self.alarms.rate:.1%} ({self.alarms.caught}/{self.alarms.total}); "
+            f"{self.by_second_net} caught only by the second net"
+        ]
         lines.append(f"{'lang':8}{'crisis':>8}{'recall':>9}{'ordinary':>10}{'alarms':>9}")
         for lang in sorted(set(self.recall_by_language) | set(self.alarms_by_language)):
             r, a = self.recall_by_language[lang], self.alarms_by_language[lang]

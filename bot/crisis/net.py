@@ -32,7 +32,9 @@ def first_net(detector: CrisisDetector, text: str) -> CrisisSignal | None:
     return CrisisSignal(hit.kind, hit.language, hit.rule.where) if hit else None
 
 
-def second_net(knowledge: KnowledgeBase, result: MatchResult, min_score: float = SECOND_NET_SCORE) -> CrisisSignal | None:
+def second_net(
+    knowledge: KnowledgeBase, result: MatchResult, min_score: float = SECOND_NET_SCORE
+) -> CrisisSignal | None:
     """A crisis entry among the matcher's top candidates: the person may be in danger, show the numbers."""
     for candidate in result.candidates[:SECOND_NET_TOP]:
         entry = knowledge.entries.get(candidate.entry_id)

@@ -181,7 +181,9 @@ class _Parser:
             self.error(line, f"{lang}: the rule has no 'all: [...]' (the word groups that must all appear)")
             return None
         slots = self._slots(lang, item["all"], item.line_of("all"), groups, "all")
-        unless = self._slots(lang, item.get("unless"), item.line_of("unless"), groups, "unless") if "unless" in item else []
+        unless: list[Slot] | None = []
+        if "unless" in item:
+            unless = self._slots(lang, item["unless"], item.line_of("unless"), groups, "unless")
         within = item.get("within", DEFAULT_WITHIN)
         if not isinstance(within, int) or isinstance(within, bool) or not 1 <= within <= MAX_WITHIN:
             self.error(item.line_of("within"), f"{lang}: 'within' must be a number of words from 1 to {MAX_WITHIN}")

@@ -41,9 +41,7 @@ class WordPattern:
     def matches(self, word: str) -> bool:
         if not self.wildcard:
             return word == self.head
-        return (
-            len(word) >= len(self.head) + len(self.tail) and word.startswith(self.head) and word.endswith(self.tail)
-        )
+        return len(word) >= len(self.head) + len(self.tail) and word.startswith(self.head) and word.endswith(self.tail)
 
     def __str__(self) -> str:
         return f"{self.head}*{self.tail}" if self.wildcard else self.head
