@@ -19,6 +19,19 @@ from bot.crisis.text import fold_words, forms
 
 MIN_FUZZY = 7  # shorter words and patterns must be spelled right: too many near neighbours
 MAX_WORDS = 300  # a longer message is checked on its first 300 words
+# when two situations are read from the same words, the first of these wins
+PRIORITY = (
+    "suicide",
+    "selfharm",
+    "sexual",
+    "forced_marriage",
+    "child",
+    "exploitation",
+    "medical",
+    "fire",
+    "threat",
+    "violence",
+)
 
 
 @dataclass(frozen=True)
@@ -146,8 +159,12 @@ class CrisisDetector:
                 if not any(span[0] <= b_end and b_start <= span[1] for b_start, b_end in blocked):
                     hits.append(CrisisHit(rule.kind, rule.language, rule, span))
                     break
-        hits.sort(key=lambda h: -len(h.rule.slots))
-        return hits
+        hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind)))
+        kept: list[CrisisHit] = []
+        for hit in hits:  # two readings of the same words ("killing myself"): the more specific one
+            if not any(hit.span[0] <= k.span[1] and k.span[0] <= hit.span[1] for k in kept):
+                kept.append(hit)
+        return kept
 
 
 def _spans(

@@ -18,6 +18,21 @@ from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, first_net, second_net
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 
+# the dev set's situation labels -> the kinds of crisis.yaml whose helpline fits them
+FITTING_KINDS = {
+    "partner-violence": {"violence", "threat", "sexual"},
+    "family-violence": {"violence", "threat", "child"},
+    "threat-to-kill": {"threat", "violence"},
+    "sexual-violence": {"sexual", "violence"},
+    "suicidal": {"suicide", "selfharm"},
+    "self-harm": {"selfharm", "suicide"},
+    "medical": {"medical", "suicide"},
+    "fire": {"fire"},
+    "forced-marriage": {"forced_marriage"},
+    "child-in-danger": {"child", "medical"},
+    "exploitation": {"exploitation", "sexual"},
+}
+
 
 @dataclass(frozen=True)
 class CrisisExample:
@@ -50,6 +65,7 @@ class CrisisReport:
     recall: Count = field(default_factory=Count)
     alarms: Count = field(default_factory=Count)
     by_second_net: int = 0
+    fitting: Count = field(default_factory=Count)  # caught by the rules with a fitting helpline
     misses: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
 
@@ -57,7 +73,8 @@ class CrisisReport:
         lines = [
             f"== {title}: recall {self.recall.rate:.1%} ({self.recall.caught}/{self.recall.total}), "
             f"false alarms {self.alarms.rate:.1%} ({self.alarms.caught}/{self.alarms.total}); "
-            f"{self.by_second_net} caught only by the second net"
+            f"{self.by_second_net} caught only by the second net; "
+            f"fitting helpline {self.fitting.rate:.1%} of {self.fitting.total} known situations"
         ]
         lines.append(f"{'lang':8}{'crisis':>8}{'recall':>9}{'ordinary':>10}{'alarms':>9}")
         for lang in sorted(set(self.recall_by_language) | set(self.alarms_by_language)):
@@ -110,6 +127,8 @@ def evaluate_crisis(
             report.recall_by_kind[item.kind].add(caught)
             if signal is not None and signal.second_net:
                 report.by_second_net += 1
+            if item.kind in FITTING_KINDS and signal is not None and not signal.second_net:
+                report.fitting.add(signal.kind in FITTING_KINDS[item.kind])
             if not caught:
                 report.misses.append(f"MISSED [{item.language}] ({item.kind}) {item.text}")
         else:
