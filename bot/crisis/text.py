@@ -122,7 +122,7 @@ def forms(word: str) -> tuple[str, ...]:
         found.add(word[1:])  # Persian subjunctive بمیرم, Levantine بيضربني
     stage = set(found)
     for base in list(stage):
-        if base[:1] in _CONJUNCTIONS and len(base) - 1 >= 3:
+        if base[:1] in _CONJUNCTIONS and len(base) - 1 >= 2:
             stage.add(base[1:])
     for base in list(stage):
         if base[:1] in _PARTICLES and len(base) - 1 >= 3:
