@@ -291,3 +291,12 @@ async def test_plain_handoff_soon_after_a_crisis_reply_is_urgent(real: CoreServi
     ticket = await real.tickets.open_for_user(30)
     assert ticket is not None
     assert ticket.urgent
+
+
+def test_urgent_mark_survives_the_replay_store() -> None:
+    from bot.dialogue.replies import Outcome, outcome_from_json, outcome_to_json
+
+    outcome = Outcome(urgent=True)
+    outcome.say("112")
+    assert outcome_from_json(outcome_to_json(outcome)).urgent
+    assert not outcome_from_json('{"replies": [], "effects": []}').urgent  # stored before this field existed
