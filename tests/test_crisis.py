@@ -300,3 +300,13 @@ def test_urgent_mark_survives_the_replay_store() -> None:
     outcome.say("112")
     assert outcome_from_json(outcome_to_json(outcome)).urgent
     assert not outcome_from_json('{"replies": [], "effects": []}').urgent  # stored before this field existed
+
+
+def test_unused_word_group_is_a_warning_at_its_line(kb_dir: Path) -> None:
+    _write_crisis(
+        kb_dir,
+        "languages:\n  de:\n    words:\n      me: [ich]\n      spare: [etwas]\n"
+        "    rules:\n      - {kind: suicide, all: [me]}\n",
+    )
+    _, problems = load_knowledge(kb_dir)
+    assert [str(p) for p in problems if "not used" in p.message] == ["crisis.yaml:5: de: word group 'spare' is not used"]

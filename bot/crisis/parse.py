@@ -96,6 +96,15 @@ class _Parser:
                         phrase = self._phrase(lang, "not", item, line)
                         if phrase:
                             negatives.append(phrase)
+        self._unused(lang, block, groups, [*rules, *negatives])
+
+    def _unused(self, lang: str, block: LineDict, groups: dict[str, Slot], rules: list[Rule]) -> None:
+        """A group no rule uses is usually a typo in a rule or a forgotten rule: worth a look."""
+        used = {slot.key for rule in rules if rule.language == lang for slot in (*rule.slots, *rule.unless)}
+        words = block.get("words")
+        for name, slot in groups.items():
+            if slot.key not in used and isinstance(words, LineDict):
+                self.problems.warning(self.path, words.line_of(name), f"{lang}: word group '{name}' is not used", GROUP)
 
     def _groups(self, lang: str, block: LineDict) -> dict[str, Slot]:
         value = block.get("words")
