@@ -309,4 +309,5 @@ def test_unused_word_group_is_a_warning_at_its_line(kb_dir: Path) -> None:
         "    rules:\n      - {kind: suicide, all: [me]}\n",
     )
     _, problems = load_knowledge(kb_dir)
-    assert [str(p) for p in problems if "not used" in p.message] == ["crisis.yaml:5: de: word group 'spare' is not used"]
+    unused = [str(p) for p in problems if "not used" in p.message]
+    assert unused == ["crisis.yaml:5: de: word group 'spare' is not used"]
