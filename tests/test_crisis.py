@@ -311,3 +311,22 @@ def test_unused_word_group_is_a_warning_at_its_line(kb_dir: Path) -> None:
     _, problems = load_knowledge(kb_dir)
     unused = [str(p) for p in problems if "not used" in p.message]
     assert unused == ["crisis.yaml:5: de: word group 'spare' is not used"]
+
+
+def test_in_order_rule_needs_the_groups_in_the_given_order(kb_dir: Path) -> None:
+    _write_crisis(
+        kb_dir,
+        "languages:\n  de:\n    words:\n      me: [mich]\n      kill: [toten]\n"
+        "    rules:\n      - {kind: threat, all: [me, kill], within: 3, in_order: true}\n"
+        "      - {kind: threat, all: [me], in_order: maybe}\n",
+    )
+    assert _errors(kb_dir) == ["crisis.yaml:8: de: 'in_order' must be true or false"]
+    _write_crisis(
+        kb_dir,
+        "languages:\n  de:\n    words:\n      me: [mich]\n      kill: [toten]\n"
+        "    rules:\n      - {kind: threat, all: [me, kill], within: 3, in_order: true}\n",
+    )
+    kb, _ = load_knowledge(kb_dir)
+    detector = CrisisDetector(kb.crisis_rules)
+    assert detector.detect("er will mich toten") is not None
+    assert detector.detect("toten mich") is None

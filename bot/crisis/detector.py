@@ -184,7 +184,7 @@ def _spans(
         ok = True
         for s in slots:
             plist = positions[s]
-            i = bisect_left(plist, start)
+            i = bisect_left(plist, last if rule.in_order else start)  # in order: not before the previous
             if i == len(plist) or plist[i] > end:
                 ok = False
                 break

@@ -17,7 +17,7 @@ from bot.languages import LANGUAGES
 GROUP = "Krise (crisis.yaml)"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 BLOCK_KEYS = ("words", "rules", "phrases", "not")
-RULE_KEYS = ("kind", "all", "within", "unless")
+RULE_KEYS = ("kind", "all", "within", "unless", "in_order")
 NOT_KEYS = ("all", "within")
 DEFAULT_WITHIN = 5
 
@@ -197,9 +197,13 @@ class _Parser:
         if not isinstance(within, int) or isinstance(within, bool) or not 1 <= within <= MAX_WITHIN:
             self.error(item.line_of("within"), f"{lang}: 'within' must be a number of words from 1 to {MAX_WITHIN}")
             ok = False
+        in_order = item.get("in_order", False)
+        if not isinstance(in_order, bool):
+            self.error(item.line_of("in_order"), f"{lang}: 'in_order' must be true or false")
+            ok = False
         if not ok or slots is None or unless is None:
             return None
-        return Rule(lang, kind, tuple(slots), int(within), False, tuple(unless), self.file, line)
+        return Rule(lang, kind, tuple(slots), int(within), False, tuple(unless), self.file, line, in_order)
 
     def _phrases(self, lang: str, value: Any, line: int) -> list[Rule]:
         if not isinstance(value, LineDict):

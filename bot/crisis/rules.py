@@ -63,10 +63,11 @@ class Rule:
     kind: str  # one of KINDS, or "not" for a known false alarm
     slots: tuple[Slot, ...]
     within: int
-    ordered: bool = False
+    ordered: bool = False  # a phrase: the words in this order, one after the other
     unless: tuple[Slot, ...] = ()
     file: str = ""
     line: int = 0
+    in_order: bool = False  # the groups must appear in the order given (other words may come between)
 
     @property
     def where(self) -> str:
