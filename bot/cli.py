@@ -23,7 +23,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
-def _load_matcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load_knowledge_and_matcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from bot.knowledge.loader import KnowledgeError, load_knowledge
     from bot.matching.matcher import Matcher
 
@@ -33,7 +33,12 @@ def _load_matcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         print(exc, file=sys.stderr)
         print("Run `python -m bot check` for details.", file=sys.stderr)
         return None
-    return Matcher(knowledge)
+    return knowledge, Matcher(knowledge)
+
+
+def _load_matcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    loaded = _load_knowledge_and_matcher(args)
+    return loaded[1] if loaded else None
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -63,17 +68,31 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_DEVSET = Path("tests/data/devset.yaml")
+CRISIS_SETS = (("dev", Path("tests/data/crisis_dev.yaml")), ("test (frozen)", Path("tests/data/crisis_test.yaml")))
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.crisis.evaluation import evaluate_crisis_file
     from bot.matching.evaluation import evaluate_file
 
-    matcher = _load_matcher(args)
-    if matcher is None:
+    loaded = _load_knowledge_and_matcher(args)
+    if loaded is None:
         return 1
-    report = evaluate_file(matcher, Path(args.file), baseline=not args.no_baseline)
-    print(report.format())
-    if args.errors:
-        for line in report.mistakes:
-            print(line)
+    knowledge, matcher = loaded
+    if args.crisis is None:
+        report = evaluate_file(matcher, Path(args.file or DEFAULT_DEVSET), baseline=not args.no_baseline)
+        print(report.format())
+        if args.errors:
+            for line in report.mistakes:
+                print(line)
+    crisis_sets = [("file", Path(args.crisis))] if args.crisis else [(n, p) for n, p in CRISIS_SETS if p.is_file()]
+    for name, path in crisis_sets:
+        crisis = evaluate_crisis_file(knowledge, path, matcher)
+        print(f"\n{crisis.format(f'crisis {name}: {path}')}")
+        if args.crisis or args.errors:
+            for line in [*crisis.misses, *crisis.false_alarms]:
+                print(line)
     return 0
 
 
@@ -444,9 +463,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("eval", help="measure the matcher on a labelled question file")
+    p = sub.add_parser("eval", help="measure the matcher and the crisis nets on labelled files")
     knowledge_option(p)
-    p.add_argument("file")
+    p.add_argument("file", nargs="?", help=f"labelled questions (default {DEFAULT_DEVSET})")
+    p.add_argument("--crisis", metavar="FILE", help="only the crisis nets on this file: recall, false alarms, misses")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive rapidfuzz baseline")
     p.add_argument("--errors", action="store_true", help="list every miss")
     p.set_defaults(func=cmd_eval)

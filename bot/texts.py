@@ -91,4 +91,13 @@ REQUIRED_TEXTS: Final[dict[str, frozenset[str]]] = {
     "contact_ask_here": frozenset(),
     "answer_as_of": frozenset({"month", "year"}),
     **{f"month_{month}": frozenset() for month in range(1, 13)},
+    "crisis_numbers": frozenset(),
+    "crisis_violence": frozenset(),
+    "crisis_forced_marriage": frozenset(),
+    "crisis_suicide": frozenset(),
+    "crisis_child": frozenset(),
+    "crisis_medical": frozenset(),
+    "crisis_fire": frozenset(),
+    "crisis_exploitation": frozenset(),
+    "button_human_now": frozenset(),
 }

@@ -90,7 +90,8 @@ async def test_crisis_fast_path_comes_first(service: CoreService) -> None:
     first = plain(out.replies[0].text)
     assert "112" in first
     assert "116 016" in first
-    assert "human" in actions(out)
+    assert actions(out)[0] == "human:urgent"  # one tap to a person, marked urgent
+    assert out.urgent
 
 
 async def test_greeting_and_thanks_are_not_questions(service: CoreService) -> None:

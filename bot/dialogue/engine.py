@@ -6,17 +6,21 @@ It knows nothing of Telegram. The Telegram layer and the console chat both call 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.clock import Clock
+from bot.clock import Clock, from_text, to_text
+from bot.crisis import reply as crisis_texts
+from bot.crisis.detector import CrisisDetector
+from bot.crisis.net import second_net
 from bot.dialogue.cards import as_of_line, contact_card
-from bot.dialogue.crisis import CrisisDetector
 from bot.dialogue.replies import (
     Button,
     Outcome,
     RelayToTicket,
+    Reply,
     TicketCancelled,
     TicketDetailsChanged,
     TicketOpened,
@@ -35,6 +39,7 @@ from bot.storage.users import User, UserStore
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1500
+URGENT_AFTER_CRISIS = dt.timedelta(minutes=30)  # a handoff this soon after a crisis reply is urgent
 Keyboard = tuple[tuple[Button, ...], ...]
 
 
@@ -72,7 +77,7 @@ class Dialogue:
         """Swap in a new knowledge version (reload); requests already running finish with the old one."""
         self.kb = knowledge
         self.matcher = matcher or Matcher(knowledge)
-        self.crisis = CrisisDetector(knowledge.crisis_triggers)
+        self.crisis = CrisisDetector(knowledge.crisis_rules)
         self.town_words = {
             normalise(word): town.id
             for town in knowledge.towns.values()
@@ -180,16 +185,16 @@ class Dialogue:
         if not normalise(text):
             out.say(self.t(user, "empty_message"), (self._nav(user),))
             return
-        crisis = self.crisis.is_crisis(text)
-        if crisis:
-            out.say(self.t(user, "crisis"), ((Button(self.t(user, "button_human"), "human"),),))
+        hits = self.crisis.detect_all(text)
+        if hits:
+            self._crisis_reply(user, text, [h.kind for h in hits], hits[0].language, out)
         ticket = await self.tickets.open_for_user(user.user_id)
         if ticket is not None:
+            if hits and not ticket.urgent:
+                await self.tickets.mark_urgent(ticket.id)
+                out.effects.append(TicketDetailsChanged(ticket.id))
             out.effects.append(RelayToTicket(ticket.id))
             await self._ack_relay(user, ticket.id, out)
-            return
-        if crisis:
-            await self._record(user, text, "crisis", None, 1.0, None)
             return
         if len(text) > MAX_QUESTION_CHARS:
             out.say(self.t(user, "message_too_long"), (self._nav(user),))
@@ -209,18 +214,41 @@ class Dialogue:
             out.say(self.t(user, "smalltalk_thanks"))
             return
         result = self.matcher.match(text, user.language)
+        if not hits and second_net(self.kb, result):
+            self._crisis_reply(user, text, [], None, out)
         if user.language is None and result.language:
             user.language = result.language
         nearest = result.candidates[0].entry_id if result.candidates else None
         user.pending["last_question"] = text[:500]
-        await self._record(user, text, result.decision.value, result.entry_id, result.score, nearest)
+        decision = "crisis" if hits else result.decision.value
+        await self._record(user, text, decision, result.entry_id, result.score, nearest)
         if result.decision is Decision.ANSWER and result.entry_id:
             self._answer(user, self.kb.entries[result.entry_id], out)
+        elif hits:  # the numbers and the person are the answer: no suggestions or "I don't know"
+            return
         elif result.decision is Decision.SUGGEST:
             self._suggest(user, self.matcher.suggestions(result), out)
         else:
             user.pending["last_answer"] = "fallback"
             out.say(self.t(user, "fallback"), (self._nav(user),))
+
+    def _crisis_reply(self, user: User, text: str, kinds: list[str], rule_language: str | None, out: Outcome) -> None:
+        """Emergency numbers before anything else, in the message's language, marked for the fast lane."""
+        lang = crisis_texts.reply_language(text, user.language, rule_language) or self.lang(user)
+        texts = self.kb.texts
+        keys = crisis_texts.situation_texts(kinds)
+        if keys:
+            body = "\n".join([texts.get(lang, crisis_texts.NUMBERS_TEXT), *(texts.get(lang, k) for k in keys)])
+        else:
+            body = texts.get(lang, crisis_texts.GENERAL_TEXT)
+        button = Button(texts.get(lang, crisis_texts.BUTTON_TEXT), crisis_texts.URGENT_ACTION)
+        out.replies.insert(0, Reply(body, ((button,),)))
+        out.urgent = True
+        user.pending["crisis_at"] = to_text(self.clock.now())
+
+    def _after_crisis(self, user: User) -> bool:
+        when = user.pending.get("crisis_at")
+        return isinstance(when, str) and self.clock.now() - from_text(when) <= URGENT_AFTER_CRISIS
 
     async def _record(
         self, user: User, text: str, decision: str, entry: str | None, score: float, nearest: str | None
@@ -301,7 +329,7 @@ class Dialogue:
         elif kind == "fb":
             await self._feedback(user, value, out)
         elif kind == "human":
-            await self._open_ticket(user, out)
+            await self._open_ticket(user, out, urgent=value == "urgent" or self._after_crisis(user))
         elif kind == "hcancel":
             await self._cancel_ticket(user, out)
         elif kind == "solved":
@@ -353,7 +381,7 @@ class Dialogue:
         day_names = {i: self.t(user, f"day_{d}") for i, d in enumerate(WEEKDAYS)}
         return hours.describe(day_names)
 
-    async def _open_ticket(self, user: User, out: Outcome) -> None:
+    async def _open_ticket(self, user: User, out: Outcome, urgent: bool = False) -> None:
         if self.queue is None:
             out.say(self.t(user, "handoff_console"), (self._nav(user, human=False),))
             return
@@ -366,9 +394,12 @@ class Dialogue:
             topic,
             user.pending.get("last_question"),
             user.pending.get("last_answer"),
+            urgent=urgent,
         )
         cancel = ((Button(self.t(user, "handoff_cancel_button"), "hcancel"),),)
         if not status.created:
+            if urgent:
+                out.effects.append(TicketDetailsChanged(status.ticket.id))
             out.say(self.t(user, "handoff_already_open", position=max(status.position, 1)), cancel)
             return
         out.effects.append(TicketOpened(status.ticket.id))
@@ -438,7 +469,7 @@ class Dialogue:
         elif command in ("mydata", "delete"):
             await self._my_data(user, out)
         elif command == "human":
-            await self._open_ticket(user, out)
+            await self._open_ticket(user, out, urgent=self._after_crisis(user))
         elif command == "cancel":
             await self._cancel_ticket(user, out)
         else:

@@ -61,6 +61,7 @@ Effect = TicketOpened | RelayToTicket | TicketCancelled | TicketReopened | Ticke
 class Outcome:
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+    urgent: bool = False  # a crisis reply: the sender puts it in the fast lane, ahead of everything
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = (), markup: bool = True) -> None:
         self.replies.append(Reply(text, buttons, markup))
@@ -84,6 +85,7 @@ def outcome_to_json(outcome: Outcome) -> str:
                 for r in outcome.replies
             ],
             "effects": [{"type": type(e).__name__, **asdict(e)} for e in outcome.effects],
+            "urgent": outcome.urgent,
         },
         ensure_ascii=False,
     )
@@ -101,4 +103,4 @@ def outcome_from_json(text: str) -> Outcome:
     for item in data["effects"]:
         cls = _EFFECTS[item.pop("type")]
         effects.append(cls(**item))
-    return Outcome(replies, effects)
+    return Outcome(replies, effects, bool(data.get("urgent", False)))

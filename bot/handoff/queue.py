@@ -43,12 +43,18 @@ class HandoffQueue:
         topic: str | None,
         question: str | None,
         bot_answer: str | None,
+        urgent: bool = False,
     ) -> QueueStatus:
         """Open a ticket, or return the one already open: one open ticket per newcomer."""
         existing = await self.tickets.open_for_user(user_id)
         if existing is not None:
+            if urgent and not existing.urgent:  # a crisis came up while waiting: the ticket moves up
+                await self.tickets.mark_urgent(existing.id)
+                existing = await self.tickets.get(existing.id) or existing
             return await self.status(existing)
-        ticket = await self.tickets.create(user_id, self.clock.now(), language, town, topic, question, bot_answer)
+        ticket = await self.tickets.create(
+            user_id, self.clock.now(), language, town, topic, question, bot_answer, urgent=urgent
+        )
         if ticket is None:  # a concurrent request created it first
             ticket = await self.tickets.open_for_user(user_id)
             assert ticket is not None

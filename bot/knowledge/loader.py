@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from bot.crisis.rules import CrisisRules
 from bot.knowledge.model import (
     CONTACT_FIELDS,
     UNVERIFIABLE,
@@ -144,7 +145,7 @@ class _Reader:
             contacts=MappingProxyType(contacts),
             entries=MappingProxyType(entries),
             texts=texts,
-            crisis_triggers=MappingProxyType(crisis),
+            crisis_rules=crisis,
             editor_tests=tuple(tests),
             version=self.digest.hexdigest()[:12],
             glossary=MappingProxyType(glossary),
@@ -681,29 +682,15 @@ class _Reader:
             else:
                 self.problems.warning(path, 1, f"texts missing in '{lang}': {', '.join(missing)}", GROUP_TRANSLATION)
 
-    def _crisis(self, path: Path) -> dict[str, tuple[str, ...]]:
+    def _crisis(self, path: Path) -> CrisisRules:
+        from bot.crisis.parse import parse_crisis  # imported late: bot.crisis.parse uses this package's types
+
         data = self._file(path, None, required=False)
         if not data:
             if data is not None or not path.exists():
                 self.problems.warning(path, 1, "no crisis words: the emergency fast-path is off", "Krise")
-            return {}
-        self._unknown_keys(path, data, ("triggers",))
-        triggers = data.get("triggers")
-        if not isinstance(triggers, LineDict):
-            self.problems.error(path, data.line, "'triggers' must list words per language")
-            return {}
-        result: dict[str, tuple[str, ...]] = {}
-        for lang, words in triggers.items():
-            if lang not in LANGUAGES:
-                self.problems.error(path, triggers.line_of(lang), f"unknown language '{lang}'")
-            elif not isinstance(words, list):
-                self.problems.error(path, triggers.line_of(lang), f"crisis words in '{lang}' must be a list")
-            else:
-                result[lang] = tuple(str(w).strip().lower() for w in words if str(w).strip())
-        missing = [lang for lang in LANGUAGES if not result.get(lang)]
-        if missing:
-            self.problems.warning(path, triggers.line, f"no crisis words in {', '.join(missing)}", GROUP_TRANSLATION)
-        return result
+            return CrisisRules()
+        return parse_crisis(path, data, self.problems)
 
     def _editor_tests(self, path: Path, entries: Mapping[str, Entry]) -> list[EditorTest]:
         items = self._file(path, "tests", required=False)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from bot.crisis.rules import CrisisRules
 from bot.languages import FALLBACK_ORDER, LANGUAGES
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -208,7 +209,7 @@ class KnowledgeBase:
     contacts: Mapping[str, Contact]
     entries: Mapping[str, Entry]
     texts: Texts
-    crisis_triggers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    crisis_rules: CrisisRules = field(default_factory=CrisisRules)
     editor_tests: tuple[EditorTest, ...] = ()
     version: str = ""
     glossary: Mapping[str, GlossaryTerm] = field(default_factory=dict)

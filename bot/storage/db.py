@@ -109,6 +109,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE inbox ADD COLUMN outcome TEXT;
     """,
+    # crisis: a handoff right after a crisis reply is urgent (🚨 in the group, first in the queue)
+    """
+    ALTER TABLE tickets ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 

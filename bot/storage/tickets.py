@@ -32,6 +32,7 @@ class Ticket:
     thread_id: int | None = None
     card_message_id: int | None = None
     reminded_at: dt.datetime | None = None
+    urgent: bool = False  # opened right after a crisis reply
 
     @property
     def is_open(self) -> bool:
@@ -59,6 +60,7 @@ def _ticket(row: aiosqlite.Row) -> Ticket:
         thread_id=row["thread_id"],
         card_message_id=row["card_message_id"],
         reminded_at=when("reminded_at"),
+        urgent=bool(row["urgent"]),
     )
 
 
@@ -85,13 +87,15 @@ class TicketStore:
         topic: str | None,
         question: str | None,
         bot_answer: str | None,
+        urgent: bool = False,
     ) -> Ticket | None:
         """None if the user already has an open ticket (the database enforces one per user)."""
         try:
             cursor = await self.db.conn.execute(
-                """INSERT INTO tickets (user_id, status, language, town, topic, question, bot_answer, created_at)
-                   VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?)""",
-                (user_id, language, town, topic, question, bot_answer, to_text(at)),
+                """INSERT INTO tickets (user_id, status, language, town, topic, question, bot_answer, created_at,
+                                        urgent)
+                   VALUES (?, 'waiting', ?, ?, ?, ?, ?, ?, ?)""",
+                (user_id, language, town, topic, question, bot_answer, to_text(at), int(urgent)),
             )
         except sqlite3.IntegrityError:
             return None
@@ -113,7 +117,9 @@ class TicketStore:
         return await self._one("SELECT * FROM tickets WHERE thread_id = ? ORDER BY id DESC LIMIT 1", (thread_id,))
 
     async def open_tickets(self) -> list[Ticket]:
-        return await self._many("SELECT * FROM tickets WHERE status IN ('waiting', 'claimed') ORDER BY created_at, id")
+        return await self._many(
+            "SELECT * FROM tickets WHERE status IN ('waiting', 'claimed') ORDER BY urgent DESC, created_at, id"
+        )
 
     async def all_since(self, since: dt.datetime) -> list[Ticket]:
         return await self._many("SELECT * FROM tickets WHERE created_at >= ? ORDER BY id", (to_text(since),))
@@ -124,10 +130,11 @@ class TicketStore:
         return int(row[0]) if row else 0
 
     async def position(self, ticket: Ticket) -> int:
-        """1 = next in line. Claimed tickets are being handled and are not in the line."""
+        """1 = next in line. Claimed tickets are being handled and are not in the line; urgent ones go first."""
         async with self.db.conn.execute(
-            "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND (created_at < ? OR (created_at = ? AND id < ?))",
-            (to_text(ticket.created_at), to_text(ticket.created_at), ticket.id),
+            """SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND (urgent > ? OR (urgent = ? AND
+               (created_at < ? OR (created_at = ? AND id < ?))))""",
+            (int(ticket.urgent), int(ticket.urgent), to_text(ticket.created_at), to_text(ticket.created_at), ticket.id),
         ) as cursor:
             row = await cursor.fetchone()
         return (int(row[0]) if row else 0) + 1
@@ -171,6 +178,10 @@ class TicketStore:
             "UPDATE tickets SET thread_id = ?, card_message_id = ? WHERE id = ?",
             (thread_id, card_message_id, ticket_id),
         )
+        await self.db.commit()
+
+    async def mark_urgent(self, ticket_id: int) -> None:
+        await self.db.conn.execute("UPDATE tickets SET urgent = 1 WHERE id = ?", (ticket_id,))
         await self.db.commit()
 
     async def mark_reminded(self, ticket_id: int, at: dt.datetime) -> None:

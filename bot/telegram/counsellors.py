@@ -31,6 +31,7 @@ from bot.telegram.sender import Blocked, Sender, SendKeys, pseudonym
 
 log = logging.getLogger(__name__)
 
+URGENT_MARK = "🚨 "  # tickets opened right after a crisis reply
 STATUS_ICON = {"waiting": "⏳", "claimed": "🙋", "closed": "✅", "cancelled": "✖️"}
 STATUS_TEXT = {
     "waiting": "wartet",
@@ -102,7 +103,7 @@ class CounsellorDesk:
         parts = [f"#{ticket.id} {STATUS_ICON.get(ticket.status, '')}", (ticket.language or "?").upper()]
         parts.append(town.name if town else "Ort ?")
         parts.append(ticket.topic or "allgemein")
-        return " · ".join(parts)[:128]
+        return (URGENT_MARK if ticket.urgent else "") + " · ".join(parts)[:126]
 
     async def card_text(self, ticket: Ticket) -> str:
         now = self.service.clock.now()
@@ -114,7 +115,7 @@ class CounsellorDesk:
             name = await self._display_name(ticket.user_id)
         language = self.service.knowledge.texts.get(ticket.language or REFERENCE_LANGUAGE, "language_name")
         lines = [
-            f"<b>Ticket #{ticket.id}</b> – {STATUS_ICON.get(ticket.status, '')} "
+            f"{URGENT_MARK if ticket.urgent else ''}<b>Ticket #{ticket.id}</b> – {STATUS_ICON.get(ticket.status, '')} "
             f"{STATUS_TEXT.get(ticket.status, ticket.status)}",
             f"Sprache: {html.escape(language)} ({html.escape(ticket.language or '?')})",
             f"Ort: {html.escape(town.name if town else 'unbekannt')}",
@@ -194,7 +195,8 @@ class CounsellorDesk:
             ),
         )
         await self.service.tickets.set_thread(ticket.id, thread_id, card_id)
-        speakers = [c for c in self.settings.counsellors if ticket.language in c.languages]
+        # urgent (after a crisis reply): every counsellor is called, whatever the language
+        speakers = [c for c in self.settings.counsellors if ticket.urgent or ticket.language in c.languages]
         if speakers:
             mentions = ", ".join(f'<a href="tg://user?id={c.user_id}">Beratung</a>' for c in speakers)
             text = f"Neue Anfrage auf {html.escape((ticket.language or '?').upper())}: {mentions}"

@@ -112,17 +112,21 @@ async def test_help_privacy_and_deleting_my_data(world: World) -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "text"),
-    [("de", "ich will nicht mehr leben"), ("en", "i want to kill myself"), ("de", "mein mann schlägt mich")],
+    ("language", "text", "helpline"),
+    [
+        ("de", "ich will nicht mehr leben", "0800 111 0 111"),
+        ("en", "i want to kill myself", "0800 111 0 111"),
+        ("de", "mein mann schlägt mich", "116 016"),
+    ],
 )
-async def test_crisis_gets_emergency_numbers_first(world: World, language: str, text: str) -> None:
+async def test_crisis_gets_emergency_numbers_first(world: World, language: str, text: str, helpline: str) -> None:
     user = world.user(7, language)
     world.fake.send_text(user, text)
     first = (await world.fake.wait_for_reply(user))[0]
     assert "112" in (first.text or "")
     assert "110" in (first.text or "")
-    assert "116 016" in (first.text or "")
-    assert "human" in first.callback_datas
+    assert helpline in (first.text or "")
+    assert "human:urgent" in first.callback_datas
 
 
 async def test_media_gets_a_kind_reply(world: World) -> None:

@@ -1,0 +1,147 @@
+"""Measure the crisis nets on labelled messages: recall per language and situation, false alarms.
+
+File format (tests/data/crisis_dev.yaml): `messages: [{text, lang, crisis: true/false, kind}]`; `kind` is the
+situation for crisis messages and e.g. "everyday" / "hard-negative" for ordinary ones.
+The figures count what the person sees: a message is caught when either net fires (see bot.crisis.net).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.crisis.detector import CrisisDetector
+from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, first_net, second_net
+from bot.knowledge.model import KnowledgeBase
+from bot.matching.matcher import Matcher
+
+# the dev set's situation labels -> the kinds of crisis.yaml whose helpline fits them
+FITTING_KINDS = {
+    "partner-violence": {"violence", "threat", "sexual"},
+    "family-violence": {"violence", "threat", "child"},
+    "threat-to-kill": {"threat", "violence"},
+    "sexual-violence": {"sexual", "violence"},
+    "suicidal": {"suicide", "selfharm"},
+    "self-harm": {"selfharm", "suicide"},
+    "medical": {"medical", "suicide"},
+    "fire": {"fire"},
+    "forced-marriage": {"forced_marriage"},
+    "child-in-danger": {"child", "medical"},
+    "exploitation": {"exploitation", "sexual"},
+}
+
+
+@dataclass(frozen=True)
+class CrisisExample:
+    text: str
+    language: str
+    crisis: bool
+    kind: str
+
+
+@dataclass
+class Count:
+    total: int = 0
+    caught: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.caught / self.total if self.total else 0.0
+
+    def add(self, caught: bool) -> None:
+        self.total += 1
+        self.caught += caught
+
+
+@dataclass
+class CrisisReport:
+    recall_by_language: dict[str, Count] = field(default_factory=lambda: defaultdict(Count))
+    recall_by_kind: dict[str, Count] = field(default_factory=lambda: defaultdict(Count))
+    alarms_by_language: dict[str, Count] = field(default_factory=lambda: defaultdict(Count))
+    alarms_by_kind: dict[str, Count] = field(default_factory=lambda: defaultdict(Count))
+    recall: Count = field(default_factory=Count)
+    alarms: Count = field(default_factory=Count)
+    by_second_net: int = 0
+    fitting: Count = field(default_factory=Count)  # caught by the rules with a fitting helpline
+    misses: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+
+    def format(self, title: str = "crisis") -> str:
+        lines = [
+            f"== {title}: recall {self.recall.rate:.1%} ({self.recall.caught}/{self.recall.total}), "
+            f"false alarms {self.alarms.rate:.1%} ({self.alarms.caught}/{self.alarms.total}); "
+            f"{self.by_second_net} caught only by the second net; "
+            f"fitting helpline {self.fitting.rate:.1%} of {self.fitting.total} known situations"
+        ]
+        lines.append(f"{'lang':8}{'crisis':>8}{'recall':>9}{'ordinary':>10}{'alarms':>9}")
+        for lang in sorted(set(self.recall_by_language) | set(self.alarms_by_language)):
+            r, a = self.recall_by_language[lang], self.alarms_by_language[lang]
+            lines.append(f"{lang:8}{r.total:>8}{r.rate:>9.1%}{a.total:>10}{a.rate:>9.1%}")
+        lines.append(f"{'kind':18}{'n':>5}{'caught':>9}")
+        for kind, count in sorted(self.recall_by_kind.items()):
+            lines.append(f"{kind:18}{count.total:>5}{count.rate:>9.1%}")
+        for kind, count in sorted(self.alarms_by_kind.items()):
+            lines.append(f"{kind + ' (alarm)':18}{count.total:>5}{count.rate:>9.1%}")
+        return "\n".join(lines)
+
+
+def load_crisis_examples(path: Path) -> list[CrisisExample]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = data["messages"] if isinstance(data, dict) else data
+    return [
+        CrisisExample(str(i["text"]), str(i.get("lang") or "?"), bool(i["crisis"]), str(i.get("kind") or "?"))
+        for i in items
+    ]
+
+
+def crisis_signal(
+    detector: CrisisDetector,
+    knowledge: KnowledgeBase,
+    matcher: Matcher | None,
+    text: str,
+    min_score: float = SECOND_NET_SCORE,
+) -> CrisisSignal | None:
+    signal = first_net(detector, text)
+    if signal is None and matcher is not None:
+        signal = second_net(knowledge, matcher.match(text), min_score)
+    return signal
+
+
+def evaluate_crisis(
+    knowledge: KnowledgeBase,
+    examples: list[CrisisExample],
+    matcher: Matcher | None = None,
+    min_score: float = SECOND_NET_SCORE,
+) -> CrisisReport:
+    detector = CrisisDetector(knowledge.crisis_rules)
+    report = CrisisReport()
+    for item in examples:
+        signal = crisis_signal(detector, knowledge, matcher, item.text, min_score)
+        caught = signal is not None
+        if item.crisis:
+            report.recall.add(caught)
+            report.recall_by_language[item.language].add(caught)
+            report.recall_by_kind[item.kind].add(caught)
+            if signal is not None and signal.second_net:
+                report.by_second_net += 1
+            if item.kind in FITTING_KINDS and signal is not None and not signal.second_net:
+                report.fitting.add(signal.kind in FITTING_KINDS[item.kind])
+            if not caught:
+                report.misses.append(f"MISSED [{item.language}] ({item.kind}) {item.text}")
+        else:
+            report.alarms.add(caught)
+            report.alarms_by_language[item.language].add(caught)
+            report.alarms_by_kind[item.kind].add(caught)
+            if signal is not None:
+                how = f"{signal.kind} via {signal.source}"
+                report.false_alarms.append(f"ALARM [{item.language}] ({item.kind}) {how}: {item.text}")
+    return report
+
+
+def evaluate_crisis_file(
+    knowledge: KnowledgeBase, path: Path, matcher: Matcher | None = None, min_score: float = SECOND_NET_SCORE
+) -> CrisisReport:
+    return evaluate_crisis(knowledge, load_crisis_examples(path), matcher, min_score)

@@ -1,0 +1,247 @@
+"""knowledge/crisis.yaml -> CrisisRules, with a file:line problem for every mistake an editor can make."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from bot.crisis.rules import KINDS, MAX_WITHIN, CrisisRules, Rule, Slot, WordPattern
+from bot.crisis.text import fold
+from bot.knowledge.problems import ProblemList
+from bot.knowledge.yamlfile import LineDict, LineList
+from bot.languages import LANGUAGES
+
+GROUP = "Krise (crisis.yaml)"
+NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+BLOCK_KEYS = ("words", "rules", "phrases", "not")
+RULE_KEYS = ("kind", "all", "within", "unless", "in_order")
+NOT_KEYS = ("all", "within")
+DEFAULT_WITHIN = 5
+
+
+def _hint(value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1)
+    return f" – did you mean '{close[0]}'?" if close else ""
+
+
+class _Parser:
+    def __init__(self, path: Path, problems: ProblemList) -> None:
+        self.path = path
+        self.problems = problems
+        self.file = problems._name(path)
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.error(self.path, line, message, GROUP)
+
+    def parse(self, data: LineDict) -> CrisisRules:
+        for key in data:
+            if key != "languages":
+                self.error(data.line_of(key), f"unknown field '{key}' (the file holds 'languages:' only)")
+        blocks = data.get("languages")
+        if not isinstance(blocks, LineDict) or not blocks:
+            self.error(data.line_of("languages"), "'languages' must list blocks per language (de:, en:, ...)")
+            return CrisisRules()
+        rules: list[Rule] = []
+        negatives: list[Rule] = []
+        for lang, block in blocks.items():
+            line = blocks.line_of(lang)
+            if lang not in LANGUAGES:
+                self.error(line, f"unknown language '{lang}' (use {', '.join(LANGUAGES)})")
+                continue
+            if not isinstance(block, LineDict):
+                self.error(line, f"'{lang}' must hold 'words:', 'rules:', 'phrases:' and 'not:'")
+                continue
+            self._block(lang, block, rules, negatives)
+        missing = [lang for lang in LANGUAGES if lang not in blocks]
+        if missing:
+            self.problems.warning(
+                self.path, blocks.line, f"no crisis signals in {', '.join(missing)}", "Fehlende Übersetzungen"
+            )
+        return CrisisRules(tuple(rules), tuple(negatives), tuple(lang for lang in blocks if lang in LANGUAGES))
+
+    # -- one language ----------------------------------------------------------------------------------
+
+    def _block(self, lang: str, block: LineDict, rules: list[Rule], negatives: list[Rule]) -> None:
+        for key in block:
+            if key not in BLOCK_KEYS:
+                self.error(block.line_of(key), f"{lang}: unknown field '{key}'{_hint(key, BLOCK_KEYS)}")
+        groups = self._groups(lang, block)
+        value = block.get("rules")
+        if value is not None:
+            if not isinstance(value, LineList):
+                self.error(block.line_of("rules"), f"{lang}: 'rules' must be a list ('- {{kind: ..., all: [...]}}')")
+            else:
+                for index, item in enumerate(value):
+                    rule = self._rule(lang, item, value.line_of(index), groups, negative=False)
+                    if rule:
+                        rules.append(rule)
+        value = block.get("phrases")
+        if value is not None:
+            rules.extend(self._phrases(lang, value, block.line_of("phrases")))
+        value = block.get("not")
+        if value is not None:
+            if not isinstance(value, LineList):
+                self.error(block.line_of("not"), f"{lang}: 'not' must be a list")
+            else:
+                for index, item in enumerate(value):
+                    line = value.line_of(index)
+                    if isinstance(item, LineDict):
+                        rule = self._rule(lang, item, line, groups, negative=True)
+                        if rule:
+                            negatives.append(rule)
+                    else:
+                        phrase = self._phrase(lang, "not", item, line)
+                        if phrase:
+                            negatives.append(phrase)
+        self._unused(lang, block, groups, [*rules, *negatives])
+
+    def _unused(self, lang: str, block: LineDict, groups: dict[str, Slot], rules: list[Rule]) -> None:
+        """A group no rule uses is usually a typo in a rule or a forgotten rule: worth a look."""
+        used = {slot.key for rule in rules if rule.language == lang for slot in (*rule.slots, *rule.unless)}
+        words = block.get("words")
+        for name, slot in groups.items():
+            if slot.key not in used and isinstance(words, LineDict):
+                self.problems.warning(self.path, words.line_of(name), f"{lang}: word group '{name}' is not used", GROUP)
+
+    def _groups(self, lang: str, block: LineDict) -> dict[str, Slot]:
+        value = block.get("words")
+        groups: dict[str, Slot] = {}
+        if value is None:
+            return groups
+        if not isinstance(value, LineDict):
+            self.error(block.line_of("words"), f"{lang}: 'words' must list groups like 'hit: [schlag*, prügel*]'")
+            return groups
+        for name, words in value.items():
+            line = value.line_of(name)
+            if not NAME.match(name):
+                self.error(line, f"{lang}: group name '{name}' must be lowercase letters, digits or '_'")
+                continue
+            if not isinstance(words, list):
+                self.error(line, f"{lang}: group '{name}' must be a list like [word, stem*]")
+                continue
+            if not words:
+                self.error(line, f"{lang}: group '{name}' is empty")
+                continue
+            lines = words.item_lines if isinstance(words, LineList) else [line] * len(words)
+            patterns = [p for p in (self._pattern(lang, w, ln) for w, ln in zip(words, lines, strict=False)) if p]
+            if patterns:
+                groups[name] = Slot(f"{lang}:{name}", tuple(dict.fromkeys(patterns)))
+        return groups
+
+    def _pattern(self, lang: str, raw: Any, line: int) -> WordPattern | None:
+        if isinstance(raw, bool) or raw is None:
+            self.error(line, f"{lang}: a word was read as '{raw}': put words like no, yes, on in quotes (\"no\")")
+            return None
+        if not isinstance(raw, str | int):
+            self.error(line, f"{lang}: '{raw}' must be a single word")
+            return None
+        text = str(raw).strip()
+        folded = fold(text)
+        if not folded or folded.replace("*", "") == "":
+            self.error(line, f"{lang}: '{text}' has no letters")
+            return None
+        if " " in folded:
+            self.error(line, f"{lang}: '{text}' is more than one word (use 'phrases' or a rule)")
+            return None
+        if folded.count("*") > 1:
+            self.error(line, f"{lang}: '{text}' may contain at most one '*'")
+            return None
+        pattern = WordPattern.parse(folded)
+        if pattern.wildcard and len(pattern.head) + len(pattern.tail) < 2:
+            self.error(line, f"{lang}: '{text}' is too short to be useful: give at least 2 letters besides '*'")
+            return None
+        return pattern
+
+    def _slots(self, lang: str, names: Any, line: int, groups: dict[str, Slot], what: str) -> list[Slot] | None:
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not names:
+            self.error(line, f"{lang}: '{what}' must be a list of word groups like [partner, hit]")
+            return None
+        slots = []
+        for name in names:
+            name = str(name)
+            if name not in groups:
+                self.error(line, f"{lang}: unknown word group '{name}' in '{what}'{_hint(name, groups)}")
+                return None
+            slots.append(groups[name])
+        return slots
+
+    def _rule(self, lang: str, item: Any, line: int, groups: dict[str, Slot], negative: bool) -> Rule | None:
+        if not isinstance(item, LineDict):
+            self.error(line, f"{lang}: a rule must look like {{kind: violence, all: [partner, hit], within: 4}}")
+            return None
+        allowed = NOT_KEYS if negative else RULE_KEYS
+        ok = True
+        for key in item:
+            if key not in allowed:
+                self.error(item.line_of(key), f"{lang}: unknown field '{key}' in a rule{_hint(key, allowed)}")
+                ok = False
+        kind = "not"
+        if not negative:
+            kind = str(item.get("kind", ""))
+            if kind not in KINDS:
+                self.error(line, f"{lang}: kind '{kind}' is not one of {', '.join(KINDS)}{_hint(kind, KINDS)}")
+                ok = False
+        if "all" not in item:
+            self.error(line, f"{lang}: the rule has no 'all: [...]' (the word groups that must all appear)")
+            return None
+        slots = self._slots(lang, item["all"], item.line_of("all"), groups, "all")
+        unless: list[Slot] | None = []
+        if "unless" in item:
+            unless = self._slots(lang, item["unless"], item.line_of("unless"), groups, "unless")
+        within = item.get("within", DEFAULT_WITHIN)
+        if not isinstance(within, int) or isinstance(within, bool) or not 1 <= within <= MAX_WITHIN:
+            self.error(item.line_of("within"), f"{lang}: 'within' must be a number of words from 1 to {MAX_WITHIN}")
+            ok = False
+        in_order = item.get("in_order", False)
+        if not isinstance(in_order, bool):
+            self.error(item.line_of("in_order"), f"{lang}: 'in_order' must be true or false")
+            ok = False
+        if not ok or slots is None or unless is None:
+            return None
+        return Rule(lang, kind, tuple(slots), int(within), False, tuple(unless), self.file, line, in_order)
+
+    def _phrases(self, lang: str, value: Any, line: int) -> list[Rule]:
+        if not isinstance(value, LineDict):
+            self.error(line, f"{lang}: 'phrases' must list phrases per kind ('suicide: [...]')")
+            return []
+        found = []
+        for kind, phrases in value.items():
+            kind_line = value.line_of(kind)
+            if kind not in KINDS:
+                self.error(kind_line, f"{lang}: kind '{kind}' is not one of {', '.join(KINDS)}{_hint(kind, KINDS)}")
+                continue
+            if not isinstance(phrases, LineList) or not phrases:
+                self.error(kind_line, f"{lang}: phrases for '{kind}' must be a non-empty list")
+                continue
+            for index, phrase in enumerate(phrases):
+                rule = self._phrase(lang, kind, phrase, phrases.line_of(index))
+                if rule:
+                    found.append(rule)
+        return found
+
+    def _phrase(self, lang: str, kind: str, raw: Any, line: int) -> Rule | None:
+        if not isinstance(raw, str) or not raw.strip():
+            self.error(line, f"{lang}: a phrase must be a text in quotes, not '{raw}'")
+            return None
+        slots = []
+        for word in fold(raw).split():
+            pattern = self._pattern(lang, word, line)
+            if pattern is None:
+                return None
+            slots.append(Slot(f"{lang}:={pattern}", (pattern,)))
+        if not slots:
+            return None
+        return Rule(lang, kind, tuple(slots), len(slots), True, (), self.file, line)
+
+
+def parse_crisis(path: Path, data: Any, problems: ProblemList) -> CrisisRules:
+    """Validate and build; problems go to `problems` (errors stop the bot from loading the file)."""
+    if not isinstance(data, LineDict):
+        problems.error(path, 1, "crisis.yaml must start with 'languages:'", GROUP)
+        return CrisisRules()
+    return _Parser(path, problems).parse(data)

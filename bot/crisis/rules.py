@@ -1,0 +1,85 @@
+"""The crisis signals as the detector uses them: word patterns, named word groups, rules, situations.
+
+Built from knowledge/crisis.yaml by `bot.crisis.parse`; immutable, so a reload swaps it whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The situations a reply is tailored to (the UI text `crisis_<kind>` adds the fitting helpline).
+KINDS = (
+    "violence",
+    "sexual",
+    "threat",
+    "suicide",
+    "selfharm",
+    "medical",
+    "fire",
+    "forced_marriage",
+    "child",
+    "exploitation",
+)
+MAX_WITHIN = 12
+
+
+@dataclass(frozen=True)
+class WordPattern:
+    """`word`, `stem*` (any ending), `*ending` or `stem*ending`; already folded."""
+
+    head: str
+    tail: str = ""
+    wildcard: bool = False
+
+    @staticmethod
+    def parse(folded: str) -> WordPattern:
+        if "*" not in folded:
+            return WordPattern(folded)
+        head, _, tail = folded.partition("*")
+        return WordPattern(head, tail, True)
+
+    def matches(self, word: str) -> bool:
+        if not self.wildcard:
+            return word == self.head
+        return len(word) >= len(self.head) + len(self.tail) and word.startswith(self.head) and word.endswith(self.tail)
+
+    def __str__(self) -> str:
+        return f"{self.head}*{self.tail}" if self.wildcard else self.head
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One place in a rule: any of these patterns (a named word group, or one word of a phrase)."""
+
+    key: str  # "de:ich" for a group, "de:=selbstmord*" for a phrase word: equal keys share work
+    patterns: tuple[WordPattern, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """All slots within `within` consecutive words (in order and adjacent for phrases); none of `unless`."""
+
+    language: str
+    kind: str  # one of KINDS, or "not" for a known false alarm
+    slots: tuple[Slot, ...]
+    within: int
+    ordered: bool = False  # a phrase: the words in this order, one after the other
+    unless: tuple[Slot, ...] = ()
+    file: str = ""
+    line: int = 0
+    in_order: bool = False  # the groups must appear in the order given (other words may come between)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class CrisisRules:
+    rules: tuple[Rule, ...] = ()
+    negatives: tuple[Rule, ...] = ()
+    languages: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not self.rules

@@ -1,0 +1,138 @@
+"""How the crisis check reads a message: folded words, each with the forms it may stand for.
+
+People in distress write fast: no punctuation, no special letters, Arabic and Persian words glued to
+their clitics, Persian verb prefixes with or without the zero-width joiner. The check folds the text
+harder than the matcher does (recall matters more than precision here) and, for Arabic-script words,
+offers the word with its prefixes removed as extra forms. Editors' patterns go through the same
+`fold`, so a pattern and a message only have to be folded consistently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MAX_CHARS = 2000
+
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_MAP = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ئ": "ي",
+        "ې": "ي",
+        "ک": "ك",
+        "گ": "ك",
+        "ؤ": "و",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ھ": "ه",
+        "ڤ": "ف",
+        "پ": "ب",
+        "چ": "ج",
+        "ژ": "ز",
+    }
+)
+_CYRILLIC_MAP = str.maketrans(
+    {"ё": "е", "є": "е", "э": "е", "ї": "и", "і": "и", "й": "и", "ы": "и", "ґ": "г", "ъ": "ь"}
+)
+# Turkish and German special letters become their plain forms, so "ölmek" meets "olmek"
+_LATIN_MAP = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l"})
+_UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
+_REPEATS = re.compile(r"(.)\1+")
+_ELONGATION = re.compile(r"(.)\1{2,}")  # Arabic script: "موووت"; a written double letter stays
+_APOSTROPHES = re.compile("['’ʼ`´]")
+_ZWNJ = "\u200c"
+
+# Arabic: conjunction, then preposition / future / progressive particles (Levantine b-, Egyptian ha-,
+# Iraqi d-), then the article; the present-tense person prefix last.
+_CONJUNCTIONS = ("و", "ف")
+_PARTICLES = ("ب", "ل", "ك", "س", "ح", "ه", "د")
+_ARTICLES = ("ال", "لل")
+_PERSON = ("ي", "ت", "ن", "ا")
+# Persian: standalone verb prefixes that people separate with a space instead of a joiner
+_PERSIAN_SEPARATE = {"مي": "", "نمي": "ن"}
+MIN_STEM = 2
+
+
+def _is_arabic(token: str) -> bool:
+    return "\u0600" <= token[0] <= "\u06ff"
+
+
+def _fold_token(token: str) -> str:
+    first = token[0]
+    if "\u0600" <= first <= "\u06ff":
+        return _ELONGATION.sub(r"\1", token.translate(_ARABIC_MAP))
+    if "\u0400" <= first <= "\u04ff":
+        token = token.translate(_CYRILLIC_MAP)
+    else:
+        token = _UMLAUT_DIGRAPHS.sub(lambda m: m.group(1)[0], token)
+    return _REPEATS.sub(r"\1", token)
+
+
+def _strip_latin_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not (unicodedata.combining(c) and c < "\u0370"))
+
+
+@lru_cache(maxsize=8192)
+def fold_words(text: str) -> tuple[str, ...]:
+    """Lower-case words without marks, punctuation or invisible characters; Persian prefixes re-joined."""
+    text = text[:MAX_CHARS].replace(_ZWNJ, "")  # the joiner only glues; "می‌خواهم" = "میخواهم"
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _APOSTROPHES.sub("", text.translate(_LATIN_MAP))
+    text = _strip_latin_marks(text)
+    text = _ARABIC_DIACRITICS.sub("", text)
+    chars = [c if c.isalnum() or c == "*" else " " for c in text]
+    words = [_fold_token(t) for t in "".join(chars).split()]
+    joined: list[str] = []
+    glue = ""
+    for word in words:
+        if word in _PERSIAN_SEPARATE:
+            glue = word
+            continue
+        joined.append(glue + word if glue else word)
+        glue = ""
+    if glue:
+        joined.append(glue)
+    return tuple(joined)
+
+
+def fold(text: str) -> str:
+    """One editor pattern or phrase, folded like messages are (stars are kept)."""
+    return " ".join(fold_words(text))
+
+
+@lru_cache(maxsize=65536)
+def forms(word: str) -> tuple[str, ...]:
+    """The word itself plus what it may be without its Arabic/Persian prefixes ("وضربني" -> "ضربني")."""
+    if not word or not _is_arabic(word):
+        return (word,)
+    found = {word}
+    if word.startswith("نمي") and len(word) >= 5:
+        found.add("ن" + word[3:])  # Persian negation: نمی‌خواهم and نخواهم meet
+    elif word.startswith("مي") and len(word) >= 4:
+        found.add(word[2:])
+    if word.startswith("ب") and len(word) >= 4:
+        found.add(word[1:])  # Persian subjunctive بمیرم, Levantine بيضربني
+    stage = set(found)
+    for base in list(stage):
+        if base[:1] in _CONJUNCTIONS and len(base) - 1 >= 2:
+            stage.add(base[1:])
+    for base in list(stage):
+        if base[:1] in _PARTICLES and len(base) - 1 >= 3:
+            stage.add(base[1:])
+    for base in list(stage):
+        for article in _ARTICLES:
+            if base.startswith(article) and len(base) - len(article) >= MIN_STEM + 1:
+                stage.add(base[len(article) :])
+    for base in list(stage):
+        if base[:1] in _PERSON and len(base) - 1 >= 3:
+            stage.add(base[1:])
+    stage.discard(word)
+    return (word, *sorted(stage))

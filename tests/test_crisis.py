@@ -1,0 +1,332 @@
+"""The crisis safety net: how messages are read, the rules, editors' errors, the floors, the reply, urgent tickets."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.clock import FixedClock
+from bot.crisis.detector import CrisisDetector
+from bot.crisis.evaluation import evaluate_crisis_file
+from bot.crisis.text import fold_words, forms
+from bot.handoff.hours import OfficeHours
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.checker import check_knowledge
+from bot.knowledge.loader import KnowledgeError
+from bot.matching.matcher import Matcher
+from bot.service import CoreService
+from bot.telegram.render import plain
+from tests.conftest import KNOWLEDGE
+
+DEV = Path(__file__).parent / "data" / "crisis_dev.yaml"
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeBase:
+    kb, _ = load_knowledge(KNOWLEDGE)
+    return kb
+
+
+@pytest.fixture(scope="module")
+def detector(knowledge: KnowledgeBase) -> CrisisDetector:
+    return CrisisDetector(knowledge.crisis_rules)
+
+
+# -- reading messages ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ÖLMEK İSTİYORUM", "olmek istiyorum"),  # Turkish letters and dotted capital I
+        ("yaşamak istemiyorum", "yasamak istemiyorum"),
+        ("Ich schlage", "ich schlage"),
+        ("schlägt", "schlaegt"),
+        ("می‌خواهم", "میخواهم"),  # Persian zero-width non-joiner
+        ("می خواهم", "میخواهم"),  # ... or a space instead
+        ("ёжик", "ежик"),
+        ("б'є", "бʼє"),  # Ukrainian apostrophes
+        ("أريد", "اريد"),
+        ("موووووت", "موت"),  # Arabic elongation
+    ],
+)
+def test_folding_makes_spellings_meet(a: str, b: str) -> None:
+    assert fold_words(a) == fold_words(b)
+
+
+def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
+    assert "ضربني" in forms(fold_words("وبيضربني")[0])  # conjunction + Levantine b- + person prefix
+    assert "قتلني" in forms(fold_words("حيقتلني")[0])  # Egyptian future ha-
+    assert "نخواهم" in forms(fold_words("نمی‌خواهم")[0])  # Persian negation meets the short form
+    assert "خواهم" in forms(fold_words("می‌خواهم")[0])
+    assert forms("hello") == ("hello",)
+
+
+# -- the rules -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I don't want to live ANY MORE", "suicide"),  # words inserted between the signal words
+        ("i dont want to live anymore", "suicide"),
+        ("mein mann hat mich gestern wieder geschlagen", "violence"),  # verb at the end, words between
+        ("selbsmord", "suicide"),  # typo in a long word
+        ("وزوجي بيضربني كل يوم", "violence"),  # Arabic clitics and Levantine prefix
+        ("جوزي عم يضربني", "violence"),  # Egyptian word, Levantine progressive
+        ("بدي موت", "suicide"),  # Levantine
+        ("نمی‌خواهم زنده باشم", "suicide"),  # Persian with ZWNJ
+        ("نمی خوام زنده باشم", "suicide"),  # ... with a space and the spoken ending
+        ("نمیخوام زنده باشم", "suicide"),  # ... glued
+        ("شوهرم منو میزنه", "violence"),
+        ("kocam beni dovuyor", "violence"),  # Turkish without special letters
+        ("kocam beni dövüyor", "violence"),
+        ("чоловік мене б'є", "violence"),
+        ("муж меня избил", "violence"),  # Slavic ending on a stem
+        ("чоловік мене бьот", "violence"),  # Surzhyk
+        ("hello, where is the jobcenter? mein mann schlägt mich", "violence"),  # two languages
+        ("my father is not breathing", "medical"),
+        ("meine eltern wollen mich zwangsverheiraten", "forced_marriage"),
+    ],
+)
+def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
+    hits = detector.detect_all(text)
+    assert kind in {h.kind for h in hits}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the rent is killing me",  # a known false alarm in 'not'
+        "i dont want to die, please help me with my visa",  # 'unless' cancels the rule
+        "i dont want to live in this flat anymore",  # a place after 'live'
+        "Ich schlage vor, dass wir uns am Montag treffen",
+        "where can i do kickboxing in heinsberg",
+        "به من زنگ زد",  # Persian "he called me" (زدن as a light verb)
+        "wie bekomme ich kindergeld",
+    ],
+)
+def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
+def test_a_false_alarm_only_hides_the_signal_at_its_place(detector: CrisisDetector) -> None:
+    hits = detector.detect_all("the rent is killing me and my husband hits me every night")
+    assert {h.kind for h in hits} == {"violence"}
+    assert all(h.span[0] >= 4 for h in hits)  # nothing from "the rent is killing me"
+
+
+def test_checking_a_message_is_fast(detector: CrisisDetector, knowledge: KnowledgeBase) -> None:
+    questions = [q for e in knowledge.entries.values() for qs in e.questions.values() for q in qs]
+    for question in questions:  # warm the word cache as a running bot would
+        detector.detect(question)
+    start = time.perf_counter()
+    for question in questions:
+        detector.detect(question)
+    mean_ms = (time.perf_counter() - start) * 1000 / len(questions)
+    assert mean_ms < 0.5, f"{mean_ms:.3f} ms per message"
+
+
+def test_no_faq_example_question_of_an_ordinary_entry_raises_the_alarm(
+    detector: CrisisDetector, knowledge: KnowledgeBase
+) -> None:
+    alarms = [
+        q
+        for e in knowledge.entries.values()
+        if not e.crisis
+        for qs in e.questions.values()
+        for q in qs
+        if detector.detect(q) is not None
+    ]
+    assert alarms == []
+
+
+# -- the floors on the dev set ---------------------------------------------------------------------------
+
+
+def test_dev_set_floors(knowledge: KnowledgeBase) -> None:
+    report = evaluate_crisis_file(knowledge, DEV, Matcher(knowledge))
+    low = {lang: c.rate for lang, c in report.recall_by_language.items() if c.rate < 0.98}
+    assert low == {}, report.misses
+    assert len(report.recall_by_language) == 7
+    assert report.alarms.total >= 300
+    assert report.alarms.rate <= 0.02, report.false_alarms
+
+
+def test_eval_command_reports_crisis_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--knowledge", str(KNOWLEDGE), "--crisis", str(DEV)]) == 0
+    out = capsys.readouterr().out
+    assert "recall" in out
+    assert "false alarms" in out
+    assert "suicidal" in out
+    assert "fa " in out
+
+
+# -- editors' mistakes -----------------------------------------------------------------------------------
+
+
+def _write_crisis(kb_dir: Path, text: str) -> None:
+    (kb_dir / "crisis.yaml").write_text(text, encoding="utf-8")
+
+
+def _errors(kb_dir: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(kb_dir)
+    return [str(p) for p in info.value.problems if p.severity.value == "error"]
+
+
+def test_checker_names_file_and_line_of_each_mistake(kb_dir: Path) -> None:
+    _write_crisis(
+        kb_dir,
+        """languages:
+  de:
+    words:
+      me: [ich, mich]
+      hit: []
+      partner: [mann, "a*b*c"]
+      yes_no: [no]
+    rules:
+      - {kind: violence, all: [partner, hitt], within: 4}
+      - {kind: violense, all: [me], within: 4}
+      - {kind: violence, all: [me], within: 40}
+      - "just text"
+    phrases:
+      suicide: []
+  xx:
+    words:
+      a: [b]
+""",
+    )
+    errors = _errors(kb_dir)
+    expected = {
+        5: "group 'hit' is empty",
+        6: "at most one '*'",
+        7: "put words like no, yes, on in quotes",
+        9: "unknown word group 'hitt'",
+        10: "kind 'violense' is not one of",
+        11: "'within' must be a number of words from 1 to 12",
+        12: "a rule must look like",
+        14: "phrases for 'suicide' must be a non-empty list",
+        15: "unknown language 'xx'",
+    }
+    for line, message in expected.items():
+        assert any(e.startswith(f"crisis.yaml:{line}:") and message in e for e in errors), (line, errors)
+
+
+def test_checker_command_rejects_a_broken_crisis_file(kb_dir: Path) -> None:
+    _write_crisis(kb_dir, "languages:\n  de:\n    rules:\n      - {kind: suicide, all: [nobody]}\n")
+    report = check_knowledge(kb_dir)
+    assert report.errors
+    assert str(report.errors[0]).startswith("crisis.yaml:4: de: unknown word group 'nobody'")
+
+
+# -- the dialogue ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def real(tmp_path: Path, clock: FixedClock, office_hours: OfficeHours) -> AsyncIterator[CoreService]:
+    core = CoreService(KNOWLEDGE, tmp_path / "real.sqlite3", clock=clock, office_hours=office_hours)
+    await core.start()
+    yield core
+    await core.stop()
+
+
+async def test_crisis_reply_comes_first_in_the_message_language(real: CoreService) -> None:
+    await real.dialogue.on_command(5, "start", "", "de")
+    out = await real.dialogue.on_text(5, "زوجي بيضربني كل يوم وبيهددني بالسكين")
+    first = plain(out.replies[0].text)
+    assert first.startswith("إذا كنت")  # Arabic, although the person chose German
+    assert "112" in first
+    assert "110" in first
+    assert "116 016" in first
+    assert out.urgent
+    assert out.replies[0].buttons[0][0].action == "human:urgent"
+
+
+async def test_suicidal_message_gets_the_crisis_line(real: CoreService) -> None:
+    out = await real.dialogue.on_text(6, "i dont want to live anymore", "en")
+    first = plain(out.replies[0].text)
+    assert "112" in first
+    assert "0800 111 0 111" in first
+    assert "not alone" in first
+
+
+async def test_second_net_puts_the_numbers_before_the_answer(real: CoreService) -> None:
+    text = "wo finde ich psychologische hilfe bei depression"
+    assert real.dialogue.crisis.detect(text) is None  # not a signal of crisis.yaml
+    out = await real.dialogue.on_text(7, text, "de")
+    assert out.urgent
+    assert "112" in plain(out.replies[0].text)
+    assert len(out.replies) > 1  # the answer still follows
+
+
+async def test_ordinary_question_keeps_its_answer(real: CoreService) -> None:
+    out = await real.dialogue.on_text(8, "wie beantrage ich kindergeld", "de")
+    assert not out.urgent
+    assert "112" not in plain(out.replies[0].text)
+
+
+async def test_handoff_after_a_crisis_is_urgent_and_first_in_line(real: CoreService, clock: FixedClock) -> None:
+    await real.dialogue.on_button(20, "human", "de")  # an ordinary ticket waits already
+    await real.dialogue.on_text(21, "mein mann schlägt mich", "de")
+    await real.dialogue.on_button(21, "human:urgent")
+    ticket = await real.tickets.open_for_user(21)
+    assert ticket is not None
+    assert ticket.urgent
+    assert await real.tickets.position(ticket) == 1
+    assert [t.user_id for t in await real.tickets.open_tickets()] == [21, 20]
+    ordinary = await real.tickets.open_for_user(20)
+    assert ordinary is not None
+    assert not ordinary.urgent
+    assert await real.tickets.position(ordinary) == 2
+
+
+async def test_plain_handoff_soon_after_a_crisis_reply_is_urgent(real: CoreService) -> None:
+    await real.dialogue.on_text(30, "ich will nicht mehr leben", "de")
+    await real.dialogue.on_command(30, "human")
+    ticket = await real.tickets.open_for_user(30)
+    assert ticket is not None
+    assert ticket.urgent
+
+
+def test_urgent_mark_survives_the_replay_store() -> None:
+    from bot.dialogue.replies import Outcome, outcome_from_json, outcome_to_json
+
+    outcome = Outcome(urgent=True)
+    outcome.say("112")
+    assert outcome_from_json(outcome_to_json(outcome)).urgent
+    assert not outcome_from_json('{"replies": [], "effects": []}').urgent  # stored before this field existed
+
+
+def test_unused_word_group_is_a_warning_at_its_line(kb_dir: Path) -> None:
+    _write_crisis(
+        kb_dir,
+        "languages:\n  de:\n    words:\n      me: [ich]\n      spare: [etwas]\n"
+        "    rules:\n      - {kind: suicide, all: [me]}\n",
+    )
+    _, problems = load_knowledge(kb_dir)
+    unused = [str(p) for p in problems if "not used" in p.message]
+    assert unused == ["crisis.yaml:5: de: word group 'spare' is not used"]
+
+
+def test_in_order_rule_needs_the_groups_in_the_given_order(kb_dir: Path) -> None:
+    _write_crisis(
+        kb_dir,
+        "languages:\n  de:\n    words:\n      me: [mich]\n      kill: [toten]\n"
+        "    rules:\n      - {kind: threat, all: [me, kill], within: 3, in_order: true}\n"
+        "      - {kind: threat, all: [me], in_order: maybe}\n",
+    )
+    assert _errors(kb_dir) == ["crisis.yaml:8: de: 'in_order' must be true or false"]
+    _write_crisis(
+        kb_dir,
+        "languages:\n  de:\n    words:\n      me: [mich]\n      kill: [toten]\n"
+        "    rules:\n      - {kind: threat, all: [me, kill], within: 3, in_order: true}\n",
+    )
+    kb, _ = load_knowledge(kb_dir)
+    detector = CrisisDetector(kb.crisis_rules)
+    assert detector.detect("er will mich toten") is not None
+    assert detector.detect("toten mich") is None
