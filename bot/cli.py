@@ -153,9 +153,9 @@ def _report_window(args: argparse.Namespace) -> tuple[dt.datetime, Path] | int:
 
 def _emit(text: str, out: str | None, encoding: str = "utf-8") -> None:
     if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        with open(out, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+        from bot.reports.files import write_private
+
+        write_private(Path(out), text, encoding)
         print(f"written: {out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -221,9 +221,10 @@ def cmd_report_stats(args: argparse.Namespace) -> int:
         return 1
     sys.stdout.write(format_stats(stats, knowledge))
     if args.png:
+        from bot.reports.files import write_private
+
         png = Path(args.png)
-        png.parent.mkdir(parents=True, exist_ok=True)
-        png.write_bytes(render_chart(stats))
+        write_private(png, render_chart(stats))
         print(f"Diagramm (chart): {png}")
     return 0
 

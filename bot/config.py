@@ -16,7 +16,7 @@ from bot.handoff.hours import OfficeHours, parse_ranges
 from bot.languages import LANGUAGES
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
-SECRET_KEYS = ("token", "telegram_bot_token", "webhook_secret")
+SECRET_KEYS = ("token", "telegram_bot_token", "webhook_secret", "log_key", "bot_log_key")
 
 
 class ConfigError(Exception):
@@ -46,6 +46,7 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = "0.0.0.0"  # inside the container; a proxy terminates TLS
     webhook_port: int = 8443
+    log_key: str | None = None  # BOT_LOG_KEY: the secret behind log pseudonyms (else kept in the database)
 
     @property
     def handoff_enabled(self) -> bool:
@@ -120,6 +121,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_secret=env.get("WEBHOOK_SECRET") or None,
         webhook_listen=str(pick("WEBHOOK_LISTEN", "webhook_listen") or "0.0.0.0"),
         webhook_port=_int("WEBHOOK_PORT", pick("WEBHOOK_PORT", "webhook_port") or 8443),
+        log_key=env.get("BOT_LOG_KEY") or None,
     )
 
 

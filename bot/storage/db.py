@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -109,7 +110,30 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE inbox ADD COLUMN outcome TEXT;
     """,
+    # 5: forum topics to delete in Telegram (a user deleted their data, or a closed ticket reached its period)
+    """
+    CREATE TABLE topic_deletions (
+        thread_id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL,
+        queued_at TEXT NOT NULL
+    );
+    UPDATE sent SET chat_id = 0;
+    """,
 )
+
+
+def _owner_only(path: Path) -> None:
+    """The database folder 0700 and the file 0600 (SQLite gives its -wal and -shm files the database file's
+    mode): question texts and user ids are nobody else's business on a shared host."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+        folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for item in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if item.exists() and item.stat().st_mode & 0o077:
+            item.chmod(0o600)
 
 
 class StorageError(Exception):
@@ -117,43 +141,95 @@ class StorageError(Exception):
 
 
 class Database:
-    """Owns the aiosqlite connection; the table modules borrow it."""
+    """Owns the aiosqlite connection; the table modules borrow it.
+
+    One connection means one transaction shared by all tasks, so commits are coordinated here:
+    - a batch (decide and remember the decision) is all or nothing; batches run one at a time, so each
+      commits at its own end instead of waiting for overlapping batches of other chats;
+    - an urgent commit (`commit_now`: a record of a sent message, an update stored before its offset is
+      confirmed) waits for at most the one open batch, and no new batch starts before it: the time between
+      Telegram accepting a message and its record being durable stays a few milliseconds under load;
+    - other writes commit at once, or with the batch that is open.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._conn: aiosqlite.Connection | None = None
+        self._state = asyncio.Condition()
+        self._batch_owner: asyncio.Task[object] | None = None
         self._batch_depth = 0
-        self._no_batch = asyncio.Event()
-        self._no_batch.set()
+        self._urgent = 0
+        self._scrub_wanted = False
+
+    def _owns_batch(self) -> bool:
+        return self._batch_owner is not None and self._batch_owner is asyncio.current_task()
 
     async def commit_now(self) -> None:
-        """A commit that must not be deferred (an update stored before its offset is confirmed, a record
-        of a sent message): waits for an open batch to finish, then commits."""
-        while self._batch_depth:
-            await self._no_batch.wait()
-        await self.conn.commit()
+        """A commit that must not be deferred: before any batch that has not begun yet."""
+        if self._owns_batch():  # inside our own batch: its end commits this too
+            return
+        async with self._state:
+            self._urgent += 1
+            try:
+                await self._state.wait_for(lambda: self._batch_owner is None)
+                await self.conn.commit()
+            finally:
+                self._urgent -= 1
+                self._state.notify_all()
 
     async def commit(self) -> None:
         """Commit now, unless a batch is open: then its end commits everything at once."""
-        if self._batch_depth == 0:
+        if self._batch_owner is None:
             await self.conn.commit()
+            if self._scrub_wanted:
+                await self.scrub()
 
     @contextlib.asynccontextmanager
     async def batch(self) -> AsyncIterator[None]:
         """Make a group of writes durable together: a crash keeps all of them or none.
 
-        Used around "decide and remember the decision" for an update. Writes of other handlers that
-        run meanwhile join the batch; that only delays their commit by a few milliseconds."""
-        self._batch_depth += 1
-        self._no_batch.clear()
+        Used around "decide and remember the decision" for an update. Writes of other tasks that run
+        meanwhile join the batch; that only delays their commit by a few milliseconds."""
+        if self._owns_batch():
+            self._batch_depth += 1
+            try:
+                yield
+            finally:
+                self._batch_depth -= 1
+            return
+        async with self._state:
+            await self._state.wait_for(lambda: self._batch_owner is None and not self._urgent)
+            self._batch_owner = asyncio.current_task()
         try:
             yield
         finally:
-            self._batch_depth -= 1
-            if self._batch_depth == 0:
+            try:
                 await self.conn.commit()
-                if self._batch_depth == 0:  # no new batch began while committing
-                    self._no_batch.set()
+            finally:
+                async with self._state:
+                    self._batch_owner = None
+                    self._state.notify_all()
+            if self._scrub_wanted:
+                await self.scrub()
+
+    def forgot(self) -> None:
+        """Personal data was deleted: after the next commit, clear it out of the WAL too (see `scrub`)."""
+        self._scrub_wanted = True
+
+    async def scrub(self) -> None:
+        """Commit, then fold the WAL into the database file and truncate it, so no old page with deleted
+        texts stays behind in the -wal file (secure_delete already zeroes them in the database file)."""
+        self._scrub_wanted = False
+        async with self._state:
+            self._urgent += 1
+            try:
+                await self._state.wait_for(lambda: self._batch_owner is None)
+                # one call on the database thread: commit what is pending, then checkpoint, with no other
+                # task's write in between (a checkpoint inside an open transaction would not truncate)
+                await self.conn.executescript("PRAGMA wal_checkpoint(TRUNCATE);")
+            finally:
+                self._urgent -= 1
+                self._state.notify_all()
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -162,17 +238,19 @@ class Database:
         return self._conn
 
     async def open(self) -> None:
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if self.path != ":memory:":
+                _owner_only(Path(self.path))
             self._conn = await aiosqlite.connect(self.path, timeout=10)
             self._conn.row_factory = aiosqlite.Row
+            # deleted rows are overwritten with zeros, not left readable in free pages or the WAL
+            await self._conn.execute("PRAGMA secure_delete=ON")
             await self._conn.execute("PRAGMA journal_mode=WAL")
             await self._conn.execute("PRAGMA synchronous=NORMAL")
             await self._conn.execute("PRAGMA foreign_keys=ON")
             await self._conn.execute("PRAGMA busy_timeout=10000")
             await self._migrate()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StorageError(f"cannot open the database {self.path}: {exc}") from exc
 
     async def close(self) -> None:

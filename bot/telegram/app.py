@@ -38,6 +38,7 @@ from bot.telegram.handlers import NewcomerHandlers
 from bot.telegram.polling import AnyApplication, DurablePoller
 from bot.telegram.render import split_text, to_html
 from bot.telegram.sender import Sender, pseudonym
+from bot.telegram.topic_cleanup import delete_queued_topics
 from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
@@ -256,14 +257,21 @@ def _schedule_jobs(runtime: BotRuntime) -> None:
         removed = await runtime.service.apply_retention()
         removed["inbox"] = await runtime.inbox.purge(runtime.service.clock.now() - dt.timedelta(days=1))
         log.info("retention job: %s", removed)
+        await topics(context)
 
     async def reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         if runtime.desk is not None:
             await runtime.desk.remind()
 
+    async def topics(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Forum topics of deleted data or expired tickets (also those a failed attempt left queued)."""
+        if runtime.desk is not None:
+            await delete_queued_topics(runtime.service.tickets, runtime.sender, runtime.desk.chat_id)
+
     jobs.run_repeating(retention, interval=24 * 3600, first=60, name="retention")
     if runtime.desk is not None:
         jobs.run_repeating(reminders, interval=60, first=60, name="reminders")
+        jobs.run_repeating(topics, interval=300, first=30, name="topic cleanup")
 
 
 async def stop_runtime(runtime: BotRuntime) -> None:
@@ -281,6 +289,7 @@ async def serve(settings: Settings) -> None:
         office_hours=settings.office_hours,
         retention=settings.retention,
         handoff=settings.handoff_enabled,
+        log_key=settings.log_key,
     )
     await service.start()
     runtime = build_runtime(settings, service, rate_limiter=settings.rate_limit)

@@ -28,6 +28,7 @@ from bot.languages import REFERENCE_LANGUAGE
 from bot.service import CoreService
 from bot.storage.tickets import Ticket
 from bot.telegram.sender import Blocked, Sender, SendKeys, pseudonym
+from bot.telegram.topic_cleanup import delete_queued_topics
 
 log = logging.getLogger(__name__)
 
@@ -305,19 +306,8 @@ class CounsellorDesk:
             await self.post(ticket, "✖️ Die Person hat das Gespräch beendet.", keys)
             await self.refresh_card(ticket)
             await self.close_topic(ticket)
-        elif effect.thread_id is not None:  # the newcomer deleted all data: only a note remains
-            thread_id = effect.thread_id
-            try:
-                await self.sender.retrying(
-                    lambda: self.bot.send_message(
-                        self.chat_id,
-                        "🗑 Die Person hat ihre Daten gelöscht. Das Ticket ist beendet.",
-                        message_thread_id=thread_id,
-                    )
-                )
-                await self.sender.retrying(lambda: self.bot.close_forum_topic(self.chat_id, thread_id))
-            except BadRequest:
-                pass
+        elif effect.thread_id is not None:  # the newcomer deleted all data: the topic goes too
+            await delete_queued_topics(self.service.tickets, self.sender, self.chat_id)
 
     # -- the counsellors' actions -------------------------------------------------------------------------
 

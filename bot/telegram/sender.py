@@ -4,7 +4,6 @@ sent per update (so a replay after a crash never sends twice), and blocked users
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
@@ -15,6 +14,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.clock import Clock
 from bot.dialogue.replies import Button, Reply
+from bot.pseudonyms import pseudonym
 from bot.storage.inbox import InboxStore
 from bot.storage.users import UserStore
 from bot.telegram.render import render_parts
@@ -117,7 +117,7 @@ class Sender:
             raise Blocked(str(chat_id)) from exc
         message_id = message.message_id
         if key is not None:
-            await self.inbox.record_sent(key, chat_id, message_id, self.clock.now())
+            await self.inbox.record_sent(key, message_id, self.clock.now())
         return message_id
 
     async def send_text(
@@ -160,6 +160,4 @@ class Sender:
         return True
 
 
-def pseudonym(user_id: int) -> str:
-    """Logs name users by a short keyed hash, never by their Telegram id."""
-    return "u-" + hashlib.blake2s(str(user_id).encode(), digest_size=4, key=b"wegweiser-logs").hexdigest()
+__all__ = ["Blocked", "SendKeys", "Sender", "keyboard", "pseudonym"]  # pseudonym: old import path
