@@ -47,8 +47,20 @@ log = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 CONNECTION_POOL_SIZE = 4
+# Telegram usually answers within 0.1-1 s, but under load it has answered after 7 s *after* delivering the
+# message: with PTB's 5 s read timeout the bot resent it and the user saw it twice. A resend is only safe
+# when Telegram did not get the request, so wait long for an answer (30 s, like the long poll itself); a
+# dead connection still fails fast through the 5 s connect timeout.
+SEND_READ_TIMEOUT = 30.0
+SEND_WRITE_TIMEOUT = 30.0
 NEWCOMER_COMMANDS = ("start", "menu", "language", "town", "human", "help", "privacy", "mydata")
 GROUP_COUNSELLORS, GROUP_ADMIN, GROUP_NEWCOMERS, GROUP_OTHER_CHATS = 0, 1, 2, 3
+
+
+def _not_a_proxy_error_page(record: logging.LogRecord) -> bool:
+    """PTB logs an ERROR with a traceback (and the whole HTML page) for every 502 page of a proxy, although
+    the send is retried: the Sender's WARNING says enough."""
+    return not str(record.msg).startswith("Can not load invalid JSON data")
 
 
 def quiet_loggers() -> None:
@@ -58,6 +70,9 @@ def quiet_loggers() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in ("telegram", "telegram.ext", "telegram.Bot", "telegram.ext.ExtBot"):
         logging.getLogger(name).setLevel(logging.INFO)
+    request_log = logging.getLogger("telegram.request.BaseRequest")
+    if _not_a_proxy_error_page not in request_log.filters:
+        request_log.addFilter(_not_a_proxy_error_page)
 
 
 @dataclass
@@ -91,7 +106,11 @@ def build_runtime(
     builder = builder.base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
     # httpcore scans every pooled connection for every request: PTB's default of 256 connections costs more
     # CPU than it saves; Telegram allows 30 messages/s anyway
-    builder = builder.request(request) if request is not None else builder.connection_pool_size(CONNECTION_POOL_SIZE)
+    if request is not None:
+        builder = builder.request(request)
+    else:
+        builder = builder.connection_pool_size(CONNECTION_POOL_SIZE)
+        builder = builder.read_timeout(SEND_READ_TIMEOUT).write_timeout(SEND_WRITE_TIMEOUT)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter is True:
