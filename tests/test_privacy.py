@@ -30,8 +30,10 @@ COUNSELLOR = 900
 
 
 def database_mentions(path: str | Path, value: int) -> list[str]:
-    """Every table.column where `value` occurs: as an integer, or inside a text (JSON payloads, keys)."""
+    """Every table.column where `value` occurs: as an integer, or (for ids of 6 digits or more, which random
+    keys and timestamps do not contain by chance) inside a text such as a JSON payload or a key."""
     found = []
+    inside = str(value) if len(str(value)) >= 6 else None
     with sqlite3.connect(path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
@@ -39,7 +41,7 @@ def database_mentions(path: str | Path, value: int) -> list[str]:
             for column in columns:
                 hit = conn.execute(
                     f"SELECT 1 FROM {table} WHERE {column} = ? OR instr(CAST({column} AS TEXT), ?) > 0 LIMIT 1",
-                    (value, str(value)),
+                    (value, inside),
                 ).fetchone()
                 if hit:
                     found.append(f"{table}.{column}")

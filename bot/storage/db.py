@@ -136,6 +136,19 @@ def _owner_only(path: Path) -> None:
             item.chmod(0o600)
 
 
+def _literal(value: int | str | None) -> str:
+    """An SQL literal for `Database.write_now` (executescript takes no parameters)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"write_now takes integers, None and text, not {type(value).__name__}")
+    if isinstance(value, int):
+        return str(int(value))
+    if "\0" in value:
+        raise ValueError("text with a NUL character")
+    return "'" + value.replace("'", "''") + "'"
+
+
 class StorageError(Exception):
     """The database cannot be used (disk full, locked, corrupt): must be reported, never swallowed."""
 
@@ -173,6 +186,21 @@ class Database:
             try:
                 await self._state.wait_for(lambda: self._batch_owner is None)
                 await self.conn.commit()
+            finally:
+                self._urgent -= 1
+                self._state.notify_all()
+
+    async def write_now(self, statement: str, params: tuple[int | str | None, ...]) -> None:
+        """One write, durable when this returns, in a single trip to the database thread (each trip waits
+        behind other tasks' queries; the send records are what a crash must not miss). Like `commit_now`, it
+        waits for at most the open batch. Parameters become SQL literals: only integers, None and text."""
+        sql = statement.replace("?", "{}").format(*(_literal(p) for p in params)) + ";"
+        async with self._state:
+            self._urgent += 1
+            try:
+                await self._state.wait_for(lambda: self._batch_owner is None)
+                # executescript commits what is pending, then runs the statement in autocommit mode
+                await self.conn.executescript(sql)
             finally:
                 self._urgent -= 1
                 self._state.notify_all()

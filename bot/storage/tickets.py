@@ -171,7 +171,7 @@ class TicketStore:
             "UPDATE tickets SET thread_id = ?, card_message_id = ? WHERE id = ?",
             (thread_id, card_message_id, ticket_id),
         )
-        await self.db.commit()
+        await self.db.commit_now()  # a record of what Telegram did: a crash must not open a second topic
 
     async def mark_reminded(self, ticket_id: int, at: dt.datetime) -> None:
         await self.db.conn.execute("UPDATE tickets SET reminded_at = ? WHERE id = ?", (to_text(at), ticket_id))

@@ -26,7 +26,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import ConfigError, Settings
 from bot.languages import LANGUAGES
@@ -37,6 +37,7 @@ from bot.telegram.counsellors import CounsellorDesk
 from bot.telegram.handlers import NewcomerHandlers
 from bot.telegram.polling import AnyApplication, DurablePoller
 from bot.telegram.render import split_text, to_html
+from bot.telegram.send_gate import GatedRequest, SendGate
 from bot.telegram.sender import Sender, pseudonym
 from bot.telegram.topic_cleanup import delete_queued_topics
 from bot.telegram.webhook import WebhookServer
@@ -106,11 +107,12 @@ def build_runtime(
     builder = builder.base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
     # httpcore scans every pooled connection for every request: PTB's default of 256 connections costs more
     # CPU than it saves; Telegram allows 30 messages/s anyway
-    if request is not None:
-        builder = builder.request(request)
-    else:
-        builder = builder.connection_pool_size(CONNECTION_POOL_SIZE)
-        builder = builder.read_timeout(SEND_READ_TIMEOUT).write_timeout(SEND_WRITE_TIMEOUT)
+    if request is None:
+        request = HTTPXRequest(
+            connection_pool_size=CONNECTION_POOL_SIZE, read_timeout=SEND_READ_TIMEOUT, write_timeout=SEND_WRITE_TIMEOUT
+        )
+    gate = SendGate()
+    builder = builder.request(GatedRequest(request, gate))
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter is True:
@@ -119,7 +121,9 @@ def build_runtime(
         builder = builder.rate_limiter(rate_limiter)
     app = builder.build()
     inbox = InboxStore(service.db)
-    sender = Sender(app.bot, inbox, service.users, service.clock, backoff=backoff, max_retry_seconds=max_retry_seconds)
+    sender = Sender(
+        app.bot, inbox, service.users, service.clock, backoff=backoff, max_retry_seconds=max_retry_seconds, gate=gate
+    )
     desk = CounsellorDesk(service, settings, sender) if settings.counsellor_chat_id is not None else None
     newcomers = NewcomerHandlers(service, sender, desk)
     poller = DurablePoller(app, inbox, service.clock, poll_timeout=poll_timeout)

@@ -181,9 +181,10 @@ class CounsellorDesk:
         thread_id = ticket.thread_id
         if thread_id is None or new_topic:
             name = self.topic_name(ticket)
-            topic = await self.sender.retrying(lambda: self.bot.create_forum_topic(self.chat_id, name))
-            thread_id = topic.message_thread_id
-            await self.service.tickets.set_thread(ticket.id, thread_id, None)
+            async with self.sender.gate.recording():  # a crash must not leave a second topic
+                topic = await self.sender.retrying(lambda: self.bot.create_forum_topic(self.chat_id, name))
+                thread_id = topic.message_thread_id
+                await self.service.tickets.set_thread(ticket.id, thread_id, None)
         fresh = await self.service.tickets.get(ticket.id)
         assert fresh is not None
         card_text, buttons = await self.card_text(fresh), self.card_buttons(fresh)

@@ -30,7 +30,7 @@ async def cleanup(world: World) -> int:
 
 
 async def test_deleting_my_data_deletes_the_open_tickets_topic_at_once(world: World) -> None:
-    user = world.user(31, "de")
+    user = world.user(7_310_031, "de")
     await open_ticket(world, user)
     world.fake.send_text(user, "ich heiße Quaxelbrunn, Musterweg 5")  # copied into the topic
     await world.fake.wait_for_reply(user)
@@ -51,7 +51,7 @@ async def test_deleting_my_data_deletes_the_open_tickets_topic_at_once(world: Wo
 
 
 async def test_deleting_my_data_deletes_closed_tickets_topics(world: World) -> None:
-    user = world.user(32, "de")
+    user = world.user(7_310_032, "de")
     await open_ticket(world, user)
     ticket = await world.service.tickets.open_for_user(user.id)
     assert ticket is not None
@@ -67,7 +67,7 @@ async def test_deleting_my_data_deletes_closed_tickets_topics(world: World) -> N
 
 
 async def test_retention_deletes_the_topic_and_the_counsellor_30_days_after_closing(world: World) -> None:
-    user = world.user(33, "de")
+    user = world.user(7_310_033, "de")
     await open_ticket(world, user)
     ticket = await world.service.tickets.open_for_user(user.id)
     assert ticket is not None
@@ -93,7 +93,7 @@ async def test_retention_deletes_the_topic_and_the_counsellor_30_days_after_clos
 
 
 async def test_a_topic_deleted_by_hand_is_forgotten_and_a_refusal_stays_queued(world: World) -> None:
-    user = world.user(34, "de")
+    user = world.user(7_310_034, "de")
     await open_ticket(world, user)
     first = await world.service.tickets.open_for_user(user.id)
     assert first is not None
@@ -101,7 +101,7 @@ async def test_a_topic_deleted_by_hand_is_forgotten_and_a_refusal_stays_queued(w
     world.fake.delete_topic(GROUP_ID, first.thread_id)  # a counsellor deleted it already
     await delete_my_data(world, user.id)
     assert await world.service.tickets.topics_to_delete() == []  # "TOPIC_ID_INVALID": nothing left to do
-    other = world.user(35, "de")
+    other = world.user(7_310_035, "de")
     await open_ticket(world, other)
     second = await world.service.tickets.open_for_user(other.id)
     assert second is not None
@@ -114,7 +114,7 @@ async def test_a_topic_deleted_by_hand_is_forgotten_and_a_refusal_stays_queued(w
 
 async def test_reload_of_an_alias_bomb_is_refused_quickly_and_the_bot_keeps_answering(world: World) -> None:
     admin = world.fake.user(ADMIN_ID, "Admin", "de")
-    user = world.user(36, "de")
+    user = world.user(7_310_036, "de")
     (world.service.knowledge_dir / "faq" / "bomb.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
     started = time.monotonic()
     world.fake.send_text(admin, "/reload")
