@@ -44,7 +44,7 @@ class Settings:
     rate_limit: bool = True  # PTB's AIORateLimiter with Telegram's limits; off only for local doubles/benchmarks
     webhook_url: str | None = None
     webhook_secret: str | None = None
-    webhook_listen: str = "0.0.0.0"  # inside the container; a proxy terminates TLS
+    webhook_listen: str = "127.0.0.1"  # a proxy on the same host terminates TLS; 0.0.0.0 only when it must
     webhook_port: int = 8443
     log_key: str | None = None  # BOT_LOG_KEY: the secret behind log pseudonyms (else kept in the database)
 
@@ -119,7 +119,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         not in ("0", "false", "off", "no"),
         webhook_url=pick("WEBHOOK_URL", "webhook_url") or None,
         webhook_secret=env.get("WEBHOOK_SECRET") or None,
-        webhook_listen=str(pick("WEBHOOK_LISTEN", "webhook_listen") or "0.0.0.0"),
+        webhook_listen=str(pick("WEBHOOK_LISTEN", "webhook_listen") or "127.0.0.1"),
         webhook_port=_int("WEBHOOK_PORT", pick("WEBHOOK_PORT", "webhook_port") or 8443),
         log_key=env.get("BOT_LOG_KEY") or None,
     )

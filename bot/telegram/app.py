@@ -67,7 +67,7 @@ def _not_a_proxy_error_page(record: logging.LogRecord) -> bool:
 def quiet_loggers() -> None:
     """httpx logs every request URL, and the URL carries the bot token; PTB's debug log carries the token
     and message texts, and aiosqlite logs every SQL parameter: none of that may reach a log."""
-    for name in ("httpx", "httpcore", "apscheduler", "aiosqlite"):
+    for name in ("httpx", "httpcore", "apscheduler", "aiosqlite", "tornado"):
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in ("telegram", "telegram.ext", "telegram.Bot", "telegram.ext.ExtBot"):
         logging.getLogger(name).setLevel(logging.INFO)
