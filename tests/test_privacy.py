@@ -324,3 +324,55 @@ async def test_markdown_report_shows_user_text_as_text(service: CoreService) -> 
     assert "](" not in body  # no link target: escaped as \]\(
     assert "\\!\\[x\\]\\(https://tracker.example/pixel.png\\)" in body  # the text itself stays readable
     assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt; &amp; mehr" in body
+
+
+# -- the crash window's storage side -----------------------------------------------------------------------
+
+
+async def test_send_records_are_durable_at_once_even_while_a_batch_is_open(tmp_path: Path) -> None:
+    """An urgent write waits for the open batch only, goes ahead of batches that have not begun, and its
+    literal quoting keeps any text a text."""
+    import asyncio
+
+    async with Database(tmp_path / "urgent.sqlite3") as db:
+        inbox = InboxStore(db)
+        started, release = asyncio.Event(), asyncio.Event()
+
+        async def long_batch() -> None:
+            async with db.batch():
+                await inbox.set_value("batch", "half")
+                started.set()
+                await release.wait()
+
+        batch = asyncio.create_task(long_batch())
+        await started.wait()
+        order: list[str] = []
+
+        async def record_it() -> None:
+            await inbox.record_sent("u1:1'); DROP TABLE sent; --", 7, dt.datetime.now(dt.UTC))
+            order.append("record")
+
+        async def late_batch() -> None:
+            async with db.batch():
+                order.append("late batch")
+
+        record = asyncio.create_task(record_it())
+        await asyncio.sleep(0.05)
+        assert not record.done()  # it must not commit the batch half-done
+        late = asyncio.create_task(late_batch())
+        await asyncio.sleep(0.05)
+        assert order == []
+        release.set()
+        await asyncio.gather(batch, record, late)
+        assert order == ["record", "late batch"]  # the record went ahead of the batch that began later
+        other = sqlite3.connect(db.path)
+        try:
+            keys = [r[0] for r in other.execute("SELECT key FROM sent")]
+        finally:
+            other.close()
+        assert keys == ["u1:1'); DROP TABLE sent; --"]
+
+
+def test_webhook_listens_on_loopback_by_default() -> None:
+    assert load_settings({}).webhook_listen == "127.0.0.1"
+    assert load_settings({"WEBHOOK_LISTEN": "0.0.0.0"}).webhook_listen == "0.0.0.0"
