@@ -172,9 +172,9 @@ def _report_window(args: argparse.Namespace) -> tuple[dt.datetime, Path] | int:
 
 def _emit(text: str, out: str | None, encoding: str = "utf-8") -> None:
     if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        with open(out, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+        from bot.reports.files import write_private
+
+        write_private(Path(out), text, encoding)
         print(f"written: {out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -249,9 +249,10 @@ def cmd_report_stats(args: argparse.Namespace) -> int:
         except ChartUnavailable as exc:
             print(exc, file=sys.stderr)
             return 1
+        from bot.reports.files import write_private
+
         out = Path(name)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(drawing)
+        write_private(out, drawing)
         print(f"Diagramm (chart): {out}")
     return 0
 

@@ -16,7 +16,7 @@ from bot.handoff.hours import OfficeHours, parse_closing_days, parse_ranges
 from bot.languages import LANGUAGES
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
-SECRET_KEYS = ("token", "telegram_bot_token", "webhook_secret")
+SECRET_KEYS = ("token", "telegram_bot_token", "webhook_secret", "log_key", "bot_log_key")
 CLOSING_DAYS_KEYS = ("closing_days", "closed_days")  # "closed_days" is the first version's name; both still work
 
 
@@ -45,8 +45,9 @@ class Settings:
     rate_limit: bool = True  # PTB's AIORateLimiter with Telegram's limits; off only for local doubles/benchmarks
     webhook_url: str | None = None
     webhook_secret: str | None = None
-    webhook_listen: str = "0.0.0.0"  # inside the container; a proxy terminates TLS
+    webhook_listen: str = "127.0.0.1"  # a proxy on the same host terminates TLS; 0.0.0.0 only when it must
     webhook_port: int = 8443
+    log_key: str | None = None  # BOT_LOG_KEY: the secret behind log pseudonyms (else kept in the database)
 
     @property
     def handoff_enabled(self) -> bool:
@@ -123,8 +124,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         not in ("0", "false", "off", "no"),
         webhook_url=pick("WEBHOOK_URL", "webhook_url") or None,
         webhook_secret=env.get("WEBHOOK_SECRET") or None,
-        webhook_listen=str(pick("WEBHOOK_LISTEN", "webhook_listen") or "0.0.0.0"),
+        webhook_listen=str(pick("WEBHOOK_LISTEN", "webhook_listen") or "127.0.0.1"),
         webhook_port=_int("WEBHOOK_PORT", pick("WEBHOOK_PORT", "webhook_port") or 8443),
+        log_key=env.get("BOT_LOG_KEY") or None,
     )
 
 

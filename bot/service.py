@@ -19,12 +19,16 @@ from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.problems import Problem
 from bot.matching.matcher import Matcher
+from bot.pseudonyms import key_from_text, new_key, use_key
 from bot.storage.db import Database
+from bot.storage.inbox import InboxStore
 from bot.storage.questions import QuestionStore
 from bot.storage.tickets import TicketStore
 from bot.storage.users import UserStore
 
 log = logging.getLogger(__name__)
+
+LOG_KEY_NAME = "log_pseudonym_key"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class CoreService:
         office_hours: OfficeHours | None = None,
         retention: Retention | None = None,
         handoff: bool = True,
+        log_key: str | None = None,
     ) -> None:
         self.knowledge_dir = Path(knowledge_dir)
         self.db = Database(db_path)
@@ -54,6 +59,7 @@ class CoreService:
         self.retention = retention or Retention()
         self._dialogue: Dialogue | None = None
         self._reload_lock = asyncio.Lock()
+        self._log_key = log_key
 
     @property
     def dialogue(self) -> Dialogue:
@@ -69,10 +75,22 @@ class CoreService:
         """Raises KnowledgeError (with every problem) if the knowledge files cannot be used."""
         knowledge, _ = load_knowledge(self.knowledge_dir)
         await self.db.open()
+        await self._use_log_key()
         self._dialogue = Dialogue(
             knowledge, self.users, self.questions, self.tickets, self.queue, self.clock, self.retention
         )
         log.info("knowledge %s loaded: %d entries", knowledge.version, len(knowledge.entries))
+
+    async def _use_log_key(self) -> None:
+        """The secret behind log pseudonyms: BOT_LOG_KEY, or one generated once and kept in the database."""
+        text = self._log_key
+        if not text:
+            kv = InboxStore(self.db)
+            text = await kv.get_value(LOG_KEY_NAME)
+            if text is None:
+                text = new_key()
+                await kv.set_value(LOG_KEY_NAME, text)
+        use_key(key_from_text(text))
 
     async def stop(self) -> None:
         await self.db.close()
@@ -91,14 +109,20 @@ class CoreService:
             return ReloadResult(True, knowledge.version, tuple(problems))
 
     async def apply_retention(self) -> dict[str, int]:
-        """The daily GDPR job: forget texts and inactive users after the configured periods."""
+        """The daily GDPR job: forget texts, old tickets' counsellors and topics, and inactive users after the
+        configured periods; what stays for the figures carries no user id. Forum topics are queued here and
+        deleted in Telegram by the caller (`bot/telegram/topic_cleanup.py`)."""
         now = self.clock.now()
         question_cutoff = now - dt.timedelta(days=self.retention.question_days)
-        return {
+        ticket_cutoff = now - dt.timedelta(days=self.retention.ticket_days)
+        removed = {
             "question_texts": await self.questions.expire_texts(question_cutoff),
             "dialogue_states": await self.users.expire_pending(question_cutoff),
-            "ticket_texts": await self.tickets.expire_closed(now - dt.timedelta(days=self.retention.ticket_days)),
+            "ticket_texts": await self.tickets.expire_closed(ticket_cutoff, now),
             "inactive_users": await self.users.forget_inactive(
                 now - dt.timedelta(days=self.retention.inactive_user_days)
             ),
         }
+        removed["anonymised_rows"] = await self.questions.anonymise_orphans() + await self.tickets.anonymise_orphans()
+        await self.db.scrub()
+        return removed

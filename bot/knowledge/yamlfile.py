@@ -32,8 +32,35 @@ class DuplicateKeyError(yaml.MarkedYAMLError):
     """YAML silently keeps the last of two equal keys; editors must hear about it instead."""
 
 
+MAX_FILE_BYTES = 2_000_000  # the largest knowledge file today is ~60 KB; more is a mistake or an attack
+MAX_DEPTH = 40  # editors' files nest 4-5 levels; PyYAML composes recursively
+
+
+class RefusedYamlError(yaml.MarkedYAMLError):
+    """YAML features editors never need and that can take the bot down (an alias bomb of 1 KB expands to
+    gigabytes): anchors (&name), aliases (*name), merge keys (<<: *name) and very deep nesting."""
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader (no arbitrary objects) whose mappings and sequences carry line numbers."""
+    """SafeLoader (no arbitrary objects) whose mappings and sequences carry line numbers, without aliases."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: Any = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise RefusedYamlError(None, None, f"aliases (*{event.anchor}) are not allowed: write the text out", mark)
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise RefusedYamlError(None, None, f"anchors (&{anchor}) are not allowed: write the text out", mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise RefusedYamlError(None, None, f"nested deeper than {MAX_DEPTH} levels", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -76,6 +103,12 @@ class YamlProblem(Exception):
 
 def load_yaml(path: Path) -> Any:
     """Load one YAML file with safe semantics; raise YamlProblem with a readable position."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise YamlProblem(1, 1, f"cannot read the file: {exc.strerror}") from exc
+    if size > MAX_FILE_BYTES:
+        raise YamlProblem(1, 1, f"the file has {size:,} bytes, more than {MAX_FILE_BYTES:,}: split it")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

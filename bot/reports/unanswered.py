@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from bot.clock import LOCAL_TZ
 from bot.matching.normalise import normalise
+from bot.reports.escape import markdown_text
 from bot.storage.questions import QuestionRecord, QuestionStore
 
 UNCONFIDENT = ("fallback", "suggest")
@@ -149,8 +150,8 @@ async def collect_unanswered(
 
 
 def _cell(text: str) -> str:
-    """A Markdown table cell: user text must not break the table."""
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|") or " "
+    """A Markdown table cell: user text must not break the table, nor become HTML, an image or a link."""
+    return markdown_text(text) or " "
 
 
 def format_markdown(report: UnansweredReport) -> str:

@@ -80,12 +80,14 @@ class InboxStore:
             row = await cursor.fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
-    async def record_sent(self, key: str, chat_id: int, message_id: int | None, at: dt.datetime) -> None:
-        await self.db.conn.execute(
-            "INSERT OR REPLACE INTO sent (key, chat_id, message_id, at) VALUES (?, ?, ?, ?)",
-            (key, chat_id, message_id, to_text(at)),
+    async def record_sent(self, key: str, message_id: int | None, at: dt.datetime) -> None:
+        """Durable at once (no waiting for other chats' batches): a crash right after Telegram accepted a
+        message must not send it again. No chat id is kept: the key and message id are all a replay needs,
+        and a user who deletes their data leaves no id behind here."""
+        await self.db.write_now(
+            "INSERT OR REPLACE INTO sent (key, chat_id, message_id, at) VALUES (?, 0, ?, ?)",
+            (key, message_id, to_text(at)),
         )
-        await self.db.commit_now()
 
     async def purge(self, before: dt.datetime) -> int:
         """Keep the offset's high-water mark, drop old handled rows and send records."""

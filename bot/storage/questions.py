@@ -90,12 +90,26 @@ class QuestionStore:
     async def delete_user(self, user_id: int) -> None:
         await self.db.conn.execute("DELETE FROM questions WHERE user_id = ?", (user_id,))
         await self.db.conn.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,))
+        self.db.forgot()
         await self.db.commit()
+
+    async def anonymise_orphans(self) -> int:
+        """Questions and votes of users who are gone (retention forgot them) keep their counts, not the user
+        id. A vote gets its own negative row id instead: (user, entry, time) must stay unique."""
+        cursor = await self.db.conn.execute(
+            "UPDATE questions SET user_id = 0 WHERE user_id != 0 AND user_id NOT IN (SELECT user_id FROM users)"
+        )
+        votes = await self.db.conn.execute(
+            "UPDATE feedback SET user_id = -id WHERE user_id > 0 AND user_id NOT IN (SELECT user_id FROM users)"
+        )
+        await self.db.commit()
+        return cursor.rowcount + votes.rowcount
 
     async def expire_texts(self, before: dt.datetime) -> int:
         """Retention: question texts go after the period; counts stay for the statistics."""
         cursor = await self.db.conn.execute(
             "UPDATE questions SET text = NULL WHERE text IS NOT NULL AND asked_at < ?", (to_text(before),)
         )
+        self.db.forgot()
         await self.db.commit()
         return cursor.rowcount

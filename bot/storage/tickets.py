@@ -178,7 +178,7 @@ class TicketStore:
             "UPDATE tickets SET thread_id = ?, card_message_id = ? WHERE id = ?",
             (thread_id, card_message_id, ticket_id),
         )
-        await self.db.commit()
+        await self.db.commit_now()  # a record of what Telegram did: a crash must not open a second topic
 
     async def mark_urgent(self, ticket_id: int) -> None:
         await self.db.conn.execute("UPDATE tickets SET urgent = 1 WHERE id = ?", (ticket_id,))
@@ -195,22 +195,58 @@ class TicketStore:
         )
         await self.db.commit()
 
-    async def delete_user(self, user_id: int) -> None:
+    async def delete_user(self, user_id: int, at: dt.datetime | None = None) -> None:
+        """All of a user's tickets go; their forum topics are queued for deletion in Telegram."""
+        await self.db.conn.execute(
+            """INSERT OR IGNORE INTO topic_deletions (thread_id, ticket_id, queued_at)
+               SELECT thread_id, id, ? FROM tickets WHERE user_id = ? AND thread_id IS NOT NULL""",
+            (to_text(at or dt.datetime.now(dt.UTC)), user_id),
+        )
         await self.db.conn.execute("DELETE FROM tickets WHERE user_id = ?", (user_id,))
+        self.db.forgot()
         await self.db.commit()
 
-    async def expire_closed(self, before: dt.datetime) -> int:
-        """Retention: closed tickets' texts and messages go after the period; the counts stay."""
+    async def expire_closed(self, before: dt.datetime, at: dt.datetime | None = None) -> int:
+        """Retention: closed tickets' texts, messages, counsellor and forum topic go after the period; the
+        counts (language, town, topic, times) stay."""
+        closed = "status IN ('closed', 'cancelled') AND closed_at < ?"
         await self.db.conn.execute(
-            """DELETE FROM ticket_messages WHERE ticket_id IN
-               (SELECT id FROM tickets WHERE status IN ('closed', 'cancelled') AND closed_at < ?)""",
+            f"DELETE FROM ticket_messages WHERE ticket_id IN (SELECT id FROM tickets WHERE {closed})",
             (to_text(before),),
         )
+        await self.db.conn.execute(
+            f"""INSERT OR IGNORE INTO topic_deletions (thread_id, ticket_id, queued_at)
+                SELECT thread_id, id, ? FROM tickets WHERE {closed} AND thread_id IS NOT NULL""",
+            (to_text(at or dt.datetime.now(dt.UTC)), to_text(before)),
+        )
         cursor = await self.db.conn.execute(
-            """UPDATE tickets SET question = NULL, bot_answer = NULL
-               WHERE status IN ('closed', 'cancelled') AND closed_at < ? AND
-                     (question IS NOT NULL OR bot_answer IS NOT NULL)""",
+            f"""UPDATE tickets SET question = NULL, bot_answer = NULL, claimed_by = NULL, claimed_by_name = NULL,
+                                   thread_id = NULL, card_message_id = NULL
+                WHERE {closed} AND (question IS NOT NULL OR bot_answer IS NOT NULL OR claimed_by IS NOT NULL
+                                    OR claimed_by_name IS NOT NULL OR thread_id IS NOT NULL)""",
             (to_text(before),),
+        )
+        self.db.forgot()
+        await self.db.commit()
+        return cursor.rowcount
+
+    async def anonymise_orphans(self) -> int:
+        """Closed tickets of users who are gone (retention forgot them) keep their counts, not the user id."""
+        cursor = await self.db.conn.execute(
+            """UPDATE tickets SET user_id = 0 WHERE user_id != 0 AND status IN ('closed', 'cancelled')
+               AND user_id NOT IN (SELECT user_id FROM users)"""
         )
         await self.db.commit()
         return cursor.rowcount
+
+    async def topics_to_delete(self) -> list[tuple[int, int]]:
+        """(thread id, ticket id) of forum topics still to be deleted in Telegram, oldest first."""
+        async with self.db.conn.execute(
+            "SELECT thread_id, ticket_id FROM topic_deletions ORDER BY queued_at, thread_id"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    async def topic_deleted(self, thread_id: int) -> None:
+        await self.db.conn.execute("DELETE FROM topic_deletions WHERE thread_id = ?", (thread_id,))
+        await self.db.commit()

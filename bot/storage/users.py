@@ -81,6 +81,7 @@ class UserStore:
 
     async def delete(self, user_id: int) -> None:
         await self.db.conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+        self.db.forgot()
         await self.db.commit()
 
     async def count_active(self) -> int:
@@ -98,11 +99,13 @@ class UserStore:
         return cursor.rowcount
 
     async def forget_inactive(self, before: dt.datetime) -> int:
-        """Users who have not written for a long time and have no open ticket are removed."""
+        """Users who have not written for a long time and have no open ticket are removed (their questions,
+        votes and closed tickets lose the id: `anonymise_orphans` of those stores)."""
         cursor = await self.db.conn.execute(
             """DELETE FROM users WHERE last_seen < ? AND user_id NOT IN
                (SELECT user_id FROM tickets WHERE status IN ('waiting', 'claimed'))""",
             (to_text(before),),
         )
+        self.db.forgot()
         await self.db.commit()
         return cursor.rowcount

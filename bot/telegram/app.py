@@ -25,7 +25,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import ConfigError, Settings
 from bot.languages import LANGUAGES
@@ -36,7 +36,9 @@ from bot.telegram.counsellors import CounsellorDesk
 from bot.telegram.handlers import NewcomerHandlers
 from bot.telegram.polling import AnyApplication, DurablePoller
 from bot.telegram.render import to_html
+from bot.telegram.send_gate import GatedRequest, SendGate
 from bot.telegram.sender import Sender, pseudonym
+from bot.telegram.topic_cleanup import delete_queued_topics
 from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
@@ -45,17 +47,32 @@ log = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 CONNECTION_POOL_SIZE = 4
+# Telegram usually answers within 0.1-1 s, but under load it has answered after 7 s *after* delivering the
+# message: with PTB's 5 s read timeout the bot resent it and the user saw it twice. A resend is only safe
+# when Telegram did not get the request, so wait long for an answer (30 s, like the long poll itself); a
+# dead connection still fails fast through the 5 s connect timeout.
+SEND_READ_TIMEOUT = 30.0
+SEND_WRITE_TIMEOUT = 30.0
 NEWCOMER_COMMANDS = ("start", "menu", "language", "town", "human", "help", "privacy", "mydata")
 GROUP_COUNSELLORS, GROUP_ADMIN, GROUP_NEWCOMERS, GROUP_OTHER_CHATS = 0, 1, 2, 3
+
+
+def _not_a_proxy_error_page(record: logging.LogRecord) -> bool:
+    """PTB logs an ERROR with a traceback (and the whole HTML page) for every 502 page of a proxy, although
+    the send is retried: the Sender's WARNING says enough."""
+    return not str(record.msg).startswith("Can not load invalid JSON data")
 
 
 def quiet_loggers() -> None:
     """httpx logs every request URL, and the URL carries the bot token; PTB's debug log carries the token
     and message texts, and aiosqlite logs every SQL parameter: none of that may reach a log."""
-    for name in ("httpx", "httpcore", "apscheduler", "aiosqlite"):
+    for name in ("httpx", "httpcore", "apscheduler", "aiosqlite", "tornado"):
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in ("telegram", "telegram.ext", "telegram.Bot", "telegram.ext.ExtBot"):
         logging.getLogger(name).setLevel(logging.INFO)
+    request_log = logging.getLogger("telegram.request.BaseRequest")
+    if _not_a_proxy_error_page not in request_log.filters:
+        request_log.addFilter(_not_a_proxy_error_page)
 
 
 @dataclass
@@ -89,7 +106,12 @@ def build_runtime(
     builder = builder.base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
     # httpcore scans every pooled connection for every request: PTB's default of 256 connections costs more
     # CPU than it saves; Telegram allows 30 messages/s anyway
-    builder = builder.request(request) if request is not None else builder.connection_pool_size(CONNECTION_POOL_SIZE)
+    if request is None:
+        request = HTTPXRequest(
+            connection_pool_size=CONNECTION_POOL_SIZE, read_timeout=SEND_READ_TIMEOUT, write_timeout=SEND_WRITE_TIMEOUT
+        )
+    gate = SendGate()
+    builder = builder.request(GatedRequest(request, gate))
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     if rate_limiter is True:
@@ -98,7 +120,9 @@ def build_runtime(
         builder = builder.rate_limiter(rate_limiter)
     app = builder.build()
     inbox = InboxStore(service.db)
-    sender = Sender(app.bot, inbox, service.users, service.clock, backoff=backoff, max_retry_seconds=max_retry_seconds)
+    sender = Sender(
+        app.bot, inbox, service.users, service.clock, backoff=backoff, max_retry_seconds=max_retry_seconds, gate=gate
+    )
     desk = CounsellorDesk(service, settings, sender) if settings.counsellor_chat_id is not None else None
     newcomers = NewcomerHandlers(service, sender, desk)
     poller = DurablePoller(app, inbox, service.clock, poll_timeout=poll_timeout)
@@ -246,14 +270,21 @@ def _schedule_jobs(runtime: BotRuntime) -> None:
         removed = await runtime.service.apply_retention()
         removed["inbox"] = await runtime.inbox.purge(runtime.service.clock.now() - dt.timedelta(days=1))
         log.info("retention job: %s", removed)
+        await topics(context)
 
     async def reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         if runtime.desk is not None:
             await runtime.desk.remind()
 
+    async def topics(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Forum topics of deleted data or expired tickets (also those a failed attempt left queued)."""
+        if runtime.desk is not None:
+            await delete_queued_topics(runtime.service.tickets, runtime.sender, runtime.desk.chat_id)
+
     jobs.run_repeating(retention, interval=24 * 3600, first=60, name="retention")
     if runtime.desk is not None:
         jobs.run_repeating(reminders, interval=60, first=60, name="reminders")
+        jobs.run_repeating(topics, interval=300, first=30, name="topic cleanup")
 
 
 async def stop_runtime(runtime: BotRuntime) -> None:
@@ -271,6 +302,7 @@ async def serve(settings: Settings) -> None:
         office_hours=settings.office_hours,
         retention=settings.retention,
         handoff=settings.handoff_enabled,
+        log_key=settings.log_key,
     )
     await service.start()
     runtime = build_runtime(settings, service, rate_limiter=settings.rate_limit)

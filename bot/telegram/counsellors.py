@@ -28,6 +28,7 @@ from bot.languages import REFERENCE_LANGUAGE
 from bot.service import CoreService
 from bot.storage.tickets import Ticket
 from bot.telegram.sender import Blocked, Sender, SendKeys, pseudonym
+from bot.telegram.topic_cleanup import delete_queued_topics
 
 log = logging.getLogger(__name__)
 
@@ -181,9 +182,10 @@ class CounsellorDesk:
         thread_id = ticket.thread_id
         if thread_id is None or new_topic:
             name = self.topic_name(ticket)
-            topic = await self.sender.retrying(lambda: self.bot.create_forum_topic(self.chat_id, name))
-            thread_id = topic.message_thread_id
-            await self.service.tickets.set_thread(ticket.id, thread_id, None)
+            async with self.sender.gate.recording():  # a crash must not leave a second topic
+                topic = await self.sender.retrying(lambda: self.bot.create_forum_topic(self.chat_id, name))
+                thread_id = topic.message_thread_id
+                await self.service.tickets.set_thread(ticket.id, thread_id, None)
         fresh = await self.service.tickets.get(ticket.id)
         assert fresh is not None
         card_text, buttons = await self.card_text(fresh), self.card_buttons(fresh)
@@ -307,19 +309,8 @@ class CounsellorDesk:
             await self.post(ticket, "✖️ Die Person hat das Gespräch beendet.", keys)
             await self.refresh_card(ticket)
             await self.close_topic(ticket)
-        elif effect.thread_id is not None:  # the newcomer deleted all data: only a note remains
-            thread_id = effect.thread_id
-            try:
-                await self.sender.retrying(
-                    lambda: self.bot.send_message(
-                        self.chat_id,
-                        "🗑 Die Person hat ihre Daten gelöscht. Das Ticket ist beendet.",
-                        message_thread_id=thread_id,
-                    )
-                )
-                await self.sender.retrying(lambda: self.bot.close_forum_topic(self.chat_id, thread_id))
-            except BadRequest:
-                pass
+        elif effect.thread_id is not None:  # the newcomer deleted all data: the topic goes too
+            await delete_queued_topics(self.service.tickets, self.sender, self.chat_id)
 
     # -- the counsellors' actions -------------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ sent per update (so a replay after a crash never sends twice), and blocked users
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
@@ -15,9 +14,11 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.clock import Clock
 from bot.dialogue.replies import Button, Reply
+from bot.pseudonyms import pseudonym
 from bot.storage.inbox import InboxStore
 from bot.storage.users import UserStore
 from bot.telegram.render import render_parts
+from bot.telegram.send_gate import SendGate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,8 +69,10 @@ class Sender:
         clock: Clock,
         backoff: float = 0.5,
         max_retry_seconds: float = MAX_RETRY_SECONDS,
+        gate: SendGate | None = None,
     ) -> None:
         self.bot = bot
+        self.gate = gate or SendGate()  # at most one message accepted by Telegram but not yet recorded
         self.max_retry_seconds = max_retry_seconds
         # httpcore's pool scans all queued requests for each one it serves; keeping the queue short keeps
         # that cheap (Telegram allows 30 messages/s, far below what 16 parallel requests carry)
@@ -109,16 +112,23 @@ class Sender:
         """Run a send unless the same key was sent before; returns the new message id."""
         if key is not None and check and await self.inbox.was_sent(key):
             return await self.inbox.sent_message_id(key)
+        if key is None:
+            message = await self._blocked_aware(chat_id, call)
+            return message.message_id
+        async with self.gate.recording():  # recorded at once, before the next recorded send may leave
+            message = await self._blocked_aware(chat_id, call)
+            await self.inbox.record_sent(key, message.message_id, self.clock.now())
+        return message.message_id
+
+    async def _blocked_aware(
+        self, chat_id: int, call: Callable[[], Awaitable[Message | MessageId]]
+    ) -> Message | MessageId:
         try:
-            message = await self.retrying(call)
+            return await self.retrying(call)
         except Forbidden as exc:
             log.info("user %s blocked the bot", pseudonym(chat_id))
             await self.users.set_active(chat_id, False)
             raise Blocked(str(chat_id)) from exc
-        message_id = message.message_id
-        if key is not None:
-            await self.inbox.record_sent(key, chat_id, message_id, self.clock.now())
-        return message_id
 
     async def send_text(
         self,
@@ -160,6 +170,4 @@ class Sender:
         return True
 
 
-def pseudonym(user_id: int) -> str:
-    """Logs name users by a short keyed hash, never by their Telegram id."""
-    return "u-" + hashlib.blake2s(str(user_id).encode(), digest_size=4, key=b"wegweiser-logs").hexdigest()
+__all__ = ["Blocked", "SendKeys", "Sender", "keyboard", "pseudonym"]  # pseudonym: old import path

@@ -150,8 +150,8 @@ MESSAGE_CREATING_METHODS: Final = frozenset(
     }
 )
 
-FaultKind: TypeAlias = Literal["429", "502", "500", "403", "400", "timeout", "lost_response", "network"]
-_FAULT_KINDS: Final = frozenset({"429", "502", "500", "403", "400", "timeout", "lost_response", "network"})
+FaultKind: TypeAlias = Literal["429", "502", "500", "403", "400", "timeout", "lost_response", "network", "slow"]
+_FAULT_KINDS: Final = frozenset({"429", "502", "500", "403", "400", "timeout", "lost_response", "network", "slow"})
 
 _BAD_GATEWAY_HTML: Final = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -502,6 +502,7 @@ class _Fault:
     remaining: int
     retry_after: int
     description: str | None
+    delay: float = 0.0
 
 
 @dataclass
@@ -2069,18 +2070,20 @@ class FakeTelegram:
         retry_after: int = 3,
         *,
         description: str | None = None,
+        delay: float = 7.0,
     ) -> None:
         """Makes the next ``times`` calls of ``method`` ("*" = any) fail.
 
         Kinds: "429" (flood, parameters.retry_after), "502" (HTML body like a proxy), "500", "403",
         "400", "timeout" (never answered, not processed), "lost_response" (processed, answer lost),
-        "network" (connection dropped, not processed).
+        "network" (connection dropped, not processed), "slow" (processed at once, answered after ``delay``
+        seconds, as Telegram does under load).
         """
         if kind not in _FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}")
         if times < 1:
             raise ValueError("times must be >= 1")
-        self._faults.append(_Fault(method.lower(), kind, times, retry_after, description))
+        self._faults.append(_Fault(method.lower(), kind, times, retry_after, description, delay))
 
     def clear_faults(self) -> None:
         """Drops all pending injected faults."""
@@ -2509,6 +2512,13 @@ class FakeTelegram:
             return self._finish(call, 504, "timeout (injected, not processed)", _Response(0, b"", action="hang"))
         if kind == "network":
             return self._finish(call, 599, "connection dropped (injected)", _Response(0, b"", action="drop"))
+        if kind == "slow":  # Telegram did the work at once; the answer takes its time
+            if canonical is None:
+                self.unknown_methods.append(call.method)
+                return self._finish(call, 404, "Not Found", _error_response(404, "Not Found"))
+            response = await self._dispatch(call, canonical)
+            await asyncio.sleep(fault.delay)
+            return response
         # lost_response: Telegram did the work, the answer never arrived
         if canonical is None:
             self.unknown_methods.append(call.method)

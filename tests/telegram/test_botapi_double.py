@@ -375,6 +375,21 @@ async def test_timeout_raises_timed_out(transport: Transport, fake: FakeTelegram
         assert len(fake.sent_to(anna)) == 1  # processed, only the answer was lost
 
 
+async def test_slow_answer_is_processed_at_once_and_answered_late(
+    transport: Transport, fake: FakeTelegram, anna: UserHandle
+) -> None:
+    async with transport.bot(read_timeout=0.3) as quick:
+        fake.fail_next("sendMessage", "slow", delay=0.6)
+        with pytest.raises(TimedOut):
+            await quick.send_message(anna.id, "Hallo")
+        assert len(fake.sent_to(anna)) == 1  # delivered although the client gave up
+    async with transport.bot(read_timeout=2.0) as patient:
+        fake.fail_next("sendMessage", "slow", delay=0.6)
+        message = await patient.send_message(anna.id, "Hallo")
+        assert message.text == "Hallo"
+        assert len(fake.sent_to(anna)) == 2
+
+
 async def test_network_drop_raises_network_error(bot: Bot, fake: FakeTelegram, anna: UserHandle) -> None:
     fake.fail_next("*", "network")
     with pytest.raises(NetworkError):
