@@ -6,11 +6,12 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import ChatMemberUpdated, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
+from telegram import CallbackQuery, ChatMemberUpdated, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.dialogue.actions import GROUP_ONLY, ONE_SHOT, unpack
 from bot.dialogue.replies import Outcome, outcome_from_json, outcome_to_json
 from bot.languages import normalise_language_code
 from bot.service import CoreService
@@ -19,8 +20,48 @@ from bot.telegram.sender import Blocked, Sender, SendKeys, pseudonym
 
 log = logging.getLogger(__name__)
 
-# buttons whose keyboard is removed once pressed: a vote or a confirmation counts once
-ONE_SHOT_PREFIXES = ("fb:", "del:", "consent:", "solved:")
+
+class ButtonGate:
+    """Runs before every handler (group -1): a button press counts only where its kind belongs.
+
+    Counsellors' card buttons only in the counsellor group; every other button only in the presser's
+    own private chat. Anything else (a forged press, a client sending garbage in the group) is answered
+    and stopped here, before any handler or any lookup runs."""
+
+    def __init__(self, counsellor_chat_id: int | None, sender: Sender) -> None:
+        self.counsellor_chat_id = counsellor_chat_id
+        self.sender = sender
+
+    def allows(self, query: CallbackQuery) -> bool:
+        message = query.message
+        if message is None:  # inline-mode messages: we have none
+            return False
+        action = unpack(query.data)
+        chat = message.chat
+        if self.counsellor_chat_id is not None and chat.id == self.counsellor_chat_id:
+            return action is not None and action.kind in GROUP_ONLY
+        if chat.type == ChatType.PRIVATE and chat.id == query.from_user.id:
+            # unknown data in one's own chat (an old button) is answered with the menu by the dialogue
+            return action is None or action.kind not in GROUP_ONLY
+        return False
+
+    async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or self.allows(query):
+            return
+        log.warning("refused a button press of %s outside its chat", pseudonym(query.from_user.id))
+        in_group = query.message is not None and query.message.chat.type != ChatType.PRIVATE
+        with contextlib.suppress(TelegramError):
+            await self.sender.retrying(
+                lambda: query.answer("Nicht erlaubt." if in_group else None, show_alert=in_group)
+            )
+        raise ApplicationHandlerStop
+
+
+def for_newcomers(data: object) -> bool:
+    """Pattern of the newcomers' button handler: all but the counsellors' card buttons."""
+    action = unpack(data) if isinstance(data, str) else None
+    return action is None or action.kind not in GROUP_ONLY
 
 
 def _without_row_of(message: MaybeInaccessibleMessage, data: str) -> InlineKeyboardMarkup | None:
@@ -96,7 +137,8 @@ class NewcomerHandlers:
             return
         with contextlib.suppress(BadRequest):  # too old: Telegram shows no spinner any more
             await self.sender.retrying(query.answer)
-        if query.data.startswith(ONE_SHOT_PREFIXES) and query.message is not None:
+        action = unpack(query.data)
+        if action is not None and action.kind in ONE_SHOT and query.message is not None:
             remaining = _without_row_of(query.message, query.data)
             with contextlib.suppress(BadRequest):
                 await self.sender.retrying(lambda: query.edit_message_reply_markup(remaining))
