@@ -112,8 +112,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         office_hours=office_hours,
         retention=retention,
         reminder_minutes=_int("reminder_minutes", file_values.get("reminder_minutes", 30)),
-        relays_per_minute=_int("relays_per_minute", file_values.get("relays_per_minute", 8)),
-        tickets_per_day=_int("tickets_per_day", file_values.get("tickets_per_day", 3)),
+        relays_per_minute=_int("relays_per_minute", pick("BOT_RELAYS_PER_MINUTE", "relays_per_minute") or 8),
+        tickets_per_day=_int("tickets_per_day", pick("BOT_TICKETS_PER_DAY", "tickets_per_day") or 3),
         rate_limit=str(
             pick("BOT_RATE_LIMIT", "rate_limit") if pick("BOT_RATE_LIMIT", "rate_limit") is not None else "on"
         )

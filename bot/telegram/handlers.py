@@ -138,7 +138,13 @@ class NewcomerHandlers:
         with contextlib.suppress(BadRequest):  # too old: Telegram shows no spinner any more
             await self.sender.retrying(query.answer)
         action = unpack(query.data)
-        if action is not None and action.kind in ONE_SHOT and query.message is not None:
+        if (
+            action is not None
+            and action.kind in ONE_SHOT
+            and isinstance(query.message, Message)
+            and query.message.is_accessible
+        ):
+            # an inaccessible (old) message tells us nothing of its keyboard: leave it rather than wipe it
             remaining = _without_row_of(query.message, query.data)
             with contextlib.suppress(BadRequest):
                 await self.sender.retrying(lambda: query.edit_message_reply_markup(remaining))

@@ -192,7 +192,10 @@ async def test_restart_with_open_tickets(
         assert "Guten Morgen, ich helfe Ihnen." in (answer.text or "")
         world.fake.send_text(user, "danke, meine frage ist ...")
         await world.idle()
-        assert world.fake.sent_to(GROUP_ID, ticket.thread_id)[-1].text == f"👤 Person #{ticket.id}:\ndanke, meine frage ist ..."
+        assert (
+            world.fake.sent_to(GROUP_ID, ticket.thread_id)[-1].text
+            == f"👤 Person #{ticket.id}:\ndanke, meine frage ist ..."
+        )
 
 
 async def test_out_of_hours_ticket_and_reminder(world: World) -> None:
