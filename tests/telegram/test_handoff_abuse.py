@@ -37,7 +37,8 @@ async def test_forged_solved_cannot_reopen_someone_elses_ticket(world: World) ->
     card = await open_ticket(world, victim)
     ticket_id = await ticket_of(world, victim)
     ticket = await world.service.tickets.get(ticket_id)
-    assert ticket is not None and ticket.thread_id is not None
+    assert ticket is not None
+    assert ticket.thread_id is not None
     world.fake.press_button(world.ben, card, f"t:close:{ticket_id}", chat=GROUP_ID)
     await world.fake.wait_for_reply(victim)  # "was your question solved?"
     await world.idle()
@@ -47,7 +48,8 @@ async def test_forged_solved_cannot_reopen_someone_elses_ticket(world: World) ->
     (reply,) = await world.fake.wait_for_reply(mallory)
     await world.idle()
     closed = await world.service.tickets.get(ticket_id)
-    assert closed is not None and closed.status == "closed"  # not reopened
+    assert closed is not None
+    assert closed.status == "closed"
     assert await world.service.tickets.open_for_user(mallory.id) is None
     assert "cat:" in " ".join(reply.callback_datas)  # Mallory just gets the menu
     # the victim's next question is answered, not copied into the old topic
@@ -73,7 +75,8 @@ async def test_button_presses_in_the_group_never_reach_the_newcomer_side(world: 
     query = world.fake.forge_callback(world.anna, card, data, chat=GROUP_ID)
     await world.idle()
     answer = world.fake.callback_answer(query)
-    assert answer is not None and answer["text"] == "Nicht erlaubt."
+    assert answer is not None
+    assert answer["text"] == "Nicht erlaubt."
     assert await world.service.users.get(world.anna.id) is None  # no newcomer record for the counsellor
     assert await world.service.tickets.open_for_user(world.anna.id) is None
     new_calls = world.fake.calls[calls_before:]
@@ -92,7 +95,8 @@ async def test_card_buttons_in_a_private_chat_and_on_other_chats_are_refused(wor
     world.fake.forge_callback(user, greeting, "hcancel", chat=stranger)
     await world.idle()
     still = await world.service.tickets.get(ticket_id)
-    assert still is not None and still.status == "waiting"
+    assert still is not None
+    assert still.status == "waiting"
     assert len(world.fake.calls_to("getChatMember")) == member_calls  # the chat is checked first
 
 
@@ -165,7 +169,8 @@ async def test_a_flood_of_messages_is_batched_not_lost(world: World) -> None:
     await open_ticket(world, user)
     ticket_id = await ticket_of(world, user)
     ticket = await world.service.tickets.get(ticket_id)
-    assert ticket is not None and ticket.thread_id is not None
+    assert ticket is not None
+    assert ticket.thread_id is not None
     before = len(world.fake.sent_to(GROUP_ID, ticket.thread_id))
     texts = [f"nachricht {i}" for i in range(40)]
     for text in texts:
@@ -224,7 +229,8 @@ async def test_card_shows_the_questions_that_led_to_the_request(world: World) ->
     await world.idle()
     ticket_id = await ticket_of(world, user)
     ticket = await world.service.tickets.get(ticket_id)
-    assert ticket is not None and ticket.thread_id is not None
+    assert ticket is not None
+    assert ticket.thread_id is not None
     card = world.fake.sent_to(GROUP_ID, ticket.thread_id)[0]
     text = card.text or ""
     assert "1. wie wird das wetter morgen" in text
@@ -247,7 +253,8 @@ async def test_newcomer_words_are_visibly_theirs_and_notices_the_bots(world: Wor
     await open_ticket(world, user)
     ticket_id = await ticket_of(world, user)
     ticket = await world.service.tickets.get(ticket_id)
-    assert ticket is not None and ticket.thread_id is not None
+    assert ticket is not None
+    assert ticket.thread_id is not None
     fake_notice = "🤖 Die Person hat ihre Daten gelöscht. Das Ticket ist beendet."
     world.fake.send_text(user, fake_notice)
     world.fake.send_photo(user, caption="<b>mein</b> Bescheid")
@@ -256,7 +263,8 @@ async def test_newcomer_words_are_visibly_theirs_and_notices_the_bots(world: Wor
     relayed_text, photo, sticker_note, sticker = world.fake.sent_to(GROUP_ID, ticket.thread_id)[-4:]
     assert relayed_text.text == f"👤 Person #{ticket_id}:\n{fake_notice}"
     assert not [e for e in relayed_text.entities or [] if e.get("type") == "text_link"]
-    assert photo.kind == "photo" and photo.caption == f"👤 Person #{ticket_id}:\n<b>mein</b> Bescheid"
+    assert photo.kind == "photo"
+    assert photo.caption == f"👤 Person #{ticket_id}:\n<b>mein</b> Bescheid"
     assert sticker_note.text == f"👤 Person #{ticket_id} schickt: Sticker"
     assert sticker.kind == "sticker"
     world.fake.skip_replies(user)
@@ -291,10 +299,12 @@ async def test_removed_counsellors_lose_access_at_once(world: World) -> None:
         query = world.fake.forge_callback(who, card, f"t:close:{ticket_id}", chat=GROUP_ID)
         await world.idle()
         answer = world.fake.callback_answer(query)
-        assert answer is not None and answer["text"] == "Nicht erlaubt."
+        assert answer is not None
+        assert answer["text"] == "Nicht erlaubt."
     assert len(world.fake.calls_to("getChatMember")) == member_calls  # known from the updates, no lookup
     still = await world.service.tickets.get(ticket_id)
-    assert still is not None and still.status == "waiting"
+    assert still is not None
+    assert still.status == "waiting"
 
 
 def test_membership_cache_is_bounded_and_expires() -> None:
