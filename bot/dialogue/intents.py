@@ -12,136 +12,43 @@ from bot.matching.normalise import normalise
 
 MAX_WORDS = 9
 
-# word beginnings (normalised): a token counts when it starts with one of them
-_PERSON = [
-    # de
-    "mensch",
-    "person",
-    "mitarbeiter",
-    "berater",
-    "beratung",
-    "jemand",
-    "ansprechpartner",
-    # en
-    "human",
-    "person",
-    "someone",
-    "somebody",
-    "agent",
-    "counsel",
-    "advis",
-    "staff",
-    "operator",
-    # tr
-    "insan",
-    "kisi",
-    "biri",
-    "danisman",
-    "gorevli",
-    "yetkili",
-    "temsilci",
-    "operator",
-    # ru / uk
-    "человек",
-    "людин",
-    "людьми",
-    "оператор",
-    "консультант",
-    "сотрудник",
-    "працивник",
-    "живим",
-    "живои",
-    # ar / fa (after normalisation: no article, unified letters)
-    "شخص",
-    "انسان",
-    "موظف",
-    "مستشار",
-    "احد",
-    "حدا",
-    "ادم",
-    "كارمند",
-    "مشاور",
-    "كسي",
-]
-_TALK_OR_WANT = [
-    # de
-    "sprech",
-    "sprich",
-    "rede",
-    "reden",
-    "will",
-    "mocht",
-    "brauch",
-    "bitte",
-    "kontakt",
-    "echt",
-    # en
-    "talk",
-    "speak",
-    "want",
-    "need",
-    "chat",
-    "real",
-    "please",
-    "contact",
-    "connect",
-    # tr
-    "konus",
-    "gorus",
-    "istiyor",
-    "isterim",
-    "lazim",
-    "gerek",
-    "lutfen",
-    "gercek",
-    # ru / uk
-    "поговор",
-    "говор",
-    "соедин",
-    "жив",
-    "хочу",
-    "нуж",
-    "связ",
-    "потриб",
-    "зв",
-    "будь",
-    "пожалуиста",
-    "живи",
-    # ar
-    "اتكلم",
-    "اتحدث",
-    "تكلم",
-    "تحدث",
-    "احكي",
-    "اريد",
-    "بدي",
-    "ابغي",
-    "اود",
-    "حقيقي",
-    "تواصل",
-    # fa
-    "صحبت",
-    "حرف",
-    "ميخواه",
-    "ميخوام",
-    "خواه",
-    "لطفا",
-    "تماس",
-    "واقعي",
-]
+# word beginnings per language (normalised when loaded): a token counts when it starts with one of them
+_PERSON = " ".join(
+    [
+        "mensch person mitarbeiter berater beratung jemand ansprechpartner",  # de
+        "human someone somebody agent counsel advis staff operator",  # en
+        "insan kisi biri danisman gorevli yetkili temsilci",  # tr
+        "человек людин людьми оператор консультант сотрудник працивник живим живои",  # ru, uk
+        "شخص انسان موظف مستشار احد حدا ادم كارمند مشاور كسي",  # ar, fa
+    ]
+).split()
+_TALK_OR_WANT = " ".join(
+    [
+        "sprech sprich rede reden will mocht brauch bitte kontakt echt",  # de
+        "talk speak want need chat real please contact connect",  # en
+        "konus gorus baglan istiyor isterim lazim gerek lutfen gercek",  # tr
+        "поговор говор соедин зєдна жив хочу нуж связ потриб зв будь пожалуиста",  # ru, uk
+        "اتكلم اتحدث تكلم تحدث احكي اريد بدي ابغي اود حقيقي تواصل",  # ar
+        "صحبت وصل حرف ميخواه ميخوام خواه لطفا تماس واقعي",  # fa
+    ]
+).split()
 _PERSON_STEMS = tuple(normalise(w) for w in _PERSON)
 _TALK_STEMS = tuple(normalise(w) for w in _TALK_OR_WANT)
 
 
+_CLITICS = "بلوفك"  # Arabic/Persian letters that stick to the next word ("بشخص": with a person)
+_SLACK = 6  # a word may go on this far beyond its beginning (endings, cases)
+
+
+def _matches(token: str, stem: str) -> bool:
+    if token.startswith(stem) and len(token) <= len(stem) + _SLACK:
+        return True
+    rest = token[1:]
+    return bool(rest) and token[0] in _CLITICS and _matches(rest, stem)
+
+
 def _has(tokens: list[str], stems: tuple[str, ...]) -> bool:
-    for token in tokens:
-        if "\u0600" <= token[0] <= "\u06ff":
-            # Arabic script: clitics stick to the word ("بشخص", "مع_موظف"): look inside it
-            if any(stem and stem in token for stem in stems):
-                return True
-        elif token.startswith(tuple(s for s in stems if s)):
-            return True
-    return False
+    return any(_matches(token, stem) for token in tokens for stem in stems if stem)
 
 
 def wants_person(text: str) -> bool:

@@ -240,16 +240,7 @@ async def test_strangers_cannot_act_on_tickets(world: World) -> None:
     world.fake.send_text(stranger, "/start")
     (greeting,) = await world.fake.wait_for_reply(stranger)
     # a modified client sends forged callback data on a message in the stranger's own chat
-    world.fake._enqueue(
-        "callback_query",
-        {
-            "id": "forged-1",
-            "from": stranger.to_dict(),
-            "data": f"t:close:{ticket.id}",
-            "message": world.fake.message_json(greeting),
-            "chat_instance": "1",
-        },
-    )
+    world.fake.forge_callback(stranger, greeting, f"t:close:{ticket.id}")
     world.fake.send_text(stranger, "/queue")
     await world.idle()
     still = await world.service.tickets.get(ticket.id)

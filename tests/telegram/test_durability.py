@@ -31,7 +31,7 @@ QUESTIONS = [
     "anmeldung kindergeld",
     "wohnung anmelden",
     "Erkelenz",
-    "i want to talk to a human",
+    "where is the jobcenter",  # (asking for a person in words opens a ticket: its queue place depends on timing)
     "how to get child benefit",
     "як отримати кіндергельд",
     "danke",
@@ -237,6 +237,8 @@ async def test_any_message_gets_a_reply_and_no_crash(world: World, text: str) ->
     assert all(len(m.text or "") <= 4096 for m in replies)
     await world.idle()
     assert (await world.runtime.inbox.counts()).get("failed") is None
+    assert world.service.queue is not None
+    await world.service.queue.cancel(user.id)  # a text that asked for a person: the next example starts anew
 
 
 async def test_locked_database_delays_but_loses_nothing(world: World, tmp_path: Path) -> None:

@@ -133,11 +133,13 @@ async def test_group_share_leaves_slots_for_private_replies() -> None:
     await asyncio.wait_for(third_group, 0.1)
 
 
+@pytest.mark.parametrize("over_http", [False, True], ids=["inprocess", "http"])
 async def test_private_replies_do_not_wait_for_a_saturated_group(
-    kb_dir: Path, tmp_path: Path, clock: FixedClock, office_hours: OfficeHours
+    kb_dir: Path, tmp_path: Path, clock: FixedClock, office_hours: OfficeHours, over_http: bool
 ) -> None:
     """With Telegram's limits on and the group's 20 messages a minute used up, /help still comes at once."""
-    async with running_world(kb_dir, tmp_path / "lanes.sqlite3", clock, office_hours, rate_limiter=True) as world:
+    db = tmp_path / "lanes.sqlite3"
+    async with running_world(kb_dir, db, clock, office_hours, rate_limiter=True, over_http=over_http) as world:
         world.fake.flood(None, group_per_minute=20)
         sender = world.runtime.sender
         backlog = [
