@@ -350,7 +350,13 @@ class CounsellorDesk:
         kind = media_kind(message)
         recent = await tickets.count_relayed_since(ticket.id, now - dt.timedelta(minutes=1))
         if recent >= self.settings.relays_per_minute:
+            key = keys.next("h")
+            inbox = self.sender.inbox
+            if key is not None and await inbox.was_sent(key):
+                return  # a replay after a crash: this message is held already
             waiting = await tickets.hold(ticket.id, kind, message.text or message.caption, message.message_id, now)
+            if key is not None:
+                await inbox.record_sent(key, self.chat_id, None, now)
             if waiting == 1:
                 await self.post(
                     ticket,

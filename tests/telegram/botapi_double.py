@@ -1627,11 +1627,14 @@ class FakeTelegram:
         chat: ChatRef | None = None,
         thread_id: int | None = None,
         reply_to: MessageRef | None = None,
+        entities: list[JSONDict] | None = None,
     ) -> StoredMessage:
-        """The user sends a text (to the bot's private chat unless ``chat`` is given)."""
+        """The user sends a text (to the bot's private chat unless ``chat`` is given); ``entities``: the
+        formatting a client adds (bold, hidden links...), on top of the links Telegram finds itself."""
         if not text:
             raise ValueError("Telegram clients cannot send empty messages")
-        return self._user_message(user, chat, thread_id, reply_to, "text", text=text, entities=auto_entities(text))
+        found = auto_entities(text) + list(entities or [])
+        return self._user_message(user, chat, thread_id, reply_to, "text", text=text, entities=found)
 
     def send_text_in_group(
         self, user: UserHandle, group: ChatRef, text: str, *, reply_to: MessageRef | None = None

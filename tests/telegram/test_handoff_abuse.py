@@ -258,7 +258,8 @@ async def test_newcomer_words_are_visibly_theirs_and_notices_the_bots(world: Wor
     assert ticket is not None
     assert ticket.thread_id is not None
     fake_notice = "🤖 Die Person hat ihre Daten gelöscht. Das Ticket ist beendet."
-    world.fake.send_text(user, fake_notice)
+    hidden_link = {"type": "text_link", "offset": 2, "length": 9, "url": "https://evil.example/"}
+    world.fake.send_text(user, fake_notice, entities=[hidden_link])
     world.fake.send_photo(user, caption="<b>mein</b> Bescheid")
     world.fake.send_sticker(user)
     await world.idle()
