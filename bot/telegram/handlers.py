@@ -6,7 +6,15 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import CallbackQuery, ChatMemberUpdated, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
+from telegram import (
+    CallbackQuery,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
@@ -64,13 +72,14 @@ def for_newcomers(data: object) -> bool:
     return action is None or action.kind not in GROUP_ONLY
 
 
-def _without_row_of(message: MaybeInaccessibleMessage, data: str) -> InlineKeyboardMarkup | None:
-    """The keyboard minus the row of the pressed one-shot button (a vote counts once; the menu stays)."""
+def _rows_after_vote(message: MaybeInaccessibleMessage, data: str) -> list[tuple[InlineKeyboardButton, ...]] | None:
+    """The keyboard's rows minus the row of the pressed one-shot button (a vote counts once; the menu
+    stays); None when the message has no such button (a forged press): then nothing is to be edited."""
     markup = message.reply_markup if isinstance(message, Message) else None
     if markup is None:
         return None
     rows = [row for row in markup.inline_keyboard if not any(b.callback_data == data for b in row)]
-    return InlineKeyboardMarkup(rows) if rows else None
+    return rows if len(rows) < len(markup.inline_keyboard) else None
 
 
 class NewcomerHandlers:
@@ -145,9 +154,11 @@ class NewcomerHandlers:
             and query.message.is_accessible
         ):
             # an inaccessible (old) message tells us nothing of its keyboard: leave it rather than wipe it
-            remaining = _without_row_of(query.message, query.data)
-            with contextlib.suppress(BadRequest):
-                await self.sender.retrying(lambda: query.edit_message_reply_markup(remaining))
+            rows = _rows_after_vote(query.message, query.data)
+            if rows is not None:
+                markup = InlineKeyboardMarkup(rows) if rows else None
+                with contextlib.suppress(BadRequest):
+                    await self.sender.retrying(lambda: query.edit_message_reply_markup(markup))
         user = query.from_user
         data = query.data
         outcome = await self.decide(update, lambda: self.service.dialogue.on_button(user.id, data, user.language_code))
