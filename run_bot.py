@@ -1,7 +1,7 @@
 """Start Wegweiser: the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the console chat.
 
-python run_bot.py            # Telegram (or console without a token)
-python run_bot.py --console  # console chat, never touches the network
+    python run_bot.py            # Telegram (or console without a token)
+    python run_bot.py --console  # console chat, never touches the network
 """
 
 import sys
