@@ -128,6 +128,7 @@ def _register(app: AnyApplication, settings: Settings, rt: BotRuntime, newcomers
     app.add_handler(
         MessageHandler(private & fresh & ~filters.TEXT & ~filters.StatusUpdate.ALL, newcomers.media), GROUP_PRIVATE
     )
+    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, newcomers.edited), GROUP_PRIVATE)
     app.add_handler(ChatMemberHandler(newcomers.chat_member, ChatMemberHandler.MY_CHAT_MEMBER), GROUP_MEMBERSHIP)
     other_groups: filters.BaseFilter = filters.ChatType.GROUPS & fresh
     if settings.counsellor_chat_id is not None:

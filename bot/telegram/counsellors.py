@@ -338,7 +338,7 @@ class CounsellorDesk:
             ticket = await self.open_topic(ticket, new_topic=True)
             await send(ticket.thread_id)
 
-    async def relay_to_topic(self, ticket: Ticket, message: Message, keys: SendKeys) -> None:
+    async def relay_to_topic(self, ticket: Ticket, message: Message, keys: SendKeys, edited: bool = False) -> None:
         """Show the newcomer's message in the topic, visibly theirs (👤 and the ticket number).
 
         Over `relays_per_minute` the message is held, the group told once and the newcomer told kindly;
@@ -369,16 +369,16 @@ class CounsellorDesk:
         if await tickets.held(ticket.id):
             ticket = await self.flush(ticket)  # the older ones first
         try:
-            await self._relay(ticket, message, kind, keys)
+            await self._relay(ticket, message, kind, keys, edited)
         except BadRequest as exc:
             if "thread not found" not in str(exc).lower():
                 raise
             ticket = await self.open_topic(ticket, new_topic=True)
-            await self._relay(ticket, message, kind, keys)
+            await self._relay(ticket, message, kind, keys, edited)
         await tickets.add_message(ticket.id, "in", kind, None, now)
 
-    async def _relay(self, ticket: Ticket, message: Message, kind: str, keys: SendKeys) -> None:
-        label = f"👤 Person #{ticket.id}"
+    async def _relay(self, ticket: Ticket, message: Message, kind: str, keys: SendKeys, edited: bool) -> None:
+        label = f"👤 Person #{ticket.id}" + (" (bearbeitet)" if edited else "")
         thread_id = ticket.thread_id
         if message.text is not None:
             await self.sender.send_text(

@@ -164,6 +164,17 @@ class NewcomerHandlers:
         outcome = await self.decide(update, lambda: self.service.dialogue.on_button(user.id, data, user.language_code))
         await self.deliver(update, user.id, outcome, None)
 
+    async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message was answered when it was new: no second answer. During a ticket the
+        counsellors see the corrected text, marked as edited (an address typed wrong matters to them)."""
+        message = update.edited_message
+        user = update.effective_user
+        if message is None or user is None or self.desk is None:
+            return
+        ticket = await self.service.tickets.open_for_user(user.id)
+        if ticket is not None:
+            await self.desk.relay_to_topic(ticket, message, SendKeys(update.update_id), edited=True)
+
     async def chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A newcomer blocked (kicked) or unblocked the bot in their private chat."""
         change: ChatMemberUpdated | None = update.my_chat_member

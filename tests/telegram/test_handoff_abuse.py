@@ -417,3 +417,19 @@ async def test_vote_on_an_inaccessible_message_does_not_wipe_its_buttons(world: 
     assert "Danke" in (thanks.text or "")
     await world.idle()
     assert world.fake.message(user, answer.message_id).callback_datas == buttons
+
+
+async def test_an_edit_during_a_ticket_reaches_the_counsellors_marked_as_edited(world: World) -> None:
+    user = world.user(96, "de")
+    await open_ticket(world, user)
+    ticket_id = await ticket_of(world, user)
+    ticket = await world.service.tickets.get(ticket_id)
+    assert ticket is not None
+    sent = world.fake.send_text(user, "ich wohne in der Hauptstr. 1")
+    await world.idle()
+    world.fake.skip_replies(user)
+    world.fake.edit_text(user, sent, "ich wohne in der Hauptstr. 11")
+    await world.idle()
+    last = world.fake.sent_to(GROUP_ID, ticket.thread_id)[-1]
+    assert last.text == f"👤 Person #{ticket_id} (bearbeitet):\nich wohne in der Hauptstr. 11"
+    await world.fake.expect_no_reply(user)  # and no second answer to the newcomer
