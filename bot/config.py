@@ -42,6 +42,8 @@ class Settings:
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     retention: Retention = field(default_factory=Retention)
     reminder_minutes: int = 30
+    relays_per_minute: int = 8  # a newcomer's messages copied at once into the topic; more are batched
+    tickets_per_day: int = 3  # requests for a person per newcomer and 24 hours
     rate_limit: bool = True  # PTB's AIORateLimiter with Telegram's limits; off only for local doubles/benchmarks
     webhook_url: str | None = None
     webhook_secret: str | None = None
@@ -116,6 +118,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         office_hours=office_hours,
         retention=retention,
         reminder_minutes=_int("reminder_minutes", file_values.get("reminder_minutes", 30)),
+        relays_per_minute=_int("relays_per_minute", pick("BOT_RELAYS_PER_MINUTE", "relays_per_minute") or 8),
+        tickets_per_day=_int("tickets_per_day", pick("BOT_TICKETS_PER_DAY", "tickets_per_day") or 3),
         rate_limit=str(
             pick("BOT_RATE_LIMIT", "rate_limit") if pick("BOT_RATE_LIMIT", "rate_limit") is not None else "on"
         )

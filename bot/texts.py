@@ -100,4 +100,9 @@ REQUIRED_TEXTS: Final[dict[str, frozenset[str]]] = {
     "crisis_fire": frozenset(),
     "crisis_exploitation": frozenset(),
     "button_human_now": frozenset(),
+    # handoff limits and consent
+    "handoff_limited": frozenset(),
+    "handoff_batched": frozenset(),
+    "consent_yes": frozenset(),
+    "consent_no": frozenset(),
 }

@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 async def test_scripted_console_conversation(kb_dir: Path, tmp_path: Path) -> None:
     service = CoreService(kb_dir, ":memory:", handoff=False)
     await service.start()
-    inputs = iter(["/language", "2", "/menu", "1", "1", "i want to talk to a human", "1", "/quit"])
+    inputs = iter(["/language", "2", "/menu", "1", "1", "i want to talk to a human", "/quit"])
     output: list[str] = []
     await chat(service, lambda: next(inputs, None), output.append)
     await service.stop()
@@ -22,7 +22,7 @@ async def test_scripted_console_conversation(kb_dir: Path, tmp_path: Path) -> No
     assert "[1] Deutsch   [2] English" in transcript  # the language picker, numbered
     assert "The language is now English." in transcript
     assert "Registering your address" in transcript  # category -> topic via numbers
-    # a request for a person explains that this only works in Telegram
+    # a request for a person (in words: no yes/no first) explains that this only works in Telegram
     assert "Telegram" in output[-1]
 
 

@@ -152,10 +152,14 @@ async def test_handoff_request_opens_ticket_and_relays_messages(service: CoreSer
     assert await service.tickets.open_for_user(USER) is None
 
 
-async def test_matched_request_for_a_person_offers_handoff(service: CoreService) -> None:
+async def test_request_for_a_person_in_words_opens_the_request(service: CoreService) -> None:
+    await service.dialogue.on_text(USER, "kindergeld beantragen", "en")
     out = await service.dialogue.on_text(USER, "i want to talk to a human", "en")
-    assert "Our team answers you here" in texts(out)
-    assert "human" in actions(out)
+    assert "number 1 in the queue" in texts(out)  # no FAQ article, no yes/no first
+    assert [type(e).__name__ for e in out.effects] == ["TicketOpened"]
+    ticket = await service.tickets.open_for_user(USER)
+    assert ticket is not None
+    assert ticket.question == "kindergeld beantragen"  # the real question, not the request
 
 
 async def test_out_of_hours_ticket_says_when_we_open(service: CoreService) -> None:

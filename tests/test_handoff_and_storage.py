@@ -35,7 +35,8 @@ async def test_queue_positions_and_one_open_ticket_per_user(service: CoreService
     assert await queue.claim(first.ticket.id, 10, "A")
     assert (await queue.status(second.ticket)).position == 1  # claimed tickets leave the line
     assert await queue.close(first.ticket.id)
-    reopened = await queue.reopen(first.ticket.id)
+    assert await queue.reopen(first.ticket.id, 2) is None  # only its owner reopens a ticket
+    reopened = await queue.reopen(first.ticket.id, 1)
     assert reopened is not None
     assert reopened.status == "waiting"
     assert reopened.claimed_by is None
@@ -47,7 +48,7 @@ async def test_reopen_refused_when_user_opened_a_new_ticket(service: CoreService
     old = await queue.open(1, "de", None, None, None, None)
     await queue.close(old.ticket.id)
     await queue.open(1, "de", None, None, None, None)
-    assert await queue.reopen(old.ticket.id) is None
+    assert await queue.reopen(old.ticket.id, 1) is None
 
 
 def test_nrw_holidays_come_from_the_holidays_package() -> None:

@@ -16,6 +16,7 @@ from bot.crisis import reply as crisis_texts
 from bot.crisis.detector import CrisisDetector
 from bot.crisis.net import second_net
 from bot.dialogue.cards import as_of_line, contact_card
+from bot.dialogue.intents import wants_person
 from bot.dialogue.replies import (
     Button,
     Outcome,
@@ -27,7 +28,7 @@ from bot.dialogue.replies import (
     TicketReopened,
 )
 from bot.dialogue.smalltalk import SmallTalk, detect_small_talk
-from bot.handoff.queue import HandoffQueue
+from bot.handoff.queue import HandoffQueue, join_questions
 from bot.knowledge.model import WEEKDAYS, Entry, KnowledgeBase
 from bot.languages import LANGUAGES, REFERENCE_LANGUAGE, normalise_language_code
 from bot.matching.matcher import Decision, Matcher
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1500
 URGENT_AFTER_CRISIS = dt.timedelta(minutes=30)  # a handoff this soon after a crisis reply is urgent
+RECENT_QUESTIONS = 3  # the questions a ticket card shows: what led to the request
 Keyboard = tuple[tuple[Button, ...], ...]
 
 
@@ -219,9 +221,15 @@ class Dialogue:
         if user.language is None and result.language:
             user.language = result.language
         nearest = result.candidates[0].entry_id if result.candidates else None
-        user.pending["last_question"] = text[:500]
         decision = "crisis" if hits else result.decision.value
         await self._record(user, text, decision, result.entry_id, result.score, nearest)
+        answer = self.kb.entries.get(result.entry_id or "") if result.decision is Decision.ANSWER else None
+        if (answer is not None and answer.is_handoff) or (answer is None and wants_person(text)):
+            await self._open_ticket(user, out)  # "I want a person" in words: the request itself, at once
+            return
+        user.pending["last_question"] = text[:500]
+        recent = [q for q in user.pending.get("recent_questions", []) if isinstance(q, str)]
+        user.pending["recent_questions"] = [*recent, text[:500]][-RECENT_QUESTIONS:]
         if result.decision is Decision.ANSWER and result.entry_id:
             self._answer(user, self.kb.entries[result.entry_id], out)
         elif hits:  # the numbers and the person are the answer: no suggestions or "I don't know"
@@ -342,17 +350,20 @@ class Dialogue:
             out.say(self.t(user, "menu_prompt"), self.menu_keyboard(user))
 
     async def _set_town(self, user: User, value: str, out: Outcome) -> None:
+        pending = user.pending.pop("await_town", None)
+        answering = pending in self.kb.entries
         if value in self.kb.towns:
             user.town = value
             user.pending.pop("town_skipped", None)
-            out.say(self.t(user, "town_set", town=self.kb.towns[value].name))
+            if not answering:  # the answer itself shows the town's offices: no extra message
+                out.say(self.t(user, "town_set", town=self.kb.towns[value].name))
         else:
             user.town = None
             user.pending["town_skipped"] = True
-            out.say(self.t(user, "town_cleared"))
-        pending = user.pending.pop("await_town", None)
-        if pending in self.kb.entries:
-            self._answer(user, self.kb.entries[pending], out)
+            if not answering:
+                out.say(self.t(user, "town_cleared"))
+        if answering:
+            self._answer(user, self.kb.entries[str(pending)], out)
 
     def _category(self, user: User, category: str, out: Outcome) -> None:
         lang = self.lang(user)
@@ -387,15 +398,19 @@ class Dialogue:
             return
         last_entry = self.kb.entries.get(str(user.pending.get("last_entry")))
         topic = last_entry.title.get(REFERENCE_LANGUAGE) if last_entry else None
+        recent = [q for q in user.pending.get("recent_questions", []) if isinstance(q, str)]
         status = await self.queue.open(
             user.user_id,
             user.language,
             user.town,
             topic,
-            user.pending.get("last_question"),
+            join_questions(recent) or user.pending.get("last_question"),
             user.pending.get("last_answer"),
             urgent=urgent,
         )
+        if status is None:
+            out.say(self.t(user, "handoff_limited"), (self._nav(user, human=False),))
+            return
         cancel = ((Button(self.t(user, "handoff_cancel_button"), "hcancel"),),)
         if not status.created:
             if urgent:
@@ -427,12 +442,18 @@ class Dialogue:
 
     async def _solved(self, user: User, value: str, out: Outcome) -> None:
         answer, _, ticket_text = value.partition(":")
+        ticket_id = int(ticket_text) if ticket_text.isdigit() and len(ticket_text) < 19 else None
+        ticket = await self.tickets.get(ticket_id) if ticket_id is not None else None
+        if ticket is None or ticket.user_id != user.user_id:
+            # forged, or about a ticket that is gone: nothing of anyone else's may change
+            out.say(self.t(user, "menu_prompt"), self.menu_keyboard(user))
+            return
         if answer == "y":
             out.say(self.t(user, "handoff_solved_thanks"), (self._nav(user, human=False),))
             return
-        ticket = await self.queue.reopen(int(ticket_text)) if self.queue and ticket_text.isdigit() else None
-        if ticket is not None and ticket.user_id == user.user_id:
-            out.effects.append(TicketReopened(ticket.id))
+        reopened = await self.queue.reopen(ticket.id, user.user_id) if self.queue else None
+        if reopened is not None:
+            out.effects.append(TicketReopened(reopened.id))
             user.pending.pop("acked", None)
             out.say(self.t(user, "handoff_reopened"))
         else:
@@ -445,7 +466,7 @@ class Dialogue:
         ticket = await self.tickets.open_for_user(user.user_id)
         if ticket is not None:
             out.effects.append(TicketDetailsChanged(ticket.id))
-        out.say(self.t(user, "feedback_thanks"))
+        out.say(self.t(user, "consent_yes" if agreed else "consent_no"))
 
     # -- commands -----------------------------------------------------------------------------------
 
@@ -485,6 +506,12 @@ class Dialogue:
                 user.town = part
             elif part in self.kb.entries:
                 entry = self.kb.entries[part]
+        if user.language is None:  # Telegram told us no language: ask, in all of them, before anything else
+            prompt = "\n".join(self.kb.texts.get(lang, "language_prompt") for lang in LANGUAGES)
+            out.say(prompt, self.language_keyboard())
+            if entry is not None:
+                self._answer(user, entry, out)
+            return
         out.say(
             self.t(user, "greeting"),
             (self._nav(user, human=False), (Button(self.t(user, "button_language"), "lang_menu"),)),

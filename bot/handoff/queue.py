@@ -14,6 +14,16 @@ from bot.clock import Clock
 from bot.handoff.hours import OfficeHours
 from bot.storage.tickets import OPEN_STATUSES, Ticket, TicketStore
 
+QUESTION_SEPARATOR = "\x1e"  # the few questions that led to a ticket, kept in one column
+
+
+def join_questions(questions: list[str]) -> str | None:
+    return QUESTION_SEPARATOR.join(q.replace(QUESTION_SEPARATOR, " ") for q in questions) or None
+
+
+def split_questions(text: str | None) -> list[str]:
+    return [q for q in (text or "").split(QUESTION_SEPARATOR) if q.strip()]
+
 
 @dataclass(frozen=True)
 class QueueStatus:
@@ -25,10 +35,11 @@ class QueueStatus:
 
 
 class HandoffQueue:
-    def __init__(self, tickets: TicketStore, hours: OfficeHours, clock: Clock) -> None:
+    def __init__(self, tickets: TicketStore, hours: OfficeHours, clock: Clock, tickets_per_day: int = 3) -> None:
         self.tickets = tickets
         self.hours = hours
         self.clock = clock
+        self.tickets_per_day = tickets_per_day  # /human + /cancel in a loop must not flood the group
 
     async def status(self, ticket: Ticket, created: bool = False) -> QueueStatus:
         now = self.clock.now()
@@ -44,14 +55,19 @@ class HandoffQueue:
         question: str | None,
         bot_answer: str | None,
         urgent: bool = False,
-    ) -> QueueStatus:
-        """Open a ticket, or return the one already open: one open ticket per newcomer."""
+    ) -> QueueStatus | None:
+        """Open a ticket, or return the one already open: one open ticket per newcomer.
+
+        None when the newcomer has opened `tickets_per_day` tickets in the last 24 hours."""
         existing = await self.tickets.open_for_user(user_id)
         if existing is not None:
             if urgent and not existing.urgent:  # a crisis came up while waiting: the ticket moves up
                 await self.tickets.mark_urgent(existing.id)
                 existing = await self.tickets.get(existing.id) or existing
             return await self.status(existing)
+        since = self.clock.now() - dt.timedelta(days=1)
+        if await self.tickets.count_created_since(user_id, since) >= self.tickets_per_day:
+            return None
         ticket = await self.tickets.create(
             user_id, self.clock.now(), language, town, topic, question, bot_answer, urgent=urgent
         )
@@ -82,10 +98,12 @@ class HandoffQueue:
             return ticket
         return None
 
-    async def reopen(self, ticket_id: int) -> Ticket | None:
-        """After "not solved": back into the queue, unless the user meanwhile opened another one."""
+    async def reopen(self, ticket_id: int, owner: int) -> Ticket | None:
+        """After "not solved": back into the queue, unless the user meanwhile opened another one.
+
+        Only its owner may reopen a ticket: the id comes from button data, which a client can forge."""
         ticket = await self.tickets.get(ticket_id)
-        if ticket is None or ticket.status != "closed":
+        if ticket is None or ticket.user_id != owner or ticket.status != "closed":
             return None
         if await self.tickets.open_for_user(ticket.user_id):
             return None

@@ -123,6 +123,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     UPDATE sent SET chat_id = 0;
     """,
+    # 7: a newcomer's messages over the relay limit are held (with their text or the id to copy) and
+    # delivered to the topic in one batch
+    """
+    ALTER TABLE ticket_messages ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE ticket_messages ADD COLUMN source_id INTEGER;
+    CREATE INDEX ticket_messages_held ON ticket_messages(held) WHERE held = 1;
+    """,
 )
 
 

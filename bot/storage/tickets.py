@@ -39,6 +39,17 @@ class Ticket:
         return self.status in OPEN_STATUSES
 
 
+@dataclass(frozen=True)
+class HeldMessage:
+    """A newcomer's message not yet shown in the topic (over the relay limit)."""
+
+    id: int
+    ticket_id: int
+    kind: str
+    text: str | None
+    source_id: int | None  # the message id in the newcomer's chat, to copy media later
+
+
 def _ticket(row: aiosqlite.Row) -> Ticket:
     def when(name: str) -> dt.datetime | None:
         return from_text(row[name]) if row[name] else None
@@ -192,6 +203,49 @@ class TicketStore:
         await self.db.conn.execute(
             "INSERT INTO ticket_messages (ticket_id, direction, kind, text, at) VALUES (?, ?, ?, ?, ?)",
             (ticket_id, direction, kind, text, to_text(at)),
+        )
+        await self.db.commit()
+
+    async def count_relayed_since(self, ticket_id: int, since: dt.datetime) -> int:
+        """The newcomer's messages shown in the topic since `since` (held ones do not count)."""
+        async with self.db.conn.execute(
+            "SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = ? AND direction = 'in' AND held = 0 AND at >= ?",
+            (ticket_id, to_text(since)),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def count_created_since(self, user_id: int, since: dt.datetime) -> int:
+        async with self.db.conn.execute(
+            "SELECT COUNT(*) FROM tickets WHERE user_id = ? AND created_at >= ?", (user_id, to_text(since))
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def hold(self, ticket_id: int, kind: str, text: str | None, source_id: int | None, at: dt.datetime) -> int:
+        """Keep a message for the next batch; returns how many wait now for this ticket."""
+        await self.db.conn.execute(
+            """INSERT INTO ticket_messages (ticket_id, direction, kind, text, at, held, source_id)
+               VALUES (?, 'in', ?, ?, ?, 1, ?)""",
+            (ticket_id, kind, text, to_text(at), source_id),
+        )
+        await self.db.commit()
+        return len(await self.held(ticket_id))
+
+    async def held(self, ticket_id: int | None = None) -> list[HeldMessage]:
+        sql = "SELECT id, ticket_id, kind, text, source_id FROM ticket_messages WHERE held = 1"
+        params: tuple[object, ...] = ()
+        if ticket_id is not None:
+            sql += " AND ticket_id = ?"
+            params = (ticket_id,)
+        async with self.db.conn.execute(sql + " ORDER BY id", params) as cur:
+            rows = await cur.fetchall()
+        return [HeldMessage(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def release_held(self, ids: list[int]) -> None:
+        """Shown in the topic now, in a batch (held = 2: not counted against the per-minute limit)."""
+        await self.db.conn.executemany(
+            "UPDATE ticket_messages SET held = 2, text = NULL WHERE id = ?", [(i,) for i in ids]
         )
         await self.db.commit()
 

@@ -15,14 +15,13 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
-    BaseRateLimiter,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
@@ -33,7 +32,8 @@ from bot.service import CoreService
 from bot.storage.db import StorageError
 from bot.storage.inbox import InboxStore
 from bot.telegram.counsellors import CounsellorDesk
-from bot.telegram.handlers import NewcomerHandlers
+from bot.telegram.handlers import ButtonGate, NewcomerHandlers, for_newcomers
+from bot.telegram.lanes import LaneRateLimiter
 from bot.telegram.polling import AnyApplication, DurablePoller
 from bot.telegram.render import to_html
 from bot.telegram.send_gate import GatedRequest, SendGate
@@ -54,7 +54,7 @@ CONNECTION_POOL_SIZE = 4
 SEND_READ_TIMEOUT = 30.0
 SEND_WRITE_TIMEOUT = 30.0
 NEWCOMER_COMMANDS = ("start", "menu", "language", "town", "human", "help", "privacy", "mydata")
-GROUP_COUNSELLORS, GROUP_ADMIN, GROUP_NEWCOMERS, GROUP_OTHER_CHATS = 0, 1, 2, 3
+GROUP_GATE, GROUP_COUNSELLORS, GROUP_PRIVATE, GROUP_MEMBERSHIP, GROUP_OTHER_CHATS = -1, 0, 1, 2, 3
 
 
 def _not_a_proxy_error_page(record: logging.LogRecord) -> bool:
@@ -93,13 +93,14 @@ def build_runtime(
     *,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
-    rate_limiter: BaseRateLimiter | bool | None = True,  # type: ignore[type-arg]
+    rate_limiter: bool = True,
     poll_timeout: int = 25,
     backoff: float = 0.5,
     max_retry_seconds: float = 600.0,
     retry_delay: float = 5.0,
 ) -> BotRuntime:
-    """`rate_limiter=True` uses PTB's AIORateLimiter with Telegram's limits; False turns it off (benchmarks)."""
+    """Sends always go through the lanes (crisis, private, group); `rate_limiter=True` adds Telegram's limits
+    (30/s in all, 20/min per group), False leaves them out (the local double, benchmarks)."""
     assert settings.token, "TELEGRAM_BOT_TOKEN is required"
     quiet_loggers()
     builder = Application.builder().token(settings.token).base_url(settings.api_base_url).updater(None)
@@ -114,16 +115,15 @@ def build_runtime(
     builder = builder.request(GatedRequest(request, gate))
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    if rate_limiter is True:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
-    elif isinstance(rate_limiter, BaseRateLimiter):
-        builder = builder.rate_limiter(rate_limiter)
+    builder = builder.rate_limiter(LaneRateLimiter(limits=rate_limiter))  # type: ignore[arg-type]
     app = builder.build()
     inbox = InboxStore(service.db)
     sender = Sender(
         app.bot, inbox, service.users, service.clock, backoff=backoff, max_retry_seconds=max_retry_seconds, gate=gate
     )
     desk = CounsellorDesk(service, settings, sender) if settings.counsellor_chat_id is not None else None
+    if service.queue is not None:
+        service.queue.tickets_per_day = settings.tickets_per_day
     newcomers = NewcomerHandlers(service, sender, desk)
     poller = DurablePoller(app, inbox, service.clock, poll_timeout=poll_timeout)
     poller.retry_delay = retry_delay
@@ -133,73 +133,27 @@ def build_runtime(
 
 
 def _register(app: AnyApplication, settings: Settings, rt: BotRuntime, newcomers: NewcomerHandlers) -> None:
+    """The routing table, in order. Within a group the first matching handler wins; every handler names
+    the chat type it serves, and the gate (group -1) stops button presses outside their chat first."""
     private = filters.ChatType.PRIVATE
+    fresh = ~filters.UpdateType.EDITED  # an edited message was handled when it was new: not again
+    gate = ButtonGate(settings.counsellor_chat_id, rt.sender)
+    app.add_handler(TypeHandler(Update, gate.check), GROUP_GATE)
     if rt.desk is not None:
-        desk = rt.desk
-        group_chat = filters.Chat(settings.counsellor_chat_id)
-
-        async def queue_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            message = update.effective_message
-            if message is None or update.effective_user is None:
-                return
-            if not await desk.is_counsellor(update.effective_user.id):
-                return
-            text = await desk.queue_overview()
-            await rt.sender.retrying(
-                lambda: context.bot.send_message(
-                    message.chat_id,
-                    text,
-                    parse_mode="HTML",
-                    message_thread_id=message.message_thread_id if message.is_topic_message else None,
-                )
-            )
-
-        app.add_handler(CallbackQueryHandler(desk.on_button, pattern=r"^t:"), GROUP_COUNSELLORS)
-        app.add_handler(CommandHandler("queue", queue_overview, filters=group_chat), GROUP_COUNSELLORS)
-        app.add_handler(
-            MessageHandler(group_chat & ~filters.COMMAND & ~filters.StatusUpdate.ALL, desk.on_topic_message),
-            GROUP_COUNSELLORS,
-        )
+        _register_counsellors(app, rt.desk, rt.sender, filters.Chat(rt.desk.chat_id) & fresh)
+    # private chats: admin commands ahead of the newcomers' catch-all
     admins = filters.User(list(settings.admin_ids)) if settings.admin_ids else None
     if admins is not None:
-
-        async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            message = update.effective_message
-            if message is None:
-                return
-            result = await rt.service.reload()
-            if result.ok:
-                text = f"✅ Wissen neu geladen: Version {result.version}, {len(rt.service.knowledge.entries)} Einträge."
-            else:
-                shown = "\n".join(str(p) for p in result.problems if p.severity.value == "error")[:3500]
-                text = f"❌ Nicht geladen, die Version {result.version} bleibt aktiv:\n{shown}"
-            await rt.sender.retrying(
-                lambda: context.bot.send_message(message.chat_id, to_html(text, markup=False), parse_mode="HTML")
-            )
-
-        async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            """The KI's figures of the last 12 weeks and the chart (see bot/telegram/admin_stats.py)."""
-            from bot.telegram.admin_stats import send_stats
-
-            message = update.effective_message
-            if message is not None:
-                await send_stats(context.bot, rt.sender, message.chat_id, rt.service)
-
-        app.add_handler(CommandHandler("reload", reload_command, filters=private & admins), GROUP_ADMIN)
-        app.add_handler(CommandHandler("stats", stats_command, filters=private & admins), GROUP_ADMIN)
-    app.add_handler(ChatMemberHandler(newcomers.chat_member, ChatMemberHandler.MY_CHAT_MEMBER), GROUP_NEWCOMERS)
-    admin_commands = ["reload", "stats"] if admins is not None else []
-    is_admin_command = filters.Regex(rf"^/({'|'.join(admin_commands)})\b") if admin_commands else None
-    command_filter = private & filters.COMMAND
-    if is_admin_command is not None and admins is not None:
-        command_filter = command_filter & ~(is_admin_command & admins)
-    app.add_handler(MessageHandler(command_filter, newcomers.command), GROUP_NEWCOMERS)
-    app.add_handler(CallbackQueryHandler(newcomers.button, pattern=r"^(?!t:)"), GROUP_NEWCOMERS)
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, newcomers.text), GROUP_NEWCOMERS)
+        _register_admin(app, rt, private & fresh & admins)
+    app.add_handler(MessageHandler(private & fresh & filters.COMMAND, newcomers.command), GROUP_PRIVATE)
+    app.add_handler(CallbackQueryHandler(newcomers.button, pattern=for_newcomers), GROUP_PRIVATE)
+    app.add_handler(MessageHandler(private & fresh & filters.TEXT & ~filters.COMMAND, newcomers.text), GROUP_PRIVATE)
     app.add_handler(
-        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, newcomers.media), GROUP_NEWCOMERS
+        MessageHandler(private & fresh & ~filters.TEXT & ~filters.StatusUpdate.ALL, newcomers.media), GROUP_PRIVATE
     )
-    other_groups: filters.BaseFilter = filters.ChatType.GROUPS
+    app.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, newcomers.edited), GROUP_PRIVATE)
+    app.add_handler(ChatMemberHandler(newcomers.chat_member, ChatMemberHandler.MY_CHAT_MEMBER), GROUP_MEMBERSHIP)
+    other_groups: filters.BaseFilter = filters.ChatType.GROUPS & fresh
     if settings.counsellor_chat_id is not None:
         other_groups = other_groups & ~filters.Chat(settings.counsellor_chat_id)
     app.add_handler(MessageHandler(other_groups & filters.TEXT, newcomers.group), GROUP_OTHER_CHATS)
@@ -210,6 +164,64 @@ def _register(app: AnyApplication, settings: Settings, rt: BotRuntime, newcomers
             rt.poller.retry_later(update.update_id)
 
     app.add_error_handler(on_error)
+
+
+def _register_counsellors(
+    app: AnyApplication, desk: CounsellorDesk, sender: Sender, group_chat: filters.BaseFilter
+) -> None:
+    async def queue_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or update.effective_user is None:
+            return
+        if not await desk.is_counsellor(update.effective_user.id):
+            return
+        text = await desk.queue_overview()
+        await sender.retrying(
+            lambda: context.bot.send_message(
+                message.chat_id,
+                text,
+                parse_mode="HTML",
+                message_thread_id=message.message_thread_id if message.is_topic_message else None,
+            )
+        )
+
+    app.add_handler(ChatMemberHandler(desk.on_member_change, ChatMemberHandler.CHAT_MEMBER), GROUP_COUNSELLORS)
+    app.add_handler(
+        MessageHandler(group_chat & filters.StatusUpdate.LEFT_CHAT_MEMBER, desk.on_member_left), GROUP_COUNSELLORS
+    )
+    app.add_handler(CallbackQueryHandler(desk.on_button, pattern=r"^t:"), GROUP_COUNSELLORS)
+    app.add_handler(CommandHandler("queue", queue_overview, filters=group_chat), GROUP_COUNSELLORS)
+    app.add_handler(
+        MessageHandler(group_chat & ~filters.COMMAND & ~filters.StatusUpdate.ALL, desk.on_topic_message),
+        GROUP_COUNSELLORS,
+    )
+
+
+def _register_admin(app: AnyApplication, rt: BotRuntime, admins: filters.BaseFilter) -> None:
+    async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        result = await rt.service.reload()
+        if result.ok:
+            text = f"✅ Wissen neu geladen: Version {result.version}, {len(rt.service.knowledge.entries)} Einträge."
+        else:
+            shown = "\n".join(str(p) for p in result.problems if p.severity.value == "error")[:3500]
+            text = f"❌ Nicht geladen, die Version {result.version} bleibt aktiv:\n{shown}"
+        await rt.sender.retrying(
+            lambda: context.bot.send_message(message.chat_id, to_html(text, markup=False), parse_mode="HTML")
+        )
+
+    async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The KI's figures of the last 12 weeks and the chart (see bot/telegram/admin_stats.py)."""
+        from bot.telegram.admin_stats import send_stats
+
+        message = update.effective_message
+        if message is not None:
+            await send_stats(context.bot, rt.sender, message.chat_id, rt.service)
+
+    app.add_handler(CommandHandler("reload", reload_command, filters=admins), GROUP_PRIVATE)
+    app.add_handler(CommandHandler("stats", stats_command, filters=admins), GROUP_PRIVATE)
 
 
 def is_transient(error: BaseException | None) -> bool:
@@ -274,6 +286,7 @@ def _schedule_jobs(runtime: BotRuntime) -> None:
 
     async def reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         if runtime.desk is not None:
+            await runtime.desk.flush_all()
             await runtime.desk.remind()
 
     async def topics(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,13 +8,18 @@ import datetime as dt
 import html
 import logging
 import time
+from collections import OrderedDict
+from typing import Any
 
-from telegram import Bot, ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
+from telegram.ext import ExtBot
 
 from bot.clock import LOCAL_TZ
 from bot.config import Settings
+from bot.dialogue import actions
+from bot.dialogue.actions import Kind, TicketAction
 from bot.dialogue.replies import (
     Button,
     Effect,
@@ -24,9 +29,10 @@ from bot.dialogue.replies import (
     TicketOpened,
     TicketReopened,
 )
+from bot.handoff.queue import split_questions
 from bot.languages import REFERENCE_LANGUAGE
 from bot.service import CoreService
-from bot.storage.tickets import Ticket
+from bot.storage.tickets import HeldMessage, Ticket
 from bot.telegram.sender import Blocked, Sender, SendKeys, pseudonym
 from bot.telegram.topic_cleanup import delete_queued_topics
 
@@ -42,7 +48,76 @@ STATUS_TEXT = {
 }
 MEMBER_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
 MEMBERSHIP_CACHE_SECONDS = 300
+MEMBERSHIP_CACHE_SIZE = 512
 NOTE_PREFIXES = ("/note", "#note", "#intern")
+BOT_MARK = "🤖"  # the bot's own notices in the group; a newcomer's words are marked 👤
+CAPTION_LIMIT = 1024
+MEDIA_PER_BATCH = 3
+KIND_NAMES = {
+    "photo": "Foto",
+    "document": "Dokument",
+    "voice": "Sprachnachricht",
+    "audio": "Audio",
+    "video": "Video",
+    "video_note": "Videonachricht",
+    "sticker": "Sticker",
+    "animation": "GIF",
+    "location": "Standort",
+    "contact": "Kontakt",
+    "venue": "Ort",
+    "poll": "Umfrage",
+    "other": "Nachricht",
+}
+CAPTION_KINDS = frozenset({"photo", "document", "voice", "audio", "video", "animation"})
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(LOCAL_TZ):%H:%M (%d.%m.)}"
+
+
+def _first_words(questions: list[str], limit: int = 40) -> str | None:
+    """The first question's first words, as a topic name's subject when no FAQ topic is known."""
+    if not questions:
+        return None
+    words = " ".join(questions[0].split())
+    if len(words) <= limit:
+        return words
+    return words[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _held_line(held: HeldMessage) -> str:
+    if held.kind == "text":
+        return held.text or ""
+    name = KIND_NAMES.get(held.kind, held.kind)
+    return f"[{name}] {held.text}" if held.text else f"[{name}]"
+
+
+class MembershipCache:
+    """Who is in the counsellor group: answers from Telegram and chat_member updates, for a few minutes,
+    for a bounded number of people (the oldest answers go first)."""
+
+    def __init__(self, ttl: float = MEMBERSHIP_CACHE_SECONDS, size: int = MEMBERSHIP_CACHE_SIZE) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._entries: OrderedDict[int, tuple[bool, float]] = OrderedDict()
+
+    def get(self, user_id: int) -> bool | None:
+        entry = self._entries.get(user_id)
+        if entry is None:
+            return None
+        if time.monotonic() - entry[1] >= self.ttl:
+            del self._entries[user_id]
+            return None
+        return entry[0]
+
+    def put(self, user_id: int, member: bool) -> None:
+        self._entries.pop(user_id, None)
+        self._entries[user_id] = (member, time.monotonic())
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def media_kind(message: Message) -> str:
@@ -74,41 +149,61 @@ class CounsellorDesk:
         self.settings = settings
         self.chat_id = settings.counsellor_chat_id
         self.sender = sender
-        self._members: dict[int, tuple[bool, float]] = {}
+        self.members = MembershipCache()
 
     @property
-    def bot(self) -> Bot:
+    def bot(self) -> ExtBot[Any]:
         return self.sender.bot
 
     # -- who may act ------------------------------------------------------------------------------------
 
     async def is_counsellor(self, user_id: int) -> bool:
-        """Members of the counsellor group (or the configured allowlist); cached for a few minutes."""
-        if user_id in {c.user_id for c in self.settings.counsellors}:
-            return True
-        cached = self._members.get(user_id)
-        if cached and time.monotonic() - cached[1] < MEMBERSHIP_CACHE_SECONDS:
-            return cached[0]
+        """Members of the counsellor group, and only they: the configured list only says who speaks
+        which language. Membership changes arrive as chat_member updates and take effect at once."""
+        cached = self.members.get(user_id)
+        if cached is not None:
+            return cached
         try:
             member = await self.sender.retrying(lambda: self.bot.get_chat_member(self.chat_id, user_id))
             allowed = member.status in MEMBER_STATUSES
         except TelegramError:
             allowed = False
-        self._members[user_id] = (allowed, time.monotonic())
+        self.members.put(user_id, allowed)
         return allowed
+
+    async def on_member_change(self, update: Update, context: object = None) -> None:
+        """Someone joined, left, was removed or promoted in the counsellor group (chat_member update)."""
+        change = update.chat_member
+        if change is None or change.chat.id != self.chat_id:
+            return
+        member = change.new_chat_member
+        self.members.put(member.user.id, member.status in MEMBER_STATUSES)
+
+    async def on_member_left(self, update: Update, context: object = None) -> None:
+        """The service message of someone leaving: also without chat_member updates, they lose access."""
+        message = update.effective_message
+        if message is not None and message.left_chat_member is not None:
+            self.members.put(message.left_chat_member.id, False)
 
     # -- the ticket card ---------------------------------------------------------------------------------
 
     def topic_name(self, ticket: Ticket) -> str:
+        """What a counsellor needs to pick a ticket from the topic list; unknown parts are left out.
+
+        The name does not carry the status: renaming on every claim would add a service line each time."""
         town = self.service.knowledge.towns.get(ticket.town or "")
-        parts = [f"#{ticket.id} {STATUS_ICON.get(ticket.status, '')}", (ticket.language or "?").upper()]
-        parts.append(town.name if town else "Ort ?")
-        parts.append(ticket.topic or "allgemein")
-        return (URGENT_MARK if ticket.urgent else "") + " · ".join(parts)[:126]
+        head = f"#{ticket.id}"
+        if ticket.language:
+            head += f" {ticket.language.upper()}"
+        parts = [head]
+        if town:
+            parts.append(town.name)
+        subject = ticket.topic or _first_words(split_questions(ticket.question))
+        if subject:
+            parts.append(subject)
+        return ((URGENT_MARK if ticket.urgent else "") + " · ".join(parts))[:128]
 
     async def card_text(self, ticket: Ticket) -> str:
-        now = self.service.clock.now()
-        waited = int((now - ticket.created_at).total_seconds() // 60)
         town = self.service.knowledge.towns.get(ticket.town or "")
         user = await self.service.users.get(ticket.user_id)
         name = "verborgen (keine Zustimmung)"
@@ -119,13 +214,22 @@ class CounsellorDesk:
             f"{URGENT_MARK if ticket.urgent else ''}<b>Ticket #{ticket.id}</b> – {STATUS_ICON.get(ticket.status, '')} "
             f"{STATUS_TEXT.get(ticket.status, ticket.status)}",
             f"Sprache: {html.escape(language)} ({html.escape(ticket.language or '?')})",
-            f"Ort: {html.escape(town.name if town else 'unbekannt')}",
-            f"Thema: {html.escape(ticket.topic or 'unbekannt')}",
-            f"Frage: {html.escape((ticket.question or '–')[:500])}",
-            f"Bot-Antwort: {html.escape((ticket.bot_answer or '–')[:300])}",
-            f"Eröffnet: {ticket.created_at.astimezone(LOCAL_TZ):%d.%m. %H:%M} (wartet {waited} min)",
-            f"Name: {html.escape(name)}",
+            f"Ort: {html.escape(town.name if town else 'nicht angegeben')}",
         ]
+        if ticket.topic:
+            lines.append(f"Thema: {html.escape(ticket.topic)}")
+        questions = split_questions(ticket.question)
+        if len(questions) == 1:
+            lines.append(f"Frage: {html.escape(questions[0][:500])}")
+        elif questions:
+            lines.append("Fragen (die letzte zuletzt):")
+            lines += [f"{n}. {html.escape(q[:300])}" for n, q in enumerate(questions, 1)]
+        else:
+            lines.append("Frage: – (direkt nach einer Person gefragt)")
+        lines.append(f"Bot-Antwort: {html.escape((ticket.bot_answer or '–')[:300])}")
+        since = "Wartet seit" if ticket.status == "waiting" else "Eröffnet"
+        lines.append(f"{since}: {_when(ticket.created_at)}")
+        lines.append(f"Name: {html.escape(name)}")
         if ticket.claimed_by_name:
             lines.append(f"Bearbeitet von: {html.escape(ticket.claimed_by_name)}")
         if user is not None and not user.active:
@@ -135,12 +239,14 @@ class CounsellorDesk:
 
     def card_buttons(self, ticket: Ticket) -> InlineKeyboardMarkup:
         if ticket.status == "waiting":
-            row = [("🙋 Übernehmen", "claim"), ("✅ Schließen", "close")]
+            row = [("🙋 Übernehmen", TicketAction.CLAIM), ("✅ Schließen", TicketAction.CLOSE)]
         elif ticket.status == "claimed":
-            row = [("↩️ Freigeben", "release"), ("✅ Schließen", "close")]
+            row = [("↩️ Freigeben", TicketAction.RELEASE), ("✅ Schließen", TicketAction.CLOSE)]
         else:
             row = []
-        return InlineKeyboardMarkup([[InlineKeyboardButton(t, callback_data=f"t:{a}:{ticket.id}") for t, a in row]])
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t, callback_data=actions.ticket(a, ticket.id)) for t, a in row]]
+        )
 
     async def _display_name(self, user_id: int) -> str:
         try:
@@ -151,8 +257,8 @@ class CounsellorDesk:
         return f"{name} (@{chat.username})" if chat.username else name
 
     async def refresh_card(self, ticket: Ticket) -> None:
-        thread_id = ticket.thread_id
-        if thread_id is None or ticket.card_message_id is None:
+        """Redraw the card; the topic keeps its name (it names the ticket, not its state)."""
+        if ticket.thread_id is None or ticket.card_message_id is None:
             return
         text = await self.card_text(ticket)
         try:
@@ -164,9 +270,6 @@ class CounsellorDesk:
                     parse_mode=ParseMode.HTML,
                     reply_markup=self.card_buttons(ticket),
                 )
-            )
-            await self.sender.retrying(
-                lambda: self.bot.edit_forum_topic(self.chat_id, thread_id, name=self.topic_name(ticket))
             )
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():
@@ -201,7 +304,7 @@ class CounsellorDesk:
         speakers = [c for c in self.settings.counsellors if ticket.urgent or ticket.language in c.languages]
         if speakers:
             mentions = ", ".join(f'<a href="tg://user?id={c.user_id}">Beratung</a>' for c in speakers)
-            text = f"Neue Anfrage auf {html.escape((ticket.language or '?').upper())}: {mentions}"
+            text = f"{BOT_MARK} Neue Anfrage auf {html.escape((ticket.language or '?').upper())}: {mentions}"
             await self.sender.once(
                 f"t{ticket.id}:{thread_id}:mention",
                 self.chat_id,
@@ -214,54 +317,139 @@ class CounsellorDesk:
         return fresh
 
     async def post(self, ticket: Ticket, text_html: str, keys: SendKeys | None = None) -> None:
-        """Post into the ticket's topic; if the topic was deleted by hand, open a new one first."""
+        """A notice of the bot in the ticket's topic, marked 🤖 so nobody takes it for the newcomer's words;
+        if the topic was deleted by hand, a new one is opened first."""
         if ticket.thread_id is None:
             ticket = await self.open_topic(ticket)
         key = keys.next("t") if keys else None
-        try:
+        text = f"{BOT_MARK} {text_html}"
+
+        async def send(thread_id: int | None) -> None:
             await self.sender.once(
                 key,
                 self.chat_id,
                 lambda: self.bot.send_message(
-                    self.chat_id, text_html, message_thread_id=ticket.thread_id, parse_mode=ParseMode.HTML
+                    self.chat_id, text, message_thread_id=thread_id, parse_mode=ParseMode.HTML
                 ),
             )
+
+        try:
+            await send(ticket.thread_id)
         except BadRequest as exc:
             if "thread not found" not in str(exc).lower():
                 raise
             log.warning("topic of ticket %d is gone: opening a new one", ticket.id)
             ticket = await self.open_topic(ticket, new_topic=True)
-            await self.sender.once(
-                key,
-                self.chat_id,
-                lambda: self.bot.send_message(
-                    self.chat_id, text_html, message_thread_id=ticket.thread_id, parse_mode=ParseMode.HTML
-                ),
-            )
+            await send(ticket.thread_id)
 
-    async def relay_to_topic(self, ticket: Ticket, message: Message, keys: SendKeys) -> None:
-        """Copy the newcomer's message (text or media) into the topic, keeping nothing but its kind."""
+    async def relay_to_topic(self, ticket: Ticket, message: Message, keys: SendKeys, edited: bool = False) -> None:
+        """Show the newcomer's message in the topic, visibly theirs (👤 and the ticket number).
+
+        Over `relays_per_minute` the message is held, the group told once and the newcomer told kindly;
+        held messages follow in one batch (at the next message under the limit or by the minute job)."""
         if ticket.thread_id is None:
             ticket = await self.open_topic(ticket)
-        key = keys.next("r")
-
-        async def copy() -> int | None:
-            return await self.sender.once(
-                key,
-                self.chat_id,
-                lambda: self.bot.copy_message(
-                    self.chat_id, message.chat_id, message.message_id, message_thread_id=ticket.thread_id
-                ),
-            )
-
+        now = self.service.clock.now()
+        tickets = self.service.tickets
+        kind = media_kind(message)
+        recent = await tickets.count_relayed_since(ticket.id, now - dt.timedelta(minutes=1))
+        if recent >= self.settings.relays_per_minute:
+            key = keys.next("h")
+            inbox = self.sender.inbox
+            if key is not None and await inbox.was_sent(key):
+                return  # a replay after a crash: this message is held already
+            waiting = await tickets.hold(ticket.id, kind, message.text or message.caption, message.message_id, now)
+            if key is not None:
+                await inbox.record_sent(key, None, now)
+            if waiting == 1:
+                await self.post(
+                    ticket,
+                    f"Person #{ticket.id} schreibt viele Nachrichten auf einmal: die weiteren kommen gesammelt "
+                    f"(höchstens {self.settings.relays_per_minute} einzeln pro Minute).",
+                    keys,
+                )
+                await self._tell_newcomer(ticket, "handoff_batched", keys)
+            return
+        if await tickets.held(ticket.id):
+            ticket = await self.flush(ticket)  # the older ones first
         try:
-            await copy()
+            await self._relay(ticket, message, kind, keys, edited)
         except BadRequest as exc:
             if "thread not found" not in str(exc).lower():
                 raise
             ticket = await self.open_topic(ticket, new_topic=True)
-            await copy()
-        await self.service.tickets.add_message(ticket.id, "in", media_kind(message), None, self.service.clock.now())
+            await self._relay(ticket, message, kind, keys, edited)
+        await tickets.add_message(ticket.id, "in", kind, None, now)
+
+    async def _relay(self, ticket: Ticket, message: Message, kind: str, keys: SendKeys, edited: bool) -> None:
+        label = f"👤 Person #{ticket.id}" + (" (bearbeitet)" if edited else "")
+        thread_id = ticket.thread_id
+        if message.text is not None:
+            await self.sender.send_text(
+                self.chat_id, f"{label}:\n{message.text}", keys=keys, markup=False, thread_id=thread_id
+            )
+            return
+        caption = message.caption or ""
+        label_html: str | None
+        if kind in CAPTION_KINDS and len(label) + 2 + len(caption) <= CAPTION_LIMIT:
+            label_html = html.escape(f"{label}:\n{caption}" if caption else label)
+        else:  # no caption possible, or too long for one: the label (and the caption) as a message first
+            note = f"{label} schickt: {KIND_NAMES.get(kind, kind)}" + (f"\n{caption}" if caption else "")
+            await self.sender.send_text(self.chat_id, note, keys=keys, markup=False, thread_id=thread_id)
+            label_html = html.escape(label) if kind in CAPTION_KINDS else None
+        await self._copy(message.chat_id, message.message_id, thread_id, label_html, keys.next("r"))
+
+    async def _copy(
+        self, from_chat: int, message_id: int, thread_id: int | None, caption: str | None, key: str | None
+    ) -> None:
+        await self.sender.once(
+            key,
+            self.chat_id,
+            lambda: self.bot.copy_message(
+                self.chat_id,
+                from_chat,
+                message_id,
+                message_thread_id=thread_id,
+                caption=caption,
+                parse_mode=ParseMode.HTML if caption is not None else None,
+            ),
+        )
+
+    async def flush(self, ticket: Ticket) -> Ticket:
+        """Deliver held messages: all texts in one message, up to three media copied with a label."""
+        held = await self.service.tickets.held(ticket.id)
+        if not held:
+            return ticket
+        if ticket.thread_id is None:
+            ticket = await self.open_topic(ticket)
+        media = [h for h in held if h.kind != "text"][:MEDIA_PER_BATCH]
+        batch = [h for h in held if h.kind == "text" or h in media]
+        lines = [f"👤 Person #{ticket.id}: {len(batch)} weitere Nachrichten (gesammelt)"]
+        lines += [f"– {_held_line(h)}" for h in batch]
+        rest = len(held) - len(batch)
+        if rest:
+            lines.append(f"({rest} weitere Medien folgen in der nächsten Sammlung)")
+        await self.sender.send_text(
+            self.chat_id, "\n".join(lines), keys=SendKeys(None), markup=False, thread_id=ticket.thread_id
+        )
+        for item in media:
+            if item.source_id is not None:
+                label = html.escape(f"👤 Person #{ticket.id}") if item.kind in CAPTION_KINDS else None
+                with contextlib.suppress(BadRequest):  # the newcomer deleted it meanwhile
+                    await self._copy(ticket.user_id, item.source_id, ticket.thread_id, label, None)
+        await self.service.tickets.release_held([h.id for h in batch])
+        return ticket
+
+    async def flush_all(self) -> int:
+        """The minute job: every ticket with held messages gets its batch."""
+        count = 0
+        for ticket_id in sorted({h.ticket_id for h in await self.service.tickets.held()}):
+            ticket = await self.service.tickets.get(ticket_id)
+            if ticket is not None:
+                with contextlib.suppress(BadRequest, Blocked):
+                    await self.flush(ticket)
+                    count += 1
+        return count
 
     async def close_topic(self, ticket: Ticket) -> None:
         thread_id = ticket.thread_id
@@ -319,12 +507,16 @@ class CounsellorDesk:
         assert query is not None
         assert query.data is not None
         actor = query.from_user
-        _, action, ticket_text = ([*query.data.split(":"), "", ""])[:3]
-        if not await self.is_counsellor(actor.id) or query.message is None or query.message.chat.id != self.chat_id:
+        # the chat first: no Telegram call for a press outside the group
+        in_group = query.message is not None and query.message.chat.id == self.chat_id
+        if not in_group or not await self.is_counsellor(actor.id):
             log.warning("refused ticket action from non-counsellor %s", pseudonym(actor.id))
             await query.answer("Nicht erlaubt.", show_alert=True)
             return
-        ticket = await self.service.tickets.get(int(ticket_text)) if ticket_text.isdigit() else None
+        pressed = actions.unpack(query.data)
+        action = pressed.arg(0) if pressed is not None and pressed.kind is Kind.TICKET else ""
+        ticket_id = pressed.ticket_id() if pressed is not None else None
+        ticket = await self.service.tickets.get(ticket_id) if ticket_id is not None else None
         if ticket is None:
             await query.answer("Ticket nicht gefunden.", show_alert=True)
             return
@@ -364,8 +556,8 @@ class CounsellorDesk:
         texts = self.service.knowledge.texts
         buttons = (
             (
-                Button(texts.get(lang, "button_yes"), f"solved:y:{ticket.id}"),
-                Button(texts.get(lang, "button_no"), f"solved:n:{ticket.id}"),
+                Button(texts.get(lang, "button_yes"), actions.solved(ticket.id, yes=True)),
+                Button(texts.get(lang, "button_no"), actions.solved(ticket.id, yes=False)),
             ),
         )
         with contextlib.suppress(Blocked):
@@ -426,12 +618,12 @@ class CounsellorDesk:
         tickets = await self.service.tickets.open_tickets()
         if not tickets:
             return "Keine offenen Tickets. 🎉"
-        now = self.service.clock.now()
-        lines = ["<b>Offene Tickets</b> (längste Wartezeit zuerst):"]
+        lines = ["<b>Offene Tickets</b> (🚨 dringende zuerst, dann längste Wartezeit):"]
         for t in tickets:
-            waited = int((now - t.created_at).total_seconds() // 60)
             who = f" – {html.escape(t.claimed_by_name)}" if t.claimed_by_name else ""
-            lines.append(f"{html.escape(self.topic_name(t))}: {waited} min{who}")
+            lines.append(
+                f"{html.escape(self.topic_name(t))} {STATUS_ICON.get(t.status, '')}: seit {_when(t.created_at)}{who}"
+            )
         return "\n".join(lines)
 
     async def remind(self) -> int:
@@ -440,6 +632,10 @@ class CounsellorDesk:
         assert queue is not None
         late = await queue.waiting_too_long(dt.timedelta(minutes=self.settings.reminder_minutes))
         for ticket in late:
-            await self.post(ticket, f"⏰ Dieses Ticket wartet seit über {self.settings.reminder_minutes} Minuten.")
+            await self.post(
+                ticket,
+                f"⏰ Dieses Ticket wartet seit {_when(ticket.created_at)}"
+                f" (über {self.settings.reminder_minutes} Minuten).",
+            )
             await self.service.tickets.mark_reminded(ticket.id, self.service.clock.now())
         return len(late)

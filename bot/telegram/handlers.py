@@ -6,11 +6,20 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import ChatMemberUpdated, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
+from telegram import (
+    CallbackQuery,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
 from telegram.constants import ChatType
-from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.dialogue.actions import GROUP_ONLY, ONE_SHOT, unpack
 from bot.dialogue.replies import Outcome, outcome_from_json, outcome_to_json
 from bot.languages import normalise_language_code
 from bot.service import CoreService
@@ -19,17 +28,58 @@ from bot.telegram.sender import Blocked, Sender, SendKeys, pseudonym
 
 log = logging.getLogger(__name__)
 
-# buttons whose keyboard is removed once pressed: a vote or a confirmation counts once
-ONE_SHOT_PREFIXES = ("fb:", "del:", "consent:", "solved:")
+
+class ButtonGate:
+    """Runs before every handler (group -1): a button press counts only where its kind belongs.
+
+    Counsellors' card buttons only in the counsellor group; every other button only in the presser's
+    own private chat. Anything else (a forged press, a client sending garbage in the group) is answered
+    and stopped here, before any handler or any lookup runs."""
+
+    def __init__(self, counsellor_chat_id: int | None, sender: Sender) -> None:
+        self.counsellor_chat_id = counsellor_chat_id
+        self.sender = sender
+
+    def allows(self, query: CallbackQuery) -> bool:
+        message = query.message
+        if message is None:  # inline-mode messages: we have none
+            return False
+        action = unpack(query.data)
+        chat = message.chat
+        if self.counsellor_chat_id is not None and chat.id == self.counsellor_chat_id:
+            return action is not None and action.kind in GROUP_ONLY
+        if chat.type == ChatType.PRIVATE and chat.id == query.from_user.id:
+            # unknown data in one's own chat (an old button) is answered with the menu by the dialogue
+            return action is None or action.kind not in GROUP_ONLY
+        return False
+
+    async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or self.allows(query):
+            return
+        log.warning("refused a button press of %s outside its chat", pseudonym(query.from_user.id))
+        in_group = query.message is not None and query.message.chat.type != ChatType.PRIVATE
+        with contextlib.suppress(TelegramError):
+            await self.sender.retrying(
+                lambda: query.answer("Nicht erlaubt." if in_group else None, show_alert=in_group)
+            )
+        raise ApplicationHandlerStop
 
 
-def _without_row_of(message: MaybeInaccessibleMessage, data: str) -> InlineKeyboardMarkup | None:
-    """The keyboard minus the row of the pressed one-shot button (a vote counts once; the menu stays)."""
+def for_newcomers(data: object) -> bool:
+    """Pattern of the newcomers' button handler: all but the counsellors' card buttons."""
+    action = unpack(data) if isinstance(data, str) else None
+    return action is None or action.kind not in GROUP_ONLY
+
+
+def _rows_after_vote(message: MaybeInaccessibleMessage, data: str) -> list[tuple[InlineKeyboardButton, ...]] | None:
+    """The keyboard's rows minus the row of the pressed one-shot button (a vote counts once; the menu
+    stays); None when the message has no such button (a forged press): then nothing is to be edited."""
     markup = message.reply_markup if isinstance(message, Message) else None
     if markup is None:
         return None
     rows = [row for row in markup.inline_keyboard if not any(b.callback_data == data for b in row)]
-    return InlineKeyboardMarkup(rows) if rows else None
+    return rows if len(rows) < len(markup.inline_keyboard) else None
 
 
 class NewcomerHandlers:
@@ -54,7 +104,7 @@ class NewcomerHandlers:
         fresh = update.update_id in self._fresh  # decided just now: nothing of it can have been sent before
         self._fresh.discard(update.update_id)
         keys = SendKeys(update.update_id, replay=not fresh)
-        delivered = await self.sender.send_replies(chat_id, outcome.replies, keys)
+        delivered = await self.sender.send_replies(chat_id, outcome.replies, keys, urgent=outcome.urgent)
         if not delivered:
             return
         if self.desk is not None and outcome.effects:
@@ -96,14 +146,34 @@ class NewcomerHandlers:
             return
         with contextlib.suppress(BadRequest):  # too old: Telegram shows no spinner any more
             await self.sender.retrying(query.answer)
-        if query.data.startswith(ONE_SHOT_PREFIXES) and query.message is not None:
-            remaining = _without_row_of(query.message, query.data)
-            with contextlib.suppress(BadRequest):
-                await self.sender.retrying(lambda: query.edit_message_reply_markup(remaining))
+        action = unpack(query.data)
+        if (
+            action is not None
+            and action.kind in ONE_SHOT
+            and isinstance(query.message, Message)
+            and query.message.is_accessible
+        ):
+            # an inaccessible (old) message tells us nothing of its keyboard: leave it rather than wipe it
+            rows = _rows_after_vote(query.message, query.data)
+            if rows is not None:
+                markup = InlineKeyboardMarkup(rows) if rows else None
+                with contextlib.suppress(BadRequest):
+                    await self.sender.retrying(lambda: query.edit_message_reply_markup(markup))
         user = query.from_user
         data = query.data
         outcome = await self.decide(update, lambda: self.service.dialogue.on_button(user.id, data, user.language_code))
         await self.deliver(update, user.id, outcome, None)
+
+    async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message was answered when it was new: no second answer. During a ticket the
+        counsellors see the corrected text, marked as edited (an address typed wrong matters to them)."""
+        message = update.edited_message
+        user = update.effective_user
+        if message is None or user is None or self.desk is None:
+            return
+        ticket = await self.service.tickets.open_for_user(user.id)
+        if ticket is not None:
+            await self.desk.relay_to_topic(ticket, message, SendKeys(update.update_id), edited=True)
 
     async def chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A newcomer blocked (kicked) or unblocked the bot in their private chat."""

@@ -6,17 +6,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageId
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageId
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
 
 from bot.clock import Clock
 from bot.dialogue.replies import Button, Reply
 from bot.pseudonyms import pseudonym
 from bot.storage.inbox import InboxStore
 from bot.storage.users import UserStore
+from bot.telegram.lanes import Lane, LaneArgs
 from bot.telegram.render import render_parts
 from bot.telegram.send_gate import SendGate
 
@@ -25,7 +27,6 @@ T = TypeVar("T")
 
 MAX_RETRY_SECONDS = 600.0  # an outage longer than this fails the update; the poller retries it later
 MAX_BACKOFF = 30.0
-MAX_IN_FLIGHT = 4
 CALLBACK_LIMIT = 64
 
 
@@ -63,7 +64,7 @@ class SendKeys:
 class Sender:
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         inbox: InboxStore,
         users: UserStore,
         clock: Clock,
@@ -74,16 +75,16 @@ class Sender:
         self.bot = bot
         self.gate = gate or SendGate()  # at most one message accepted by Telegram but not yet recorded
         self.max_retry_seconds = max_retry_seconds
-        # httpcore's pool scans all queued requests for each one it serves; keeping the queue short keeps
-        # that cheap (Telegram allows 30 messages/s, far below what 16 parallel requests carry)
-        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        # how many requests run at once, and in which order, is the rate limiter's job (bot/telegram/lanes.py)
         self.inbox = inbox
         self.users = users
         self.clock = clock
         self.backoff = backoff
 
     async def retrying(self, call: Callable[[], Awaitable[T]]) -> T:
-        """429: wait as told; 5xx, timeouts and connection errors: back off and try again."""
+        """429: wait as told; 5xx, timeouts and connection errors: back off and try again.
+
+        The one place that handles RetryAfter; the wait holds no in-flight slot (see lanes.py)."""
         delay = self.backoff
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.max_retry_seconds
@@ -91,8 +92,7 @@ class Sender:
         while True:
             attempt += 1
             try:
-                async with self._in_flight:
-                    return await call()
+                return await call()
             except RetryAfter as exc:
                 wait = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
                 log.warning("rate limited by Telegram: waiting %.1fs (attempt %d)", float(wait), attempt)
@@ -139,9 +139,12 @@ class Sender:
         markup: bool = True,
         buttons: Sequence[Sequence[Button]] = (),
         thread_id: int | None = None,
+        lane: Lane = Lane.PRIVATE,
     ) -> int | None:
         """One logical message, split under 4096 characters; buttons go on the last part."""
         parts = render_parts(text, markup)
+        # the lane of a group send follows from its chat; only crisis replies need saying
+        lane_args: LaneArgs | None = {"lane": lane} if lane is Lane.CRISIS else None
         last_id = None
         for index, html in enumerate(parts):
             reply_markup = keyboard(buttons) if index == len(parts) - 1 else None
@@ -155,16 +158,23 @@ class Sender:
                     reply_markup=reply_markup,
                     message_thread_id=thread_id,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    rate_limit_args=lane_args,
                 ),
                 check=keys.replay,
             )
         return last_id
 
-    async def send_replies(self, chat_id: int, replies: Sequence[Reply], keys: SendKeys) -> bool:
-        """False when the user has blocked the bot (the rest is not sent)."""
+    async def send_replies(
+        self, chat_id: int, replies: Sequence[Reply], keys: SendKeys, urgent: bool = False
+    ) -> bool:
+        """False when the user has blocked the bot (the rest is not sent). An urgent (crisis) outcome takes the
+        crisis lane, ahead of every other private reply and of the counsellor group."""
+        lane = Lane.CRISIS if urgent else Lane.PRIVATE
         try:
             for reply in replies:
-                await self.send_text(chat_id, reply.text, keys=keys, markup=reply.markup, buttons=reply.buttons)
+                await self.send_text(
+                    chat_id, reply.text, keys=keys, markup=reply.markup, buttons=reply.buttons, lane=lane
+                )
         except Blocked:
             return False
         return True

@@ -42,7 +42,7 @@ async def delete_queued_topics(tickets: TicketStore, sender: Sender, chat_id: in
         await tickets.topic_deleted(thread_id)
         deleted += 1
         if note:
-            text = f"🗑 Ticket #{ticket_id}: Thema gelöscht (Datenlöschung oder Aufbewahrungsfrist abgelaufen)."
+            text = f"🤖 🗑 Ticket #{ticket_id}: Thema gelöscht (Datenlöschung oder Aufbewahrungsfrist abgelaufen)."
             try:
                 await sender.retrying(lambda text=text: bot.send_message(chat_id, text))  # type: ignore[misc]
             except (BadRequest, Forbidden) as exc:

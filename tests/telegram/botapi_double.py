@@ -1477,14 +1477,46 @@ class FakeTelegram:
         """A user joins a group; the bot sees a ``new_chat_members`` service message."""
         group = self._group(chat)
         self._known(user)
+        old = group.members.get(user.id, "left")
         group.members[user.id] = status
+        self._enqueue_chat_member(group, user, old, status)
         return self._service_message(group, None, {"new_chat_members": [user.to_dict()]}, sender=user.to_dict())
 
     def remove_member(self, chat: ChatRef, user: UserHandle) -> StoredMessage | None:
         """A user leaves a group; the bot sees a ``left_chat_member`` service message."""
         group = self._group(chat)
-        group.members.pop(user.id, None)
+        old = group.members.pop(user.id, "left")
+        self._enqueue_chat_member(group, user, old, "left")
         return self._service_message(group, None, {"left_chat_member": user.to_dict()}, sender=user.to_dict())
+
+    def set_member_status(self, chat: ChatRef, user: UserHandle, status: str, *, by: UserHandle | None = None) -> None:
+        """An admin promotes, restricts, removes or bans a member (no service message, as in Telegram);
+        an admin bot that asked for ``chat_member`` updates gets one."""
+        group = self._group(chat)
+        self._known(user)
+        old = group.members.get(user.id, "left")
+        if status in ("left", "kicked"):
+            group.members.pop(user.id, None)
+        else:
+            group.members[user.id] = status
+        self._enqueue_chat_member(group, user, old, status, by=by)
+
+    def _enqueue_chat_member(
+        self, group: FakeChat, user: UserHandle, old: str, new: str, *, by: UserHandle | None = None
+    ) -> None:
+        """Telegram sends chat_member updates only to admin bots (and only when allowed_updates asks)."""
+        if group.bot_status != "administrator":
+            return
+        self._enqueue(
+            "chat_member",
+            {
+                "chat": group.to_dict(),
+                "from": (by or user).to_dict(),
+                "date": int(time.time()),
+                "old_chat_member": self._member_json(user.to_dict(), old),
+                "new_chat_member": self._member_json(user.to_dict(), new),
+            },
+        )
 
     def set_bot_status(
         self,
@@ -1596,11 +1628,14 @@ class FakeTelegram:
         chat: ChatRef | None = None,
         thread_id: int | None = None,
         reply_to: MessageRef | None = None,
+        entities: list[JSONDict] | None = None,
     ) -> StoredMessage:
-        """The user sends a text (to the bot's private chat unless ``chat`` is given)."""
+        """The user sends a text (to the bot's private chat unless ``chat`` is given); ``entities``: the
+        formatting a client adds (bold, hidden links...), on top of the links Telegram finds itself."""
         if not text:
             raise ValueError("Telegram clients cannot send empty messages")
-        return self._user_message(user, chat, thread_id, reply_to, "text", text=text, entities=auto_entities(text))
+        found = auto_entities(text) + list(entities or [])
+        return self._user_message(user, chat, thread_id, reply_to, "text", text=text, entities=found)
 
     def send_text_in_group(
         self, user: UserHandle, group: ChatRef, text: str, *, reply_to: MessageRef | None = None
@@ -1796,6 +1831,42 @@ class FakeTelegram:
                 "message": self.message_json(msg),
                 "chat_instance": str(abs(msg.chat_id * 7919 + self.bot_id) % 10**18),
                 "data": button.callback_data,
+            },
+        )
+        return query_id
+
+    def forge_callback(
+        self,
+        user: UserHandle,
+        message: MessageRef,
+        data: str,
+        *,
+        chat: ChatRef | None = None,
+        inaccessible: bool = False,
+    ) -> str:
+        """A modified client sends arbitrary callback data on a message it can see (no check that the
+        message carries such a button); returns the callback query id. ``inaccessible``: the update
+        carries an InaccessibleMessage (date 0, no content), as Telegram sends for messages the bot
+        can no longer access."""
+        msg = self._message_ref(message, chat if chat is not None else user)
+        self._known(user)
+        query_id = str(4_000_000_000_000_000_000 + next(self._serial))
+        self.callback_queries[query_id] = _CallbackQuery(
+            query_id, user.id, msg.chat_id, msg.message_id, data, time.monotonic()
+        )
+        self._enqueue(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": user.to_dict(),
+                "message": self.message_json(msg),
+                "chat_instance": str(abs(msg.chat_id * 7919 + self.bot_id) % 10**18),
+                "data": data,
+                **(
+                    {"message": {"chat": self.chats[msg.chat_id].to_dict(), "message_id": msg.message_id, "date": 0}}
+                    if inaccessible
+                    else {}
+                ),
             },
         )
         return query_id

@@ -15,7 +15,7 @@ from bot.config import Counsellor, Settings
 from bot.handoff.hours import OfficeHours
 from bot.service import CoreService
 from bot.telegram.app import BotRuntime, build_runtime, start_runtime, stop_runtime
-from tests.telegram.botapi_double import DEFAULT_TOKEN, FakeChat, FakeRequest, FakeTelegram, UserHandle
+from tests.telegram.botapi_double import DEFAULT_TOKEN, FakeChat, FakeRequest, FakeTelegram, UserHandle, serve_http
 
 GROUP_ID = -1001000000001
 ADMIN_ID = 999
@@ -53,8 +53,10 @@ async def running_world(
     *,
     rate_limiter: bool = False,
     fake: FakeTelegram | None = None,
+    over_http: bool = False,
 ) -> AsyncIterator[World]:
-    """A running bot; pass the `fake` of an earlier world to restart the bot in the same Telegram."""
+    """A running bot; pass the `fake` of an earlier world to restart the bot in the same Telegram.
+    `over_http`: the bot talks to the double over loopback HTTP with PTB's own HTTP client."""
     if fake is None:
         fake = FakeTelegram()
         anna = fake.user(900, "Anna", "de")
@@ -62,8 +64,11 @@ async def running_world(
         group = fake.forum_group(GROUP_ID, "KI Beratung", members=[anna, ben], admins=[anna])
     else:
         anna, ben, group = fake.users[900], fake.users[901], fake.chats[GROUP_ID]
+    stack = contextlib.AsyncExitStack()
+    url = await stack.enter_async_context(serve_http(fake)) if over_http else None
     settings = Settings(
         token=DEFAULT_TOKEN,
+        api_base_url=str(url) if url is not None else Settings.api_base_url,
         counsellor_chat_id=GROUP_ID,
         admin_ids=frozenset({ADMIN_ID}),
         counsellors=(Counsellor(900, ("ar", "de")),),
@@ -75,8 +80,8 @@ async def running_world(
     runtime = build_runtime(
         settings,
         service,
-        request=FakeRequest(fake),
-        get_updates_request=FakeRequest(fake),
+        request=None if over_http else FakeRequest(fake),
+        get_updates_request=None if over_http else FakeRequest(fake),
         rate_limiter=rate_limiter,
         poll_timeout=1,
         backoff=0.01,
@@ -92,6 +97,7 @@ async def running_world(
             await polling
         await stop_runtime(runtime)
         await service.stop()
+        await stack.aclose()
     assert fake.unknown_methods == [], f"the bot called methods Telegram does not have: {fake.unknown_methods}"
 
 

@@ -16,7 +16,7 @@ async def open_ticket(world: World, user: UserHandle, question: str = "kindergel
     replies = await world.fake.wait_for_reply(user)
     if "town:erkelenz" in replies[-1].callback_datas:  # the answer depends on the town: pick one
         world.fake.press_button(user, replies[-1], "town:erkelenz")
-        replies = await world.fake.wait_for_reply(user, 2)  # town confirmed, then the answer
+        replies = await world.fake.wait_for_reply(user)  # the answer, with the town's offices
     world.fake.press_button(user, replies[-1], "human")
     await world.fake.wait_for_reply(user, 2)  # queue position + consent question
     await world.idle()
@@ -32,7 +32,7 @@ async def test_ticket_topic_card_and_relay_both_ways(world: World) -> None:
     ticket = await world.service.tickets.open_for_user(amal.id)
     assert ticket is not None
     topics = world.fake.topics(GROUP_ID)
-    assert [t.name for t in topics] == [f"#{ticket.id} ⏳ · AR · Erkelenz · Wohnung anmelden"]
+    assert [t.name for t in topics] == [f"#{ticket.id} AR · Erkelenz · Wohnung anmelden"]
     text = card.text or ""
     assert "Sprache: العربية (ar)" in text
     assert "Frage: كيف اسجل عنواني" in text
@@ -45,8 +45,7 @@ async def test_ticket_topic_card_and_relay_both_ways(world: World) -> None:
     (_ack,) = await world.fake.wait_for_reply(amal)
     await world.idle()
     relayed = world.fake.sent_to(GROUP_ID, ticket.thread_id)[-1]
-    assert relayed.text == "عندي سؤال عن الاوراق"
-    assert relayed.copied_from is not None
+    assert relayed.text == f"👤 Person #{ticket.id}:\nعندي سؤال عن الاوراق"  # visibly the newcomer's words
     # the counsellor answers in the topic: it reaches the newcomer, marked as the team's
     world.fake.send_text_in_topic(world.anna, GROUP_ID, ticket.thread_id, "Hallo, bringen Sie Ihren Pass <mit> & Foto")
     (answer,) = await world.fake.wait_for_reply(amal)
@@ -174,7 +173,7 @@ async def test_topic_deleted_by_hand_gets_a_new_topic(world: World) -> None:
     assert moved is not None
     assert moved.thread_id not in (None, old_thread)
     texts = [m.text for m in world.fake.sent_to(GROUP_ID, moved.thread_id)]
-    assert "hallo? ist jemand da?" in texts
+    assert f"👤 Person #{ticket.id}:\nhallo? ist jemand da?" in texts
 
 
 async def test_restart_with_open_tickets(
@@ -193,7 +192,10 @@ async def test_restart_with_open_tickets(
         assert "Guten Morgen, ich helfe Ihnen." in (answer.text or "")
         world.fake.send_text(user, "danke, meine frage ist ...")
         await world.idle()
-        assert world.fake.sent_to(GROUP_ID, ticket.thread_id)[-1].text == "danke, meine frage ist ..."
+        assert (
+            world.fake.sent_to(GROUP_ID, ticket.thread_id)[-1].text
+            == f"👤 Person #{ticket.id}:\ndanke, meine frage ist ..."
+        )
 
 
 async def test_out_of_hours_ticket_and_reminder(world: World) -> None:
@@ -238,16 +240,7 @@ async def test_strangers_cannot_act_on_tickets(world: World) -> None:
     world.fake.send_text(stranger, "/start")
     (greeting,) = await world.fake.wait_for_reply(stranger)
     # a modified client sends forged callback data on a message in the stranger's own chat
-    world.fake._enqueue(
-        "callback_query",
-        {
-            "id": "forged-1",
-            "from": stranger.to_dict(),
-            "data": f"t:close:{ticket.id}",
-            "message": world.fake.message_json(greeting),
-            "chat_instance": "1",
-        },
-    )
+    world.fake.forge_callback(stranger, greeting, f"t:close:{ticket.id}")
     world.fake.send_text(stranger, "/queue")
     await world.idle()
     still = await world.service.tickets.get(ticket.id)

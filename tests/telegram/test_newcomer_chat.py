@@ -6,10 +6,10 @@ import logging
 from pathlib import Path
 
 import pytest
-from telegram.ext import AIORateLimiter
 
 from bot.clock import FixedClock
 from bot.handoff.hours import OfficeHours
+from bot.telegram.lanes import LaneRateLimiter
 from tests.telegram.botapi_double import DEFAULT_TOKEN
 from tests.telegram.conftest import World, running_world
 
@@ -220,7 +220,9 @@ async def test_rate_limiter_is_on_and_token_never_logged(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     async with running_world(kb_dir, tmp_path / "rl.sqlite3", clock, office_hours, rate_limiter=True) as world:
-        assert isinstance(world.runtime.app.bot.rate_limiter, AIORateLimiter)
+        limiter = world.runtime.app.bot.rate_limiter
+        assert isinstance(limiter, LaneRateLimiter)
+        assert limiter.limits
         user = world.user(13, "de")
         world.fake.send_text(user, "kindergeld beantragen")
         await world.fake.wait_for_reply(user)
