@@ -10,6 +10,8 @@ from pathlib import Path
 
 from bot.config import ConfigError, load_settings
 
+EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+
 
 def _knowledge_dir(args: argparse.Namespace) -> Path:
     return Path(args.knowledge) if args.knowledge else load_settings().knowledge_dir
@@ -70,10 +72,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if matcher is None:
         return 1
     report = evaluate_file(matcher, Path(args.file), baseline=not args.no_baseline)
-    print(report.format())
+    print(report.format("dev"))
     if args.errors:
         for line in report.mistakes:
             print(line)
+    test = Path(args.test)
+    if args.test and test.exists() and test.resolve() != Path(args.file).resolve():
+        print()  # the frozen split: figures only, never its mistakes (nobody tunes on it)
+        print(evaluate_file(matcher, test, baseline=not args.no_baseline).format("test (frozen)"))
     return 0
 
 
@@ -289,7 +295,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="measure the matcher on a labelled question file")
     knowledge_option(p)
-    p.add_argument("file")
+    p.add_argument("file", nargs="?", default=str(EVAL_DIR / "devset.yaml"), help="default: the dev set")
+    p.add_argument(
+        "--test", default=str(EVAL_DIR / "testset.yaml"), help="frozen test split, reported apart if it exists"
+    )
     p.add_argument("--no-baseline", action="store_true", help="skip the naive rapidfuzz baseline")
     p.add_argument("--errors", action="store_true", help="list every miss")
     p.set_defaults(func=cmd_eval)

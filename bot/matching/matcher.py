@@ -56,8 +56,8 @@ class Matcher:
         self.thresholds = thresholds or Thresholds()
         texts: list[IndexedText] = []
         for entry in knowledge.entries.values():
-            for questions in entry.questions.values():
-                texts.extend(IndexedText(entry.id, q) for q in questions)
+            for language, questions in entry.questions.items():
+                texts.extend(IndexedText(entry.id, q, language=language) for q in questions)
             texts.extend(IndexedText(entry.id, k, is_question=False) for k in entry.keywords)
             texts.extend(IndexedText(entry.id, t, is_question=False) for t in entry.title.values.values())
         town_words = [w for town in knowledge.towns.values() for w in (town.name, *town.aliases)]
