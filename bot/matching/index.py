@@ -24,15 +24,16 @@ from rapidfuzz import fuzz, process
 from bot.matching.normalise import normalise
 from bot.matching.terms import (
     FILLER_FACTOR,
-    FILLER_WORDS,
     MIN_SKELETON,
     STOP_WORDS,
     clitic_variants,
+    is_filler,
     latin_skeleton,
     other_skeleton,
     script_of,
     stem,
     stems,
+    stop_words,
 )
 
 CLITIC_SIMILARITY = 0.95
@@ -63,6 +64,15 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """Entries best first, and what the question itself looked like (for the confidence)."""
+
+    scored: list[Scored]
+    words: int  # content words (not stop words, towns)
+    unknown_share: float  # share of the question's weight that no FAQ word explains
+
+
+@dataclass(frozen=True)
 class QueryWord:
     word: str
     weight: float
@@ -77,8 +87,8 @@ class MatchIndex:
     """Built once per knowledge version; queries are read-only and safe to run concurrently."""
 
     ENTRY_WEIGHT = 0.5
-    UNSEEN_FACTOR = 1.0
-    EXAMPLE_COVERAGE = 0.75  # of the example score; the rest is how much of the example the question covers
+    UNSEEN_FACTOR = 0.6  # an unknown word weighs like a fairly rare one: it is why out-of-scope questions score low
+    EXAMPLE_COVERAGE = 0.5  # of the example score; the rest is how much of the example the question covers
 
     def __init__(self, texts: Iterable[IndexedText], ignore_words: Iterable[str] = ()) -> None:
         self.ignore = frozenset(
@@ -99,17 +109,18 @@ class MatchIndex:
                 continue
             number = entry_numbers.setdefault(item.entry_id, len(entry_numbers))
             terms = set()
+            stop = stop_words(item.language if item.is_question else None)
             for token in norm.split():
-                if token in STOP_WORDS or token in self.ignore:
+                if token in stop or token in self.ignore:
                     continue
                 if item.is_question:
                     terms.add(stem(token, item.language))
                 else:  # keywords and titles: language unknown or mixed, so every stemmer of the script
                     terms.update(stems(token))
-                if script_of(token) == "latin" and not token.isdigit():
-                    key = latin_skeleton(token)
+                if item.language in (None, "de") and script_of(token) == "latin" and not token.isdigit():
+                    key = latin_skeleton(token)  # German words, as other scripts transliterate them
                     if len(key) >= MIN_SKELETON:
-                        skeletons[key].update(stems(token) if not item.is_question else (stem(token, item.language),))
+                        skeletons[key].add(stem(token, "de"))
             if not terms:
                 continue
             for term in terms:
@@ -165,7 +176,7 @@ class MatchIndex:
                     return tuple((term, SKELETON_SIMILARITY) for term in self.skeletons[key])
         if len(token) < 4:
             return ()
-        for end in range(len(token) - 1, PREFIX_MIN - 1, -1):  # agglutination: "basvurabilirim" -> "basvur"
+        for end in range(len(token) - 1, max(PREFIX_MIN, (len(token) + 1) // 2) - 1, -1):  # agglutination: "basvurabilirim" -> "basvur"
             known = self._known(token[:end])
             if known:
                 return tuple((term, PREFIX_SIMILARITY) for term in known)
@@ -174,18 +185,23 @@ class MatchIndex:
         found = process.extract(probe, candidates, scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(probe)), limit=4)
         return tuple((term, FUZZY_DISCOUNT * score / 100.0) for term, score, _ in found)
 
-    def is_ignored(self, token: str) -> bool:
-        if token in self.ignore or token in STOP_WORDS:
+    def is_ignored(self, token: str, stop: frozenset[str]) -> bool:
+        """Town names (with clitics), and stop words: of the question's language, or of any language when
+        the index does not know the word (English "is" is kept for Turkish "iş" only if Turkish uses it)."""
+        if token in self.ignore or token in stop or any(s in self.ignore for s in stems(token)):
             return True
         if self._known(token):
             return False
-        return any(
-            v in self.ignore or v in STOP_WORDS or stems(v)[0] in self.ignore for v in clitic_variants(token)
-        )
+        if token in STOP_WORDS:
+            return True
+        if token[0] in "وف" and token[1:] in STOP_WORDS:  # "وشو", "وما": a conjunction glued to a stop word
+            return True
+        return any(v in self.ignore or stems(v)[0] in self.ignore for v in clitic_variants(token))
 
-    def analyse(self, text: str) -> list[QueryWord]:
+    def analyse(self, text: str, language: str | None = None) -> list[QueryWord]:
         """The question's content words with their weights and the index terms they match."""
-        words = [t for t in dict.fromkeys(normalise(text).split()) if not self.is_ignored(t)]
+        stop = stop_words(language)
+        words = [t for t in dict.fromkeys(normalise(text).split()) if not self.is_ignored(t, stop)]
         found = [self._lookup(w) for w in words]
         joined: list[tuple[str, tuple[tuple[str, float], ...]]] = []
         i = 0
@@ -200,20 +216,29 @@ class MatchIndex:
             i += 1
         result = []
         for word, matches in joined:
-            factor = FILLER_FACTOR if word in FILLER_WORDS else 1.0
-            if matches:
-                weight = max(self.idf[t] for t, _ in matches)
+            factor = FILLER_FACTOR if is_filler(word) else 1.0
+            if matches:  # the commonest reading: a stemmer's odd stem of a common word is not a rare word
+                weight = min(self.idf[t] for t, _ in matches)
             else:  # an unknown word counts like a rare one; short particles and typos of them less
                 weight = self.unseen_weight if len(word) > 2 or word.isdigit() else 1.0
             result.append(QueryWord(word, weight * factor, matches))
         return result
 
-    def score(self, text: str, limit: int = 5) -> list[Scored]:
-        """Entries ranked by how well they and their best example explain the question, best first."""
-        words = self.analyse(text)
+    def score(self, text: str, limit: int = 5, language: str | None = None) -> list[Scored]:
+        """Entries ranked by how well they and their best example explain the question, best first.
+
+        `language` is the question's language as detected from its text (it selects the stop words)."""
+        return self.rank(text, limit, language).scored
+
+    def rank(self, text: str, limit: int = 5, language: str | None = None) -> Ranking:
+        words = self.analyse(text, language)
         total = sum(w.weight for w in words)
         if total <= 0:
-            return []
+            return Ranking([], len(words), 1.0)
+        unknown = sum(w.weight for w in words if not w.matches) / total
+        return Ranking(self._ranked(words, total, limit), len(words), unknown)
+
+    def _ranked(self, words: list[QueryWord], total: float, limit: int) -> list[Scored]:
         entry_cover: dict[int, float] = defaultdict(float)
         example_cover: dict[int, float] = defaultdict(float)
         example_hit: dict[int, float] = defaultdict(float)

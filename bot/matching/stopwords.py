@@ -4,8 +4,9 @@ STOP words carry no weight at all (articles, pronouns, question words, auxiliari
 request verbs and politeness ("bekomme", "suche", "help", "need") that a topic rarely hinges on: they keep
 a little weight, so "Hilfe" alone is not nothing, but they cannot outvote a topic word. The lists are
 normalised by `normalise()` before use, so write them as people type them. Keep them to function words:
-a topic word here would blind the matcher to that topic in every language, and so would a word that is a
-topic word in another language of the same script (English "is" is Turkish "iş", work).
+a topic word here would blind the matcher to that topic. The FAQ drops each example's own language's stop
+words; a question drops those of its detected language, and other languages' ones only where no example
+uses them, so English "is" does not silence Turkish "iş" (work).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ STOP: dict[str, str] = {
     "en": """
         i me my mine you your yours he him his she her it its we us our they them their this that these those
         a an the and or but also only just so very too not no yes any some
-        how where what who whom which when why whose are am was were be been being do does did done doing
+        how where what who whom which when why whose is are am was were be been being do does did done doing
         can could must should shall will would may might have has had having get got there here
         to of in on at by for with from about into over under after before up out as if than then
         please thanks thank hello hi dear pls plz
@@ -67,15 +68,16 @@ STOP: dict[str, str] = {
         من تو او ما شما ایشان آنها انها مرا به برای براى را از با در تا که این آن اون این ها های
         و یا ولی اما هم فقط نه نمی آره بله
         چطور چطوری چگونه کجا کجاست چه چی چیه کی چرا کدام کدوم چند چقدر آیا ایا
-        است هست هستم هستند نیست بود باشد شد میشه میشود می شود باید میخواهم میخوام میتونم میتوانم
-        لطفا ممنون سلام مرسی دارم داره دارد
+        چیست چیه است هست هستم هستند نیست بود باشد شد میشه میشود می شود باید میخواهم میخوام میتونم میتوانم
+        لطفا ممنون سلام مرسی دارم داره دارد میکند میکنه
     """,
 }
 
 FILLER: dict[str, str] = {
     "de": """
-        bekomme bekommen kriege kriegen suche suchen finde finden brauche brauchen helfen hilfe hilft
-        machen mache tun frage fragen wissen weiss infos info information informationen moglich geht gehen
+        bekomme bekommen bekommt kriege kriegen kriegt suche suchen sucht finde finden findet brauche brauchen
+        braucht helfen hilfe hilft
+        machen mache macht tun frage fragen wissen weiss infos info information informationen moglich geht gehen
         jemand leute bitte schnell
     """,
     "en": """
@@ -87,10 +89,10 @@ FILLER: dict[str, str] = {
         bilgi ogrenmek bilmek
     """,
     "ru": """
-        получить найти ищу искать помочь помогите помощь сделать узнать информация хочу
+        получить найти ищу искать помочь помогите помощь сделать узнать информация хочу оформить
     """,
     "uk": """
-        отримати знайти шукаю шукати допомогти допоможіть допомога зробити дізнатися інформація
+        отримати знайти шукаю шукати допомогти допоможіть допомога зробити дізнатися інформація оформити
     """,
     "ar": """
         احصل أحصل بحصل اطلع بطلع الاقي ألاقي دور بدور ابحث مساعده مساعدة ساعدوني ساعدني اعرف أعرف بعرف

@@ -31,8 +31,8 @@ _STEMMER_NAMES = {
 _SCRIPT_LANGUAGES = {"latin": ("de", "en", "tr"), "cyrillic": ("ru",), "arabic": ("ar", "fa")}
 _STEMMERS = {lang: Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()}
 
-STOP_WORDS = frozenset(w for words in STOP.values() for w in normalise(words).split())
-FILLER_WORDS = frozenset(w for words in FILLER.values() for w in normalise(words).split()) - STOP_WORDS
+STOP_BY_LANGUAGE = {lang: frozenset(normalise(words).split()) for lang, words in STOP.items()}
+STOP_WORDS = frozenset().union(*STOP_BY_LANGUAGE.values())
 
 
 def script_of(token: str) -> str:
@@ -64,6 +64,19 @@ def stems(token: str) -> tuple[str, ...]:
     if token.isdigit() or script not in _SCRIPT_LANGUAGES:
         return (token,)
     return tuple(dict.fromkeys(str(_STEMMERS[lang].stemWord(token)) for lang in _SCRIPT_LANGUAGES[script]))
+
+
+FILLER_STEMS = frozenset(s for words in FILLER.values() for w in normalise(words).split() for s in stems(w))
+
+
+def is_filler(token: str) -> bool:
+    """A request verb or politeness word in any inflection ("bekommt", "bekomme", "bekommen")."""
+    return any(s in FILLER_STEMS for s in stems(token))
+
+
+def stop_words(language: str | None) -> frozenset[str]:
+    """The stop words of one language; all of them when the language is unknown."""
+    return STOP_BY_LANGUAGE.get(language or "", STOP_WORDS)
 
 
 # Arabic proclitics (w-, b-, l-, f-, k- and their combinations with al-) and Persian affixes: tried only when
@@ -188,7 +201,7 @@ _OTHER_LETTERS = str.maketrans(
     }
 )
 _NOT_CONSONANT = re.compile("[^A-Z]")
-MIN_SKELETON = 3  # shorter skeletons collide too often ("kita" -> KT is too short to trust)
+MIN_SKELETON = 4  # shorter skeletons collide too often ("kita" -> KT, "педиатр" -> BTR like "abitur")
 
 
 def latin_skeleton(token: str) -> str:
