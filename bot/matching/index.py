@@ -29,7 +29,7 @@ from bot.matching.terms import (
     clitic_variants,
     is_filler,
     latin_skeleton,
-    other_skeleton,
+    other_skeletons,
     script_of,
     stem,
     stems,
@@ -171,9 +171,9 @@ class MatchIndex:
         script = script_of(token)
         if script in ("arabic", "cyrillic"):
             for variant in (token, *clitic_variants(token)):
-                key = other_skeleton(variant)
-                if len(key) >= MIN_SKELETON and key in self.skeletons:
-                    return tuple((term, SKELETON_SIMILARITY) for term in self.skeletons[key])
+                for key in other_skeletons(variant):
+                    if len(key) >= MIN_SKELETON and key in self.skeletons:
+                        return tuple((term, SKELETON_SIMILARITY) for term in self.skeletons[key])
         if len(token) < 4:
             return ()
         for end in range(len(token) - 1, max(PREFIX_MIN, (len(token) + 1) // 2) - 1, -1):  # agglutination: "basvurabilirim" -> "basvur"

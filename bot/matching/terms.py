@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Protocol
 
 import Stemmer
 
@@ -29,7 +30,40 @@ _STEMMER_NAMES = {
     "fa": "persian",
 }
 _SCRIPT_LANGUAGES = {"latin": ("de", "en", "tr"), "cyrillic": ("ru",), "arabic": ("ar", "fa")}
-_STEMMERS = {lang: Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()}
+
+
+class _StemWord(Protocol):
+    def stemWord(self, word: str) -> str: ...  # noqa: N802 (PyStemmer's name)
+
+
+class PersianStemmer:
+    """Light Persian stemming on normalised letters: plural, possessive and comparative endings, the verb
+    prefix mi-/nemi-. Snowball's Persian stemmer expects unnormalised letters and cut "درخواست" to "درخو";
+    this one measured slightly better on the dev set (fa top-1)."""
+
+    _PREFIXES = ("نمي", "مي")
+    _SUFFIXES = tuple(
+        sorted(
+            ("هايي", "هاي", "ها", "ترين", "تر", "ان", "ات", "يي", "اي", "ي", "م", "ت", "ش", "مان", "تان", "شان", "ام", "اش"),
+            key=len,
+            reverse=True,
+        )
+    )
+
+    def stemWord(self, word: str) -> str:  # noqa: N802 (same interface as PyStemmer)
+        for prefix in self._PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                word = word[len(prefix) :]
+                break
+        for suffix in self._SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[: -len(suffix)]
+        return word
+
+
+_STEMMERS: dict[str, _StemWord] = {
+    lang: PersianStemmer() if lang == "fa" else Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()
+}
 
 STOP_BY_LANGUAGE = {lang: frozenset(normalise(words).split()) for lang, words in STOP.items()}
 STOP_WORDS = frozenset().union(*STOP_BY_LANGUAGE.values())
@@ -211,9 +245,12 @@ def latin_skeleton(token: str) -> str:
     return _REPEATED.sub(r"\1", key)
 
 
-def other_skeleton(token: str) -> str:
-    key = _NOT_CONSONANT.sub("", token.translate(_OTHER_LETTERS))
-    return _REPEATED.sub(r"\1", key)
+def other_skeletons(token: str) -> tuple[str, ...]:
+    """Arabic-script "و" is a vowel inside a word but German "w" at its start ("وونگلد", Wohngeld)."""
+    key = _REPEATED.sub(r"\1", _NOT_CONSONANT.sub("", token.translate(_OTHER_LETTERS)))
+    if token.startswith("و"):
+        return (key, "F" + key)
+    return (key,)
 
 
 _REPEATED = re.compile(r"([A-Z])\1+")
