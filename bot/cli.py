@@ -71,6 +71,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     matcher = _load_matcher(args)
     if matcher is None:
         return 1
+    if args.fit_confidence:
+        from bot.matching.evaluation import fit_confidence, load_labelled
+
+        weights, bias = fit_confidence(matcher, load_labelled(Path(args.file)))
+        print(f"WEIGHTS: tuple[float, ...] = {weights}\nBIAS = {bias}")
+        return 0
     report = evaluate_file(matcher, Path(args.file), baseline=not args.no_baseline)
     print(report.format("dev"))
     if args.errors:
@@ -299,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--test", default=str(EVAL_DIR / "testset.yaml"), help="frozen test split, reported apart if it exists"
     )
+    p.add_argument("--fit-confidence", action="store_true", help="print new weights for bot/matching/confidence.py")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive rapidfuzz baseline")
     p.add_argument("--errors", action="store_true", help="list every miss")
     p.set_defaults(func=cmd_eval)

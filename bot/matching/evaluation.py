@@ -8,7 +8,8 @@ Metrics per language (in-scope questions unless stated):
 - out-of-scope answered: out-of-scope questions (expect: null) that got a confident answer.
 Questions whose expected entry the knowledge does not have (a topic still being written) are skipped and
 counted, so a labelled file can run ahead of the content. Calibration: per bucket of the best candidate's
-score, how often that candidate is right (out-of-scope questions count as wrong), and how often we answer.
+confidence (confidence.py), how often that candidate is right (out-of-scope questions count as wrong), and
+how often we answer. `fit_confidence` refits the confidence model on a labelled file.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.matching.confidence import features, fit
+from bot.matching.language import detect_language
 from bot.matching.matcher import Decision, Matcher
 from bot.matching.normalise import normalise
 
@@ -52,7 +55,7 @@ class Tally:
         return getattr(self, name) / base if base else 0.0
 
 
-CALIBRATION_EDGES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.01)
+CALIBRATION_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 1.01)
 
 
 @dataclass
@@ -108,7 +111,11 @@ class EvalReport:
             listed = ", ".join(f"{entry} {n}" for entry, n in sorted(self.skipped.items()))
             lines += [f"skipped (unknown entry): {sum(self.skipped.values())} ({listed})", ""]
         if self.calibration:
-            lines += [f"calibration ({title}): best score -> top-1 right; answered -> answered right", self._calibration()]
+            lines += [
+                f"calibration ({title}): confidence of the best candidate -> how often it is right (out of scope:"
+                " never); answered -> answered right",
+                self._calibration(),
+            ]
         lines.append(
             "top-1: best entry right; answer: confident and right; reach: answered or among the suggestions;\n"
             "wrong!: confident but wrong; oos-ans: out-of-scope questions that got a confident answer."
@@ -117,7 +124,7 @@ class EvalReport:
 
 
     def _calibration(self) -> str:
-        rows = [f"{'score':>11}{'n':>6}{'right':>8}{'answered':>10}{'right':>8}"]
+        rows = [f"{'confidence':>11}{'n':>6}{'right':>8}{'answered':>10}{'right':>8}"]
         for b in self.calibration:
             if not b.n:
                 continue
@@ -152,7 +159,7 @@ def evaluate(matcher: Matcher, questions: list[LabelledQuestion], baseline: bool
         tally = ours[item.language]
         top = result.candidates[0].entry_id if result.candidates else None
         answered = result.entry_id
-        bucket = next(b for b in buckets if b.low <= result.score < b.high)
+        bucket = next(b for b in buckets if b.low <= result.confidence < b.high)
         bucket.n += 1
         bucket.right += top is not None and top == item.expect
         bucket.answered += answered is not None
@@ -214,3 +221,16 @@ def _baseline(matcher: Matcher, questions: list[LabelledQuestion]) -> dict[str, 
 
 def evaluate_file(matcher: Matcher, path: Path, baseline: bool = True) -> EvalReport:
     return evaluate(matcher, load_labelled(path), baseline)
+
+
+def fit_confidence(matcher: Matcher, questions: list[LabelledQuestion]) -> tuple[tuple[float, ...], float]:
+    """Weights for confidence.py: the best candidate right (1) or not, out-of-scope questions as 0."""
+    known = set(matcher.index.questions)
+    samples = []
+    for item in questions:
+        if item.expect is not None and item.expect not in known:
+            continue
+        ranking = matcher.index.rank(item.question, 3, detect_language(item.question))
+        top = ranking.scored[0].entry_id if ranking.scored else None
+        samples.append((features(ranking), top is not None and top == item.expect))
+    return fit(samples)
