@@ -205,8 +205,8 @@ class MatchIndex:
         found = [self._lookup(w) for w in words]
         joined: list[tuple[str, tuple[tuple[str, float], ...]]] = []
         i = 0
-        while i < len(words):  # "job center", "جوب سنتر": two unknown halves of one compound
-            if i + 1 < len(words) and _weak(found[i]) and _weak(found[i + 1]):
+        while i < len(words):  # "job center", "بورغر غيلد": halves of one compound, at least one unknown
+            if i + 1 < len(words) and (_weak(found[i]) or _weak(found[i + 1])):
                 both = self._lookup(words[i] + words[i + 1])
                 if both and both[0][1] >= SKELETON_SIMILARITY:
                     joined.append((words[i] + words[i + 1], both))

@@ -115,7 +115,7 @@ def stop_words(language: str | None) -> frozenset[str]:
 
 # Arabic proclitics (w-, b-, l-, f-, k- and their combinations with al-) and Persian affixes: tried only when
 # the word as written is unknown, so a word that merely starts with such a letter is never cut.
-_AR_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ف", "ك")
+_AR_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "عال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ف", "ك")
 _FA_PREFIXES = ("مي", "نمي", "ب", "ن")
 _FA_SUFFIXES = ("هاي", "هايي", "ها", "اي", "يي", "ي", "م", "ت", "ش", "مان", "تان", "شان", "ام", "است", "ست")
 
