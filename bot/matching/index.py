@@ -87,6 +87,7 @@ class MatchIndex:
     """Built once per knowledge version; queries are read-only and safe to run concurrently."""
 
     ENTRY_WEIGHT = 0.5
+    MAX_WORDS = 40  # a question's first content words; a pasted letter beyond that only costs time
     UNSEEN_FACTOR = 0.6  # an unknown word weighs like a fairly rare one: it is why out-of-scope questions score low
     EXAMPLE_COVERAGE = 0.5  # of the example score; the rest is how much of the example the question covers
 
@@ -145,11 +146,11 @@ class MatchIndex:
         self.example_owner = tuple(example_owner)
         self.example_weight = tuple(sum(self.idf[t] for t in terms) or 1.0 for terms in example_terms)
         self.skeletons = {key: tuple(sorted(terms)) for key, terms in skeletons.items()}
-        buckets: dict[str, list[str]] = defaultdict(list)
+        buckets: dict[tuple[str, int], list[str]] = defaultdict(list)  # (first letter, length) -> terms
         for term in self.idf:
             if len(term) >= 4:
-                buckets[term[0]].append(term)
-        self.buckets = {first: sorted(terms, key=len) for first, terms in buckets.items()}
+                buckets[term[0], len(term)].append(term)
+        self.buckets = {key: tuple(sorted(terms)) for key, terms in buckets.items()}
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
 
     @property
@@ -177,11 +178,10 @@ class MatchIndex:
         if len(token) < 4:
             return ()
         for end in range(len(token) - 1, max(PREFIX_MIN, (len(token) + 1) // 2) - 1, -1):  # agglutination: "basvurabilirim" -> "basvur"
-            known = self._known(token[:end])
-            if known:
-                return tuple((term, PREFIX_SIMILARITY) for term in known)
+            if token[:end] in self.idf:  # a stem that starts the word
+                return ((token[:end], PREFIX_SIMILARITY),)
         probe = stems(token)[0]
-        candidates = [t for t in self.buckets.get(probe[0], ()) if abs(len(t) - len(probe)) <= 2]
+        candidates = [t for size in range(len(probe) - 2, len(probe) + 3) for t in self.buckets.get((probe[0], size), ())]
         found = process.extract(probe, candidates, scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(probe)), limit=4)
         return tuple((term, FUZZY_DISCOUNT * score / 100.0) for term, score, _ in found)
 
@@ -201,7 +201,7 @@ class MatchIndex:
     def analyse(self, text: str, language: str | None = None) -> list[QueryWord]:
         """The question's content words with their weights and the index terms they match."""
         stop = stop_words(language)
-        words = [t for t in dict.fromkeys(normalise(text).split()) if not self.is_ignored(t, stop)]
+        words = [t for t in dict.fromkeys(normalise(text).split()) if not self.is_ignored(t, stop)][: self.MAX_WORDS]
         found = [self._lookup(w) for w in words]
         joined: list[tuple[str, tuple[tuple[str, float], ...]]] = []
         i = 0
