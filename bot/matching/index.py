@@ -87,6 +87,7 @@ class MatchIndex:
     """Built once per knowledge version; queries are read-only and safe to run concurrently."""
 
     ENTRY_WEIGHT = 0.5
+    EVIDENCE = 3.5  # known-word weight a question needs for its full score: one common word is not enough
     MAX_WORDS = 40  # a question's first content words; a pasted letter beyond that only costs time
     UNSEEN_FACTOR = 0.6  # an unknown word weighs like a fairly rare one: it is why out-of-scope questions score low
     EXAMPLE_COVERAGE = 0.5  # of the example score; the rest is how much of the example the question covers
@@ -274,9 +275,11 @@ class MatchIndex:
                 best[owner] = value
         ranked = []
         w = self.ENTRY_WEIGHT
+        evidence = sum(word.weight for word in words if word.matches)
+        damp = min(1.0, evidence / self.EVIDENCE) ** 0.5 if self.EVIDENCE else 1.0
         for number, covered in entry_cover.items():
             phrase = best.get(number, 0.0)
-            ranked.append(Scored(self.entry_ids[number], w * covered + (1 - w) * phrase, covered, phrase))
+            ranked.append(Scored(self.entry_ids[number], damp * (w * covered + (1 - w) * phrase), covered, phrase))
         ranked.sort(key=lambda s: s.score, reverse=True)
         return ranked[:limit]
 
