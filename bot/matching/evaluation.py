@@ -14,6 +14,7 @@ how often we answer. `fit_confidence` refits the confidence model on a labelled 
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,7 +147,7 @@ def evaluate(matcher: Matcher, questions: list[LabelledQuestion], baseline: bool
     ours: dict[str, Tally] = defaultdict(Tally)
     known = set(matcher.index.questions)
     skipped: dict[str, int] = defaultdict(int)
-    buckets = [Bucket(low, high) for low, high in zip(CALIBRATION_EDGES, CALIBRATION_EDGES[1:], strict=False)]
+    buckets = [Bucket(low, high) for low, high in itertools.pairwise(CALIBRATION_EDGES)]
     kept = []
     for item in questions:
         if item.expect is not None and item.expect not in known:

@@ -110,7 +110,7 @@ class MatchIndex:
             if not norm:
                 continue
             number = entry_numbers.setdefault(item.entry_id, len(entry_numbers))
-            terms = set()
+            terms: set[str] = set()
             stop = stop_words(item.language if item.is_question else None)
             for token in norm.split():
                 if token in stop or token in self.ignore:
@@ -178,11 +178,13 @@ class MatchIndex:
                         return tuple((term, SKELETON_SIMILARITY) for term in self.skeletons[key])
         if len(token) < 4:
             return ()
-        for end in range(len(token) - 1, max(PREFIX_MIN, (len(token) + 1) // 2) - 1, -1):  # agglutination: "basvurabilirim" -> "basvur"
+        shortest = max(PREFIX_MIN, (len(token) + 1) // 2)
+        for end in range(len(token) - 1, shortest - 1, -1):  # agglutination: "basvurabilirim" -> "basvur"
             if token[:end] in self.idf:  # a stem that starts the word
                 return ((token[:end], PREFIX_SIMILARITY),)
         probe = stems(token)[0]
-        candidates = [t for size in range(len(probe) - 2, len(probe) + 3) for t in self.buckets.get((probe[0], size), ())]
+        sizes = range(len(probe) - 2, len(probe) + 3)
+        candidates = [t for size in sizes for t in self.buckets.get((probe[0], size), ())]
         found = process.extract(probe, candidates, scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(probe)), limit=4)
         return tuple((term, FUZZY_DISCOUNT * score / 100.0) for term, score, _ in found)
 

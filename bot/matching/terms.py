@@ -33,7 +33,7 @@ _SCRIPT_LANGUAGES = {"latin": ("de", "en", "tr"), "cyrillic": ("ru",), "arabic":
 
 
 class _StemWord(Protocol):
-    def stemWord(self, word: str) -> str: ...  # noqa: N802 (PyStemmer's name)
+    def stemWord(self, word: str) -> str: ...
 
 
 class PersianStemmer:
@@ -44,13 +44,16 @@ class PersianStemmer:
     _PREFIXES = ("نمي", "مي")
     _SUFFIXES = tuple(
         sorted(
-            ("هايي", "هاي", "ها", "ترين", "تر", "ان", "ات", "يي", "اي", "ي", "م", "ت", "ش", "مان", "تان", "شان", "ام", "اش"),
+            [
+                *("هايي", "هاي", "ها", "ترين", "تر", "ان", "ات", "يي", "اي"),
+                *("ي", "م", "ت", "ش", "مان", "تان", "شان", "ام", "اش"),
+            ],
             key=len,
             reverse=True,
         )
     )
 
-    def stemWord(self, word: str) -> str:  # noqa: N802 (same interface as PyStemmer)
+    def stemWord(self, word: str) -> str:
         for prefix in self._PREFIXES:
             if word.startswith(prefix) and len(word) - len(prefix) >= 3:
                 word = word[len(prefix) :]
