@@ -140,12 +140,12 @@ class MatchIndex:
             t: tuple((n, c / (c + SATURATION)) for n, c in e.items()) for t, e in tf.items()
         }
         postings: dict[str, list[int]] = defaultdict(list)
-        for number, terms in enumerate(example_terms):
-            for term in terms:
+        for number, example in enumerate(example_terms):
+            for term in example:
                 postings[term].append(number)
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
         self.example_owner = tuple(example_owner)
-        self.example_weight = tuple(sum(self.idf[t] for t in terms) or 1.0 for terms in example_terms)
+        self.example_weight = tuple(sum(self.idf[t] for t in example) or 1.0 for example in example_terms)
         self.skeletons = {key: tuple(sorted(terms)) for key, terms in skeletons.items()}
         buckets: dict[tuple[str, int], list[str]] = defaultdict(list)  # (first letter, length) -> terms
         for term in self.idf:
