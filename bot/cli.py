@@ -198,7 +198,72 @@ def cmd_report_unanswered(args: argparse.Namespace) -> int:
         # a BOM in files, so spreadsheet programs read Arabic, Cyrillic and Persian as UTF-8
         _emit(format_csv(report), args.out, encoding="utf-8-sig")
     else:
-        _emit(format_markdown(report), args.out)
+        learned = _learned_proposals(args, since, path)
+        heading = "\n## Gelernte Beispielfragen (learned from use)\n\n"
+        extra = f"{heading}```yaml\n{learned}```\n" if learned else ""
+        _emit(format_markdown(report) + extra, args.out)
+    return 0
+
+
+def _learned_proposals(args: argparse.Namespace, since: dt.datetime, path: Path) -> str | None:
+    """Paste-ready YAML of the questions people linked to an entry by a tap; None if there are none."""
+    import asyncio
+
+    from bot.knowledge.loader import KnowledgeError, load_knowledge
+    from bot.reports.learned import collect_proposals, format_yaml
+    from bot.storage import Database, QuestionStore
+
+    try:
+        knowledge, _ = load_knowledge(_knowledge_dir(args))
+    except KnowledgeError as exc:
+        print(f"{exc}\nLearned example questions left out (run `python -m bot check`).", file=sys.stderr)
+        return None
+
+    async def collect() -> str | None:
+        async with Database(path) as db:
+            proposals = await collect_proposals(QuestionStore(db).learned, since, knowledge)
+        return format_yaml(proposals) if proposals else None
+
+    return asyncio.run(collect())
+
+
+def cmd_report_learn(args: argparse.Namespace) -> int:
+    """Editors: example questions learned from taps, as YAML; --accept writes them into the FAQ files."""
+    import asyncio
+
+    from bot.knowledge.loader import KnowledgeError, load_knowledge
+    from bot.reports.learned import Proposal, accept, collect_proposals, format_yaml
+    from bot.storage import Database, QuestionStore, StorageError
+
+    window = _report_window(args)
+    if isinstance(window, int):
+        return window
+    since, path = window
+    try:
+        knowledge, _ = load_knowledge(_knowledge_dir(args))
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+    async def collect() -> list[Proposal]:
+        async with Database(path) as db:
+            return await collect_proposals(QuestionStore(db).learned, since, knowledge)
+
+    try:
+        proposals = asyncio.run(collect())
+    except StorageError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if not args.accept:
+        _emit(format_yaml(proposals), args.out)
+        return 0
+    result = accept(proposals, _knowledge_dir(args))
+    for file, count in sorted(result.written.items()):
+        print(f"added {count} example question(s) to {file}")
+    if result.not_written:
+        print("Not written (layout not recognised), paste by hand:", file=sys.stderr)
+        sys.stderr.write(format_yaml(result.not_written))
+    print("Run `python -m bot check` and `python -m bot eval`, then review the diff before committing.")
     return 0
 
 
@@ -318,9 +383,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--db", help="the SQLite database (default: BOT_DB_PATH or data/wegweiser.sqlite3)")
 
     p = sub.add_parser("report", help="reports for editors and the KI (unanswered questions, figures)")
-    reports = p.add_subparsers(dest="report", required=True, metavar="{unanswered,stats}")
+    reports = p.add_subparsers(dest="report", required=True, metavar="{unanswered,stats,learn}")
     p = reports.add_parser("unanswered", help="questions the bot could not answer, grouped, and 👍/👎 per entry")
     db_option(p)
+    knowledge_option(p)
     p.add_argument("--since", default="30d", help="period: 30d, 12w or an ISO date (default 30d)")
     p.add_argument("--format", choices=("md", "csv"), default="md", help="Markdown (default) or CSV")
     p.add_argument("--out", help="write to this file instead of the terminal")
@@ -331,6 +397,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", default="12w", help="period: 30d, 12w or an ISO date (default 12w)")
     p.add_argument("--png", help="also draw questions per week by decision into this PNG file")
     p.set_defaults(func=cmd_report_stats)
+    p = reports.add_parser("learn", help="example questions learned from taps after 'did you mean' or 'I don't know'")
+    db_option(p)
+    knowledge_option(p)
+    p.add_argument("--since", default="90d", help="period: 30d, 12w or an ISO date (default 90d)")
+    p.add_argument("--accept", action="store_true", help="write them into knowledge/faq/*.yaml (review the diff!)")
+    p.add_argument("--out", help="write the YAML to this file instead of the terminal")
+    p.set_defaults(func=cmd_report_learn)
 
     p = sub.add_parser("qr", help="a QR code PNG with a deep link for posters (language, town, topic)")
     knowledge_option(p)

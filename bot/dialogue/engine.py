@@ -10,9 +10,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.clock import Clock
+from bot.clock import Clock, to_text
 from bot.dialogue.cards import contact_card
 from bot.dialogue.crisis import CrisisDetector
+from bot.dialogue.learning import learned_from_tap
 from bot.dialogue.replies import (
     Button,
     Outcome,
@@ -213,6 +214,7 @@ class Dialogue:
             user.language = result.language
         nearest = result.candidates[0].entry_id if result.candidates else None
         user.pending["last_question"] = text[:500]
+        user.pending["asked_at"] = to_text(self.clock.now())
         await self._record(user, text, result.decision.value, result.entry_id, result.score, nearest)
         if result.decision is Decision.ANSWER and result.entry_id:
             self._answer(user, self.kb.entries[result.entry_id], out)
@@ -288,6 +290,10 @@ class Dialogue:
         elif kind == "cat" and value in self.kb.categories:
             self._category(user, value, out)
         elif kind == "e" and value in self.kb.entries:
+            now = self.clock.now()
+            learned = learned_from_tap(user.pending, value, now)
+            if learned:  # the tap labels the question the bot could not answer (report learn)
+                await self.questions.learned.add(user.user_id, now, user.language, learned[0], value, learned[1])
             await self._record(user, "", "menu", value, 1.0, value)
             self._answer(user, self.kb.entries[value], out)
         elif kind == "none":
