@@ -147,6 +147,8 @@ def insert_questions(source: str, entry_id: str, language: str, texts: Sequence[
     q_indent = _indent(lines[q_line])
     found = _child_key(lines, q_line + 1, q_end, language, q_indent)
     newline = "\r\n" if lines[q_line].endswith("\r\n") else "\n"
+    if found is None and any(lines[n].lstrip().startswith(f"{language}:") for n in range(q_line + 1, q_end)):
+        return None  # "de: [...]" on one line: a flow list is not ours to restyle
     if found is None:  # a new language list at the end of the questions
         lang_indent = next(
             (_indent(lines[n]) for n in range(q_line + 1, q_end) if _KEY_LINE.match(lines[n].rstrip("\r\n"))),
