@@ -27,6 +27,7 @@ class Thresholds:
 
     answer: float = 0.43
     margin: float = 0.04
+    coverage_margin: float = 0.01  # the best entry's own vocabulary must explain more than any rival's
     suggest: float = 0.22
     suggestions: int = 3
 
@@ -91,8 +92,16 @@ class Matcher:
         t = self.thresholds
         if not ranked or ranked[0].score < t.suggest:
             return Decision.FALLBACK
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if ranked[0].score >= t.answer and ranked[0].score - runner_up >= t.margin:
+        top, others = ranked[0], ranked[1:]
+        runner_up = others[0].score if others else 0.0
+        # the entries' own vocabulary must not say "another entry explains this at least as well": one short
+        # example that matches half of a two-topic question ("anmeldung kindergeld") is no reason to answer
+        rival = max((s.coverage for s in others), default=0.0)
+        if (
+            top.score >= t.answer
+            and top.score - runner_up >= t.margin
+            and top.coverage - rival >= t.coverage_margin
+        ):
             return Decision.ANSWER
         return Decision.SUGGEST
 
