@@ -26,7 +26,7 @@ class Thresholds:
     """Tuned on tests/data/devset.yaml with `python -m bot eval` (see README); change with care."""
 
     answer: float = 0.43
-    margin: float = 0.04
+    margin: float = 0.02
     coverage_margin: float = 0.01  # the best entry's own vocabulary must explain more than any rival's
     suggest: float = 0.22
     suggestions: int = 3
