@@ -96,7 +96,8 @@ class QuestionStore:
         await self.learned.delete_user(user_id)
 
     async def expire_texts(self, before: dt.datetime) -> int:
-        """Retention: question texts go after the period; counts stay for the statistics."""
+        """Retention: question texts go after the period; counts stay for the statistics. Learned example
+        questions (texts too) are deleted with them; the number returned counts both."""
         cursor = await self.db.conn.execute(
             "UPDATE questions SET text = NULL WHERE text IS NOT NULL AND asked_at < ?", (to_text(before),)
         )
