@@ -52,14 +52,14 @@ def test_a_menu_tap_counts_after_a_fallback_only_for_a_few_minutes() -> None:
 
 
 async def test_dialogue_records_a_tapped_suggestion(service: CoreService) -> None:
-    out = await service.dialogue.on_text(USER, "wohnung kindergeld", "de")
+    out = await service.dialogue.on_text(USER, "anmeldung kindergeld", "de")
     offered = [b.action for r in out.replies for row in r.buttons for b in row]
     assert "e:address-registration" in offered
     await service.dialogue.on_button(USER, "e:address-registration")
     await service.dialogue.on_button(USER, "e:address-registration")  # a second tap is not a second label
     rows = await service.questions.learned.since(NOW - dt.timedelta(days=1))
     assert [(r.text, r.entry_id, r.source, r.language) for r in rows] == [
-        ("wohnung kindergeld", "address-registration", "suggest", "de")
+        ("anmeldung kindergeld", "address-registration", "suggest", "de")
     ]
 
 

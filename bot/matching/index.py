@@ -77,6 +77,7 @@ class QueryWord:
     word: str
     weight: float
     matches: tuple[tuple[str, float], ...]  # (term, similarity 0..1)
+    factor: float = 1.0  # FILLER_FACTOR for a filler word
 
 
 def _fuzzy_cutoff(length: int) -> float:
@@ -87,6 +88,9 @@ class MatchIndex:
     """Built once per knowledge version; queries are read-only and safe to run concurrently."""
 
     ENTRY_WEIGHT = 0.5
+    EXAMPLE_FLOOR = 2.0  # in an example, even a common word the question lacks is a real difference
+    WORDING = 0.2  # share of the score for the wording of the entry's best example (order, word forms)
+    WORDING_SHORTLIST = 4
     EVIDENCE = 3.5  # known-word weight a question needs for its full score: one common word is not enough
     MAX_WORDS = 40  # a question's first content words; a pasted letter beyond that only costs time
     UNSEEN_FACTOR = 0.6  # an unknown word weighs like a fairly rare one: it is why out-of-scope questions score low
@@ -102,6 +106,8 @@ class MatchIndex:
         entry_numbers: dict[str, int] = {}
         tf: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         example_terms: list[frozenset[str]] = []
+        example_text: list[str] = []
+        example_fillers: list[frozenset[str]] = []  # request verbs weigh little in an example too
         example_owner: list[int] = []
         questions: dict[str, list[str]] = defaultdict(list)
         skeletons: dict[str, set[str]] = defaultdict(set)
@@ -111,12 +117,17 @@ class MatchIndex:
                 continue
             number = entry_numbers.setdefault(item.entry_id, len(entry_numbers))
             terms: set[str] = set()
+            fillers: set[str] = set()
             stop = stop_words(item.language if item.is_question else None)
+            content: list[str] = []
             for token in norm.split():
                 if token in stop or token in self.ignore:
                     continue
+                content.append(token)
                 if item.is_question:
                     terms.add(stem(token, item.language))
+                    if is_filler(token):
+                        fillers.add(stem(token, item.language))
                 else:  # keywords and titles: language unknown or mixed, so every stemmer of the script
                     terms.update(stems(token))
                 if item.language in (None, "de") and script_of(token) == "latin" and not token.isdigit():
@@ -130,6 +141,8 @@ class MatchIndex:
             if item.is_question:
                 questions[item.entry_id].append(norm)
                 example_terms.append(frozenset(terms))
+                example_fillers.append(frozenset(fillers))
+                example_text.append(" ".join(content))
                 example_owner.append(number)
         self.entry_ids: tuple[str, ...] = tuple(entry_numbers)
         self.questions: dict[str, tuple[str, ...]] = {e: tuple(dict.fromkeys(q)) for e, q in questions.items()}
@@ -145,7 +158,12 @@ class MatchIndex:
                 postings[term].append(number)
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
         self.example_owner = tuple(example_owner)
-        self.example_weight = tuple(sum(self.idf[t] for t in example) or 1.0 for example in example_terms)
+        self.example_text = tuple(example_text)
+        self.example_weight = tuple(
+            sum(max(self.idf[t], self.EXAMPLE_FLOOR) * (FILLER_FACTOR if t in fillers else 1.0) for t in example)
+            or 1.0
+            for example, fillers in zip(example_terms, example_fillers, strict=True)
+        )
         self.skeletons = {key: tuple(sorted(terms)) for key, terms in skeletons.items()}
         buckets: dict[tuple[str, int], list[str]] = defaultdict(list)  # (first letter, length) -> terms
         for term in self.idf:
@@ -224,7 +242,7 @@ class MatchIndex:
                 weight = min(self.idf[t] for t, _ in matches)
             else:  # an unknown word counts like a rare one; short particles and typos of them less
                 weight = self.unseen_weight if len(word) > 2 or word.isdigit() else 1.0
-            result.append(QueryWord(word, weight * factor, matches))
+            result.append(QueryWord(word, weight * factor, matches, factor))
         return result
 
     def score(self, text: str, limit: int = 5, language: str | None = None) -> list[Scored]:
@@ -239,9 +257,10 @@ class MatchIndex:
         if total <= 0:
             return Ranking([], len(words), 1.0)
         unknown = sum(w.weight for w in words if not w.matches) / total
-        return Ranking(self._ranked(words, total, limit), len(words), unknown)
+        query = " ".join(w.word for w in words)  # content words only: stop words make any two texts alike
+        return Ranking(self._ranked(words, total, limit, query), len(words), unknown)
 
-    def _ranked(self, words: list[QueryWord], total: float, limit: int) -> list[Scored]:
+    def _ranked(self, words: list[QueryWord], total: float, limit: int, query: str = "") -> list[Scored]:
         entry_cover: dict[int, float] = defaultdict(float)
         example_cover: dict[int, float] = defaultdict(float)
         example_hit: dict[int, float] = defaultdict(float)
@@ -256,7 +275,7 @@ class MatchIndex:
                     value = similarity * saturation
                     if value > best_entry.get(number, 0.0):
                         best_entry[number] = value
-                hit = similarity * self.idf[term]
+                hit = similarity * max(self.idf[term], self.EXAMPLE_FLOOR) * word.factor
                 for example in self.postings.get(term, ()):
                     if similarity > best_example.get(example, (0.0, 0.0))[0]:
                         best_example[example] = (similarity, hit)
@@ -268,6 +287,7 @@ class MatchIndex:
         if not entry_cover:
             return []
         best: dict[int, float] = {}
+        owner_example: dict[int, int] = {}
         a = self.EXAMPLE_COVERAGE
         for example, covered in example_cover.items():
             itself = min(example_hit[example] / self.example_weight[example], 1.0)
@@ -275,6 +295,7 @@ class MatchIndex:
             owner = self.example_owner[example]
             if value > best.get(owner, 0.0):
                 best[owner] = value
+                owner_example[owner] = example
         ranked = []
         w = self.ENTRY_WEIGHT
         evidence = sum(word.weight for word in words if word.matches)
@@ -283,6 +304,15 @@ class MatchIndex:
             phrase = best.get(number, 0.0)
             ranked.append(Scored(self.entry_ids[number], damp * (w * covered + (1 - w) * phrase), covered, phrase))
         ranked.sort(key=lambda s: s.score, reverse=True)
+        if self.WORDING and query:  # close calls: the example worded most like the question
+            numbers = {self.entry_ids[n]: n for n in owner_example}
+            head = ranked[: self.WORDING_SHORTLIST]
+            for i, item in enumerate(head):
+                example = owner_example.get(numbers.get(item.entry_id, -1), -1)
+                wording = fuzz.token_sort_ratio(query, self.example_text[example]) / 100.0 if example >= 0 else 0.0
+                score = (1 - self.WORDING) * item.score + self.WORDING * damp * wording
+                head[i] = Scored(item.entry_id, score, item.coverage, item.phrase)
+            ranked = sorted(head, key=lambda s: s.score, reverse=True) + ranked[self.WORDING_SHORTLIST :]
         return ranked[:limit]
 
 

@@ -78,7 +78,7 @@ FILLER: dict[str, str] = {
         bekomme bekommen bekommt kriege kriegen kriegt suche suchen sucht finde finden findet brauche brauchen
         braucht helfen hilfe hilft
         machen mache macht tun frage fragen wissen weiss infos info information informationen moglich geht gehen
-        jemand leute bitte schnell
+        jemand leute bitte schnell schreiben schreibe schreib
     """,
     "en": """
         need want find looking look search help helps know tell info information possible make
