@@ -27,7 +27,6 @@ class Thresholds:
 
     answer: float = 0.43
     margin: float = 0.02
-    coverage: float = 0.0
     coverage_margin: float = 0.01  # the best entry's own vocabulary must explain more than any rival's
     suggest: float = 0.22
     suggestions: int = 3
@@ -100,7 +99,6 @@ class Matcher:
         rival = max((s.coverage for s in others), default=0.0)
         if (
             top.score >= t.answer
-            and top.coverage >= t.coverage
             and top.score - runner_up >= t.margin
             and top.coverage - rival >= t.coverage_margin
         ):
