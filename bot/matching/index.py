@@ -5,7 +5,9 @@ Two views of the same evidence are combined:
   many of the entry's examples use it (saturating), so a word that one cross-reference example mentions
   ("what is the difference to Bürgergeld?" under housing benefit) counts only half;
 - example level: the single best example question of the entry, by the share of the question it covers
-  and the share of itself the question covers.
+  and the share of itself the question covers;
+- for the few best entries, how close the best example's wording is (word order, word forms): it decides
+  close calls between entries whose vocabulary explains a question equally well.
 Words are stemmed (terms.py); filler words weigh little, stop words nothing; words unknown as written are
 tried without Arabic clitics, by transliteration key (German loanwords in other scripts) and, at a
 discount, as typos.
