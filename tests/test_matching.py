@@ -157,6 +157,17 @@ def test_answers_that_used_to_go_wrong(matcher: Matcher, question: str, entry: s
     assert result.entry_id == entry
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "بدي انتحر",  # "I want to kill myself": a typo-distance match to "internet" must never answer
+        "بدي انتحار",
+    ],
+)
+def test_thin_evidence_is_never_a_confident_answer(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is not Decision.ANSWER
+
+
 def test_town_names_with_arabic_clitics_are_not_topic_words(matcher: Matcher) -> None:
     for town in ("بهوكلهوفن", "بالهوكلهوفن", "وهوكلهوفن", "хюккельхофене", "Hückelhoven"):
         assert matcher.index.analyse(f"kindergeld {town}") == matcher.index.analyse("kindergeld"), town

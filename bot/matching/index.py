@@ -63,6 +63,7 @@ class Scored:
     score: float
     coverage: float
     phrase: float
+    evidence: float = 0.0  # share of the question this entry explains with words it has, not typo matches
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,7 @@ class MatchIndex:
 
     def _ranked(self, words: list[QueryWord], total: float, limit: int, query: str = "") -> list[Scored]:
         entry_cover: dict[int, float] = defaultdict(float)
+        entry_solid: dict[int, float] = defaultdict(float)  # the part explained by words, not by typo matches
         example_cover: dict[int, float] = defaultdict(float)
         example_hit: dict[int, float] = defaultdict(float)
         for word in words:
@@ -281,8 +283,11 @@ class MatchIndex:
                 for example in self.postings.get(term, ()):
                     if similarity > best_example.get(example, (0.0, 0.0))[0]:
                         best_example[example] = (similarity, hit)
+            solid = max(similarity for _, similarity in word.matches) >= PREFIX_SIMILARITY  # not a typo match
             for number, value in best_entry.items():
                 entry_cover[number] += share * value
+                if solid:
+                    entry_solid[number] += share * value
             for example, (similarity, hit) in best_example.items():
                 example_cover[example] += share * similarity
                 example_hit[example] += hit
@@ -304,7 +309,8 @@ class MatchIndex:
         damp = min(1.0, evidence / self.EVIDENCE) ** 0.5 if self.EVIDENCE else 1.0
         for number, covered in entry_cover.items():
             phrase = best.get(number, 0.0)
-            ranked.append(Scored(self.entry_ids[number], damp * (w * covered + (1 - w) * phrase), covered, phrase))
+            score = damp * (w * covered + (1 - w) * phrase)
+            ranked.append(Scored(self.entry_ids[number], score, covered, phrase, entry_solid[number]))
         ranked.sort(key=lambda s: s.score, reverse=True)
         if self.WORDING and query:  # close calls: the example worded most like the question
             numbers = {self.entry_ids[n]: n for n in owner_example}
@@ -313,7 +319,7 @@ class MatchIndex:
                 example = owner_example.get(numbers.get(item.entry_id, -1), -1)
                 wording = fuzz.token_sort_ratio(query, self.example_text[example]) / 100.0 if example >= 0 else 0.0
                 score = (1 - self.WORDING) * item.score + self.WORDING * damp * wording
-                head[i] = Scored(item.entry_id, score, item.coverage, item.phrase)
+                head[i] = Scored(item.entry_id, score, item.coverage, item.phrase, item.evidence)
             ranked = sorted(head, key=lambda s: s.score, reverse=True) + ranked[self.WORDING_SHORTLIST :]
         return ranked[:limit]
 

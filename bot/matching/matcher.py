@@ -27,6 +27,7 @@ class Thresholds:
 
     answer: float = 0.43
     margin: float = 0.02
+    evidence: float = 0.2  # an answer needs words the entry really has: typo matches alone are not enough
     coverage_margin: float = 0.01  # the best entry's own vocabulary must explain more than any rival's
     suggest: float = 0.22
     suggestions: int = 3
@@ -99,6 +100,7 @@ class Matcher:
         rival = max((s.coverage for s in others), default=0.0)
         if (
             top.score >= t.answer
+            and top.evidence >= t.evidence
             and top.score - runner_up >= t.margin
             and top.coverage - rival >= t.coverage_margin
         ):
