@@ -10,6 +10,8 @@ from pathlib import Path
 
 from bot.config import ConfigError, load_settings
 
+EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+
 
 def _knowledge_dir(args: argparse.Namespace) -> Path:
     return Path(args.knowledge) if args.knowledge else load_settings().knowledge_dir
@@ -68,8 +70,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-DEFAULT_DEVSET = Path("tests/data/devset.yaml")
-CRISIS_SETS = (("dev", Path("tests/data/crisis_dev.yaml")), ("test (frozen)", Path("tests/data/crisis_test.yaml")))
+CRISIS_SETS = (("dev", EVAL_DIR / "crisis_dev.yaml"), ("test (frozen)", EVAL_DIR / "crisis_test.yaml"))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -80,17 +81,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     knowledge, matcher = loaded
+    if args.fit_confidence:
+        from bot.matching.evaluation import fit_confidence, load_labelled
+
+        weights, bias = fit_confidence(matcher, load_labelled(Path(args.file)))
+        print(f"WEIGHTS: tuple[float, ...] = {weights}\nBIAS = {bias}")
+        return 0
     if args.crisis is None:
-        report = evaluate_file(matcher, Path(args.file or DEFAULT_DEVSET), baseline=not args.no_baseline)
-        print(report.format())
+        report = evaluate_file(matcher, Path(args.file), baseline=not args.no_baseline)
+        print(report.format("dev"))
         if args.errors:
             for line in report.mistakes:
                 print(line)
+        test = Path(args.test)
+        if args.test and test.exists() and test.resolve() != Path(args.file).resolve():
+            print()  # the frozen split: figures only, never its mistakes (nobody tunes on it)
+            print(evaluate_file(matcher, test, baseline=not args.no_baseline).format("test (frozen)"))
     crisis_sets = [("file", Path(args.crisis))] if args.crisis else [(n, p) for n, p in CRISIS_SETS if p.is_file()]
     for name, path in crisis_sets:
         crisis = evaluate_crisis_file(knowledge, path, matcher)
         print(f"\n{crisis.format(f'crisis {name}: {path}')}")
-        if args.crisis or args.errors:
+        if args.crisis or (args.errors and "frozen" not in name):
             for line in [*crisis.misses, *crisis.false_alarms]:
                 print(line)
     return 0
@@ -205,7 +216,72 @@ def cmd_report_unanswered(args: argparse.Namespace) -> int:
         # a BOM in files, so spreadsheet programs read Arabic, Cyrillic and Persian as UTF-8
         _emit(format_csv(report), args.out, encoding="utf-8-sig")
     else:
-        _emit(format_markdown(report), args.out)
+        learned = _learned_proposals(args, since, path)
+        heading = "\n## Gelernte Beispielfragen (learned from use)\n\n"
+        extra = f"{heading}```yaml\n{learned}```\n" if learned else ""
+        _emit(format_markdown(report) + extra, args.out)
+    return 0
+
+
+def _learned_proposals(args: argparse.Namespace, since: dt.datetime, path: Path) -> str | None:
+    """Paste-ready YAML of the questions people linked to an entry by a tap; None if there are none."""
+    import asyncio
+
+    from bot.knowledge.loader import KnowledgeError, load_knowledge
+    from bot.reports.learned import collect_proposals, format_yaml
+    from bot.storage import Database, QuestionStore
+
+    try:
+        knowledge, _ = load_knowledge(_knowledge_dir(args))
+    except KnowledgeError as exc:
+        print(f"{exc}\nLearned example questions left out (run `python -m bot check`).", file=sys.stderr)
+        return None
+
+    async def collect() -> str | None:
+        async with Database(path) as db:
+            proposals = await collect_proposals(QuestionStore(db).learned, since, knowledge)
+        return format_yaml(proposals) if proposals else None
+
+    return asyncio.run(collect())
+
+
+def cmd_report_learn(args: argparse.Namespace) -> int:
+    """Editors: example questions learned from taps, as YAML; --accept writes them into the FAQ files."""
+    import asyncio
+
+    from bot.knowledge.loader import KnowledgeError, load_knowledge
+    from bot.reports.learned import Proposal, accept, collect_proposals, format_yaml
+    from bot.storage import Database, QuestionStore, StorageError
+
+    window = _report_window(args)
+    if isinstance(window, int):
+        return window
+    since, path = window
+    try:
+        knowledge, _ = load_knowledge(_knowledge_dir(args))
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+    async def collect() -> list[Proposal]:
+        async with Database(path) as db:
+            return await collect_proposals(QuestionStore(db).learned, since, knowledge)
+
+    try:
+        proposals = asyncio.run(collect())
+    except StorageError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if not args.accept:
+        _emit(format_yaml(proposals), args.out)
+        return 0
+    result = accept(proposals, _knowledge_dir(args))
+    for file, count in sorted(result.written.items()):
+        print(f"added {count} example question(s) to {file}")
+    if result.not_written:
+        print("Not written (layout not recognised), paste by hand:", file=sys.stderr)
+        sys.stderr.write(format_yaml(result.not_written))
+    print("Run `python -m bot check` and `python -m bot eval`, then review the diff before committing.")
     return 0
 
 
@@ -466,7 +542,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="measure the matcher and the crisis nets on labelled files")
     knowledge_option(p)
-    p.add_argument("file", nargs="?", help=f"labelled questions (default {DEFAULT_DEVSET})")
+    p.add_argument("file", nargs="?", default=str(EVAL_DIR / "devset.yaml"), help="default: the dev set")
+    p.add_argument(
+        "--test", default=str(EVAL_DIR / "testset.yaml"), help="frozen test split, reported apart if it exists"
+    )
+    p.add_argument("--fit-confidence", action="store_true", help="print new weights for bot/matching/confidence.py")
     p.add_argument("--crisis", metavar="FILE", help="only the crisis nets on this file: recall, false alarms, misses")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive rapidfuzz baseline")
     p.add_argument("--errors", action="store_true", help="list every miss")
@@ -480,9 +560,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--db", help="the SQLite database (default: BOT_DB_PATH or data/wegweiser.sqlite3)")
 
     p = sub.add_parser("report", help="reports for editors and the KI (unanswered questions, figures)")
-    reports = p.add_subparsers(dest="report", required=True, metavar="{unanswered,stats}")
+    reports = p.add_subparsers(dest="report", required=True, metavar="{unanswered,stats,learn}")
     p = reports.add_parser("unanswered", help="questions the bot could not answer, grouped, and 👍/👎 per entry")
     db_option(p)
+    knowledge_option(p)
     p.add_argument("--since", default="30d", help="period: 30d, 12w or an ISO date (default 30d)")
     p.add_argument("--format", choices=("md", "csv"), default="md", help="Markdown (default) or CSV")
     p.add_argument("--out", help="write to this file instead of the terminal")
@@ -494,6 +575,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--png", metavar="FILE", help="also draw the chart into this PNG file (A4, 200 dpi)")
     p.add_argument("--svg", metavar="FILE", help="also draw the chart into this SVG file (for print and editing)")
     p.set_defaults(func=cmd_report_stats)
+    p = reports.add_parser("learn", help="example questions learned from taps after 'did you mean' or 'I don't know'")
+    db_option(p)
+    knowledge_option(p)
+    p.add_argument("--since", default="90d", help="period: 30d, 12w or an ISO date (default 90d)")
+    p.add_argument("--accept", action="store_true", help="write them into knowledge/faq/*.yaml (review the diff!)")
+    p.add_argument("--out", help="write the YAML to this file instead of the terminal")
+    p.set_defaults(func=cmd_report_learn)
 
     p = sub.add_parser("qr", help="a QR code PNG with a deep link for posters (language, town, topic)")
     knowledge_option(p)

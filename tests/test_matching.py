@@ -109,17 +109,117 @@ def test_bad_input_never_raises(matcher: Matcher, text: str) -> None:
 
 
 def test_quality_floors_on_the_development_set(matcher: Matcher) -> None:
-    """The issue's floors: top-1 >= 90 %, confident-wrong <= 3 %, out-of-scope answered <= 5 %."""
+    """Floors a little under what the matcher reaches on the dev split (#12: 96.6 % top-1, 86.6 % answered,
+    0.5 % confidently wrong, 0.9 % out-of-scope answered; every language >= 93 % top-1)."""
     report = evaluate_file(matcher, DEVSET, baseline=True)
     total = report.total
-    assert total.in_scope >= 350
-    assert total.out_of_scope >= 40
-    assert total.rate("top1") >= 0.90
-    assert total.rate("confident_wrong") <= 0.03
-    assert total.rate("out_of_scope_answered") <= 0.05
+    assert total.in_scope >= 750
+    assert total.out_of_scope >= 100
+    assert total.rate("top1") >= 0.955
+    assert total.rate("answered_right") >= 0.85
+    assert total.rate("confident_wrong") <= 0.012
+    assert total.rate("out_of_scope_answered") <= 0.03
     for language, tally in report.ours.items():  # no language may be left behind
-        assert tally.rate("top1") >= 0.80, language
+        assert tally.rate("top1") >= 0.92, language
+        assert tally.rate("answered_right") >= 0.77, language
     assert total.rate("top1") > report.baseline_total.rate("top1")
+
+
+def test_confidence_is_calibrated_on_the_development_set(matcher: Matcher) -> None:
+    """Of the questions the matcher is at least 95 % sure about, at least 97 % are right."""
+    report = evaluate_file(matcher, DEVSET, baseline=False)
+    sure = [b for b in report.calibration if b.low >= 0.95]
+    unsure = [b for b in report.calibration if b.high <= 0.4]
+    assert sum(b.n for b in sure) >= 500
+    assert sum(b.right for b in sure) / sum(b.n for b in sure) >= 0.97
+    assert sum(b.right for b in unsure) / sum(b.n for b in unsure) <= 0.3
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # #12 cause 1: one cross-reference example must not win ("Bürgergeld" in a housing-benefit example)
+        ("як оформити бюргергельд", "citizens-income"),
+        ("wer bekommt bürgergeld", "citizens-income"),
+        ("appointment at the immigration office", "foreigners-office-appointment"),
+        # cause 2: filler words ("wie bekomme ich einen", "wo gibt es") do not decide
+        ("Wo gibt es einen Integrationskurs?", "integration-course"),
+        ("wie bekomme ich einen kitaplatz", "daycare-place"),
+        # cause 4: German loanwords in Persian/Arabic script, Arabic clitics
+        ("اوسبیلدونگ چیست", "apprenticeship"),
+        ("جوب سنتر کجاست", "jobcenter-offices"),
+        ("کمک کرایه خانه وونگلد", "housing-benefit"),
+    ],
+)
+def test_answers_that_used_to_go_wrong(matcher: Matcher, question: str, entry: str) -> None:
+    result = matcher.match(question)
+    assert result.decision is Decision.ANSWER, (question, result.candidates)
+    assert result.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "بدي انتحر",  # "I want to kill myself": a typo-distance match to "internet" must never answer
+        "بدي انتحار",
+    ],
+)
+def test_thin_evidence_is_never_a_confident_answer(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).decision is not Decision.ANSWER
+
+
+def test_town_names_with_arabic_clitics_are_not_topic_words(matcher: Matcher) -> None:
+    for town in ("بهوكلهوفن", "بالهوكلهوفن", "وهوكلهوفن", "хюккельхофене", "Hückelhoven"):
+        assert matcher.index.analyse(f"kindergeld {town}") == matcher.index.analyse("kindergeld"), town
+
+
+def test_a_typo_counts_less_than_the_word_itself(matcher: Matcher) -> None:
+    """#12 cause 3: "geflüchtet" is close to "geflüchtete" (one entry uses it) but must not carry it."""
+    exact = {w.word: w for w in matcher.index.analyse("integrationskurs")}["integrationskurs"]
+    typo = {w.word: w for w in matcher.index.analyse("integrazionskurs")}["integrazionskurs"]
+    assert exact.matches[0][1] == 1.0
+    assert 0 < max(s for _, s in typo.matches) < 0.8
+
+
+def test_unknown_expected_entries_are_skipped_not_counted(matcher: Matcher, tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.yaml"
+    labelled.write_text(
+        "questions:\n"
+        "  - {q: kindergeld beantragen, lang: de, expect: child-benefit}\n"
+        "  - {q: zwangsheirat hilfe, lang: de, expect: topic-not-written-yet}\n"
+        "  - {q: wetter morgen, lang: de, expect: null}\n",
+        encoding="utf-8",
+    )
+    report = evaluate_file(matcher, labelled, baseline=False)
+    assert report.skipped == {"topic-not-written-yet": 1}
+    assert report.total.in_scope == 1
+    assert report.total.out_of_scope == 1
+    assert "skipped (unknown entry): 1" in report.format("dev")
+
+
+def test_eval_reports_the_frozen_test_split_apart(kb_dir: Path, tmp_path: Path) -> None:
+    test = tmp_path / "testset.yaml"
+    test.write_text("questions:\n  - {q: kindergeld beantragen, lang: de, expect: child-benefit}\n", encoding="utf-8")
+    command = [sys.executable, "-m", "bot", "eval", "--knowledge", str(kb_dir), "--no-baseline", "--test"]
+    with_test = subprocess.run([*command, str(test)], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
+    assert "== dev" in with_test.stdout
+    assert "== test (frozen)" in with_test.stdout
+    test_part = with_test.stdout.split("== test (frozen)")[1]
+    assert "ALL       1  100.0%  100.0%" in test_part
+    without = subprocess.run(
+        [*command, str(tmp_path / "missing.yaml")], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True
+    )
+    assert "== test (frozen)" not in without.stdout
+
+
+def test_confidence_fit_learns_the_direction_of_its_features() -> None:
+    from bot.matching.confidence import FEATURES, fit
+
+    high = tuple(0.9 if i == 0 else 0.0 for i in range(len(FEATURES)))
+    low = tuple(0.1 if i == 0 else 0.0 for i in range(len(FEATURES)))
+    samples = [(high, True)] * 30 + [(low, False)] * 30 + [(high, False)] * 3 + [(low, True)] * 3
+    weights, _ = fit(samples)
+    assert weights[0] > 1.0
 
 
 def test_every_example_question_finds_its_own_entry(matcher: Matcher) -> None:

@@ -17,6 +17,7 @@ from bot.crisis.detector import CrisisDetector
 from bot.crisis.net import second_net
 from bot.dialogue.cards import as_of_line, contact_card
 from bot.dialogue.intents import wants_person
+from bot.dialogue.learning import learned_from_tap
 from bot.dialogue.replies import (
     Button,
     Outcome,
@@ -230,6 +231,7 @@ class Dialogue:
         user.pending["last_question"] = text[:500]
         recent = [q for q in user.pending.get("recent_questions", []) if isinstance(q, str)]
         user.pending["recent_questions"] = [*recent, text[:500]][-RECENT_QUESTIONS:]
+        user.pending["asked_at"] = to_text(self.clock.now())
         if result.decision is Decision.ANSWER and result.entry_id:
             self._answer(user, self.kb.entries[result.entry_id], out)
         elif hits:  # the numbers and the person are the answer: no suggestions or "I don't know"
@@ -330,6 +332,10 @@ class Dialogue:
         elif kind == "cat" and value in self.kb.categories:
             self._category(user, value, out)
         elif kind == "e" and value in self.kb.entries:
+            now = self.clock.now()
+            learned = learned_from_tap(user.pending, value, now)
+            if learned:  # the tap labels the question the bot could not answer (report learn)
+                await self.questions.learned.add(user.user_id, now, user.language, learned[0], value, learned[1])
             await self._record(user, "", "menu", value, 1.0, value)
             self._answer(user, self.kb.entries[value], out)
         elif kind == "none":

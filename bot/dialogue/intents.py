@@ -15,11 +15,11 @@ MAX_WORDS = 9
 # word beginnings per language (normalised when loaded): a token counts when it starts with one of them
 _PERSON = " ".join(
     [
-        "mensch person mitarbeiter berater beratung jemand ansprechpartner",  # de
-        "human someone somebody agent counsel advis staff operator",  # en
-        "insan kisi biri danisman gorevli yetkili temsilci",  # tr
+        "mensch person mitarbeiter berater ansprechpartner",  # de ("beratung" would take "Beratungshilfe")
+        "human agent counsel advis staff operator",  # en
+        "insan kisi danisman gorevli yetkili temsilci",  # tr
         "человек людин людьми оператор консультант сотрудник працивник живим живои",  # ru, uk
-        "شخص انسان موظف مستشار احد حدا ادم كارمند مشاور كسي",  # ar, fa
+        "شخص انسان موظف مستشار ادم كارمند مشاور",  # ar, fa
     ]
 ).split()
 _TALK_OR_WANT = " ".join(
@@ -27,12 +27,35 @@ _TALK_OR_WANT = " ".join(
         "sprech sprich rede reden will mocht brauch bitte kontakt echt",  # de
         "talk speak want need chat real please contact connect",  # en
         "konus gorus baglan istiyor isterim lazim gerek lutfen gercek",  # tr
-        "поговор говор соедин зєдна жив хочу нуж связ потриб зв будь пожалуиста",  # ru, uk
+        "поговор говор соедин зєдна переключ перевед жив хочу нуж связ потриб зв будь пожалуиста",  # ru, uk
         "اتكلم اتحدث تكلم تحدث احكي اريد بدي ابغي اود حقيقي تواصل",  # ar
         "صحبت وصل حرف ميخواه ميخوام خواه لطفا تماس واقعي",  # fa
     ]
 ).split()
+# "someone" alone is no request ("I want to report someone who robbed me"): it needs a verb of talking
+_SOMEONE = ["jemand", "someone", "somebody", "biri", "حدا", "احد", "كسي"]
+_TALK = [
+    "sprech",
+    "sprich",
+    "rede",
+    "reden",
+    "talk",
+    "speak",
+    "chat",
+    "konus",
+    "gorus",
+    "поговор",
+    "говор",
+    "احكي",
+    "اتكلم",
+    "تكلم",
+    "اتحدث",
+    "تحدث",
+    "صحبت",
+]
 _PERSON_STEMS = tuple(normalise(w) for w in _PERSON)
+_SOMEONE_STEMS = tuple(normalise(w) for w in _SOMEONE)
+_TALK_ONLY_STEMS = tuple(normalise(w) for w in _TALK)
 _TALK_STEMS = tuple(normalise(w) for w in _TALK_OR_WANT)
 
 
@@ -57,5 +80,5 @@ def wants_person(text: str) -> bool:
     if not tokens or len(tokens) > MAX_WORDS:
         return False
     if not _has(tokens, _PERSON_STEMS):
-        return False
+        return _has(tokens, _SOMEONE_STEMS) and _has(tokens, _TALK_ONLY_STEMS)
     return len(tokens) <= 2 or _has(tokens, _TALK_STEMS)

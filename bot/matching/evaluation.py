@@ -6,10 +6,15 @@ Metrics per language (in-scope questions unless stated):
 - reachable: the expected entry was answered or offered as a suggestion button;
 - confident-wrong: the bot answered confidently with a wrong entry;
 - out-of-scope answered: out-of-scope questions (expect: null) that got a confident answer.
+Questions whose expected entry the knowledge does not have (a topic still being written) are skipped and
+counted, so a labelled file can run ahead of the content. Calibration: per bucket of the best candidate's
+confidence (confidence.py), how often that candidate is right (out-of-scope questions count as wrong), and
+how often we answer. `fit_confidence` refits the confidence model on a labelled file.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +22,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.matching.confidence import features, fit
+from bot.matching.language import detect_language
 from bot.matching.matcher import Decision, Matcher
 from bot.matching.normalise import normalise
 
@@ -49,11 +56,26 @@ class Tally:
         return getattr(self, name) / base if base else 0.0
 
 
+CALIBRATION_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 1.01)
+
+
+@dataclass
+class Bucket:
+    low: float
+    high: float
+    n: int = 0
+    right: int = 0
+    answered: int = 0
+    answered_right: int = 0
+
+
 @dataclass
 class EvalReport:
     ours: dict[str, Tally] = field(default_factory=dict)
     baseline: dict[str, Tally] = field(default_factory=dict)
     mistakes: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # expected entry unknown to the knowledge -> count
+    calibration: list[Bucket] = field(default_factory=list)
 
     @staticmethod
     def _total(tallies: dict[str, Tally]) -> Tally:
@@ -70,13 +92,13 @@ class EvalReport:
     def baseline_total(self) -> Tally:
         return self._total(self.baseline)
 
-    def format(self) -> str:
+    def format(self, title: str = "Wegweiser matcher") -> str:
         head = f"{'lang':6}{'n':>5}{'top-1':>8}{'answer':>8}{'reach':>8}{'wrong!':>8}{'oos':>5}{'oos-ans':>9}"
         lines = []
-        for title, tallies in (("Wegweiser matcher", self.ours), ("baseline: extractOne WRatio", self.baseline)):
+        for name, tallies in ((title, self.ours), (f"{title}, baseline: extractOne WRatio", self.baseline)):
             if not tallies:
                 continue
-            lines += [f"== {title}", head]
+            lines += [f"== {name}", head]
             rows = sorted(tallies.items())
             rows.append(("ALL", self._total(tallies)))
             for lang, t in rows:
@@ -86,11 +108,32 @@ class EvalReport:
                     f"{t.rate('out_of_scope_answered'):>9.1%}"
                 )
             lines.append("")
+        if self.skipped:
+            listed = ", ".join(f"{entry} {n}" for entry, n in sorted(self.skipped.items()))
+            lines += [f"skipped (unknown entry): {sum(self.skipped.values())} ({listed})", ""]
+        if self.calibration:
+            lines += [
+                f"calibration ({title}): confidence of the best candidate -> how often it is right (out of scope:"
+                " never); answered -> answered right",
+                self._calibration(),
+            ]
         lines.append(
             "top-1: best entry right; answer: confident and right; reach: answered or among the suggestions;\n"
             "wrong!: confident but wrong; oos-ans: out-of-scope questions that got a confident answer."
         )
         return "\n".join(lines)
+
+
+    def _calibration(self) -> str:
+        rows = [f"{'confidence':>11}{'n':>6}{'right':>8}{'answered':>10}{'right':>8}"]
+        for b in self.calibration:
+            if not b.n:
+                continue
+            rows.append(
+                f"{b.low:>5.2f}-{min(b.high, 1.0):<5.2f}{b.n:>6}{b.right / b.n:>8.1%}{b.answered:>10}"
+                + (f"{b.answered_right / b.answered:>8.1%}" if b.answered else f"{'-':>8}")
+            )
+        return "\n".join(rows) + "\n"
 
 
 def load_labelled(path: Path) -> list[LabelledQuestion]:
@@ -102,11 +145,26 @@ def load_labelled(path: Path) -> list[LabelledQuestion]:
 def evaluate(matcher: Matcher, questions: list[LabelledQuestion], baseline: bool = True) -> EvalReport:
     report = EvalReport()
     ours: dict[str, Tally] = defaultdict(Tally)
+    known = set(matcher.index.questions)
+    skipped: dict[str, int] = defaultdict(int)
+    buckets = [Bucket(low, high) for low, high in itertools.pairwise(CALIBRATION_EDGES)]
+    kept = []
+    for item in questions:
+        if item.expect is not None and item.expect not in known:
+            skipped[item.expect] += 1
+        else:
+            kept.append(item)
+    questions = kept
     for item in questions:
         result = matcher.match(item.question)  # language unknown: the harder case
         tally = ours[item.language]
         top = result.candidates[0].entry_id if result.candidates else None
         answered = result.entry_id
+        bucket = next(b for b in buckets if b.low <= result.confidence < b.high)
+        bucket.n += 1
+        bucket.right += top is not None and top == item.expect
+        bucket.answered += answered is not None
+        bucket.answered_right += answered is not None and answered == item.expect
         if item.expect is None:
             tally.out_of_scope += 1
             if answered:
@@ -129,6 +187,8 @@ def evaluate(matcher: Matcher, questions: list[LabelledQuestion], baseline: bool
                 f"MISSED ({got}) top={top} expected {item.expect} <- [{item.language}] {item.question}"
             )
     report.ours = dict(ours)
+    report.skipped = dict(skipped)
+    report.calibration = buckets
     if baseline:
         report.baseline = _baseline(matcher, questions)
     return report
@@ -162,3 +222,16 @@ def _baseline(matcher: Matcher, questions: list[LabelledQuestion]) -> dict[str, 
 
 def evaluate_file(matcher: Matcher, path: Path, baseline: bool = True) -> EvalReport:
     return evaluate(matcher, load_labelled(path), baseline)
+
+
+def fit_confidence(matcher: Matcher, questions: list[LabelledQuestion]) -> tuple[tuple[float, ...], float]:
+    """Weights for confidence.py: the best candidate right (1) or not, out-of-scope questions as 0."""
+    known = set(matcher.index.questions)
+    samples = []
+    for item in questions:
+        if item.expect is not None and item.expect not in known:
+            continue
+        ranking = matcher.index.rank(item.question, 3, detect_language(item.question))
+        top = ranking.scored[0].entry_id if ranking.scored else None
+        samples.append((features(ranking), top is not None and top == item.expect))
+    return fit(samples)

@@ -1,21 +1,50 @@
-"""An in-memory index of the FAQ's example questions: IDF-weighted, typo-tolerant token overlap.
+"""An in-memory index of the FAQ's example questions: IDF-weighted term coverage, per entry and per example.
 
-Scoring works on whole entries (the union of their example questions in all languages, keywords and
-titles), so a question in one language finds an entry whose examples in that language are thin.
-A second, phrase-level score compares the question with each example question of the best entries.
+Two views of the same evidence are combined:
+- entry level: how much of the question's weight an entry's vocabulary explains, each word counted by how
+  many of the entry's examples use it (saturating), so a word that one cross-reference example mentions
+  ("what is the difference to Bürgergeld?" under housing benefit) counts only half;
+- example level: the single best example question of the entry, by the share of the question it covers
+  and the share of itself the question covers;
+- for the few best entries, how close the best example's wording is (word order, word forms): it decides
+  close calls between entries whose vocabulary explains a question equally well.
+Words are stemmed (terms.py); filler words weigh little, stop words nothing; words unknown as written are
+tried without Arabic clitics, by transliteration key (German loanwords in other scripts) and, at a
+discount, as typos.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from bot.matching.normalise import normalise
+from bot.matching.terms import (
+    FILLER_FACTOR,
+    MIN_SKELETON,
+    STOP_WORDS,
+    clitic_variants,
+    is_filler,
+    latin_skeleton,
+    other_skeletons,
+    script_of,
+    stem,
+    stems,
+    stop_words,
+)
+
+CLITIC_SIMILARITY = 0.95
+SKELETON_SIMILARITY = 0.85
+PREFIX_SIMILARITY = 0.8
+PREFIX_MIN = 5
+FUZZY_DISCOUNT = 0.7  # a typo match is evidence, but weaker than the word itself
+KEYWORD_EXAMPLES = 3.0  # a keyword or title word counts like this many example questions
+SATURATION = 1.0  # tf / (tf + SATURATION): one example 0.5, three 0.75, nine 0.9
 
 
 @dataclass(frozen=True)
@@ -25,6 +54,7 @@ class IndexedText:
     entry_id: str
     text: str
     is_question: bool = True
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +63,24 @@ class Scored:
     score: float
     coverage: float
     phrase: float
+    evidence: float = 0.0  # share of the question this entry explains with words it has, not typo matches
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Entries best first, and what the question itself looked like (for the confidence)."""
+
+    scored: list[Scored]
+    words: int  # content words (not stop words, towns)
+    unknown_share: float  # share of the question's weight that no FAQ word explains
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    word: str
+    weight: float
+    matches: tuple[tuple[str, float], ...]  # (term, similarity 0..1)
+    factor: float = 1.0  # FILLER_FACTOR for a filler word
 
 
 def _fuzzy_cutoff(length: int) -> float:
@@ -42,89 +90,239 @@ def _fuzzy_cutoff(length: int) -> float:
 class MatchIndex:
     """Built once per knowledge version; queries are read-only and safe to run concurrently."""
 
-    PHRASE_WEIGHT = 0.35
-    SHORTLIST = 8
+    ENTRY_WEIGHT = 0.5
+    EXAMPLE_FLOOR = 2.0  # in an example, even a common word the question lacks is a real difference
+    WORDING = 0.2  # share of the score for the wording of the entry's best example (order, word forms)
+    WORDING_SHORTLIST = 4
+    EVIDENCE = 3.5  # known-word weight a question needs for its full score: one common word is not enough
+    MAX_WORDS = 40  # a question's first content words; a pasted letter beyond that only costs time
+    UNSEEN_FACTOR = 0.6  # an unknown word weighs like a fairly rare one: it is why out-of-scope questions score low
+    EXAMPLE_COVERAGE = 0.5  # of the example score; the rest is how much of the example the question covers
 
     def __init__(self, texts: Iterable[IndexedText], ignore_words: Iterable[str] = ()) -> None:
-        self.ignore = frozenset(t for word in ignore_words for t in normalise(word).split())
-        entry_tokens: dict[str, set[str]] = defaultdict(set)
+        self.ignore = frozenset(
+            variant
+            for word in ignore_words
+            for token in normalise(word).split()
+            for variant in (token, *stems(token))
+        )
+        entry_numbers: dict[str, int] = {}
+        tf: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        example_terms: list[frozenset[str]] = []
+        example_text: list[str] = []
+        example_fillers: list[frozenset[str]] = []  # request verbs weigh little in an example too
+        example_owner: list[int] = []
         questions: dict[str, list[str]] = defaultdict(list)
+        skeletons: dict[str, set[str]] = defaultdict(set)
         for item in texts:
             norm = normalise(item.text)
             if not norm:
                 continue
-            entry_tokens[item.entry_id].update(t for t in norm.split() if t not in self.ignore)
+            number = entry_numbers.setdefault(item.entry_id, len(entry_numbers))
+            terms: set[str] = set()
+            fillers: set[str] = set()
+            stop = stop_words(item.language if item.is_question else None)
+            content: list[str] = []
+            for token in norm.split():
+                if token in stop or token in self.ignore:
+                    continue
+                content.append(token)
+                if item.is_question:
+                    terms.add(stem(token, item.language))
+                    if is_filler(token):
+                        fillers.add(stem(token, item.language))
+                else:  # keywords and titles: language unknown or mixed, so every stemmer of the script
+                    terms.update(stems(token))
+                if item.language in (None, "de") and script_of(token) == "latin" and not token.isdigit():
+                    key = latin_skeleton(token)  # German words, as other scripts transliterate them
+                    if len(key) >= MIN_SKELETON:
+                        skeletons[key].add(stem(token, "de"))
+            if not terms:
+                continue
+            for term in terms:
+                tf[term][number] += 1.0 if item.is_question else KEYWORD_EXAMPLES
             if item.is_question:
                 questions[item.entry_id].append(norm)
-        self.entry_ids: tuple[str, ...] = tuple(entry_tokens)
+                example_terms.append(frozenset(terms))
+                example_fillers.append(frozenset(fillers))
+                example_text.append(" ".join(content))
+                example_owner.append(number)
+        self.entry_ids: tuple[str, ...] = tuple(entry_numbers)
         self.questions: dict[str, tuple[str, ...]] = {e: tuple(dict.fromkeys(q)) for e, q in questions.items()}
-        postings: dict[str, list[int]] = defaultdict(list)
-        for number, entry_id in enumerate(self.entry_ids):
-            for token in entry_tokens[entry_id]:
-                postings[token].append(number)
-        self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
         count = max(len(self.entry_ids), 1)
-        self.idf: dict[str, float] = {t: math.log((count + 1) / (len(p) + 0.5)) for t, p in self.postings.items()}
-        self.unseen_idf = math.log((count + 1) / 0.5)
-        buckets: dict[str, list[str]] = defaultdict(list)
-        for token in self.postings:
-            if len(token) >= 4:
-                buckets[token[0]].append(token)
-        self.buckets = {first: sorted(tokens, key=len) for first, tokens in buckets.items()}
+        self.idf: dict[str, float] = {t: math.log((count + 1) / (len(e) + 0.5)) for t, e in tf.items()}
+        self.unseen_weight = math.log((count + 1) / 0.5) * self.UNSEEN_FACTOR
+        self.entry_tf: dict[str, tuple[tuple[int, float], ...]] = {
+            t: tuple((n, c / (c + SATURATION)) for n, c in e.items()) for t, e in tf.items()
+        }
+        postings: dict[str, list[int]] = defaultdict(list)
+        for number, example in enumerate(example_terms):
+            for term in example:
+                postings[term].append(number)
+        self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
+        self.example_owner = tuple(example_owner)
+        self.example_text = tuple(example_text)
+        self.example_weight = tuple(
+            sum(max(self.idf[t], self.EXAMPLE_FLOOR) * (FILLER_FACTOR if t in fillers else 1.0) for t in example)
+            or 1.0
+            for example, fillers in zip(example_terms, example_fillers, strict=True)
+        )
+        self.skeletons = {key: tuple(sorted(terms)) for key, terms in skeletons.items()}
+        buckets: dict[tuple[str, int], list[str]] = defaultdict(list)  # (first letter, length) -> terms
+        for term in self.idf:
+            if len(term) >= 4:
+                buckets[term[0], len(term)].append(term)
+        self.buckets = {key: tuple(sorted(terms)) for key, terms in buckets.items()}
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
 
     @property
     def size(self) -> int:
         return sum(len(q) for q in self.questions.values())
 
+    def _known(self, token: str) -> tuple[str, ...]:
+        return tuple(s for s in stems(token) if s in self.idf)
+
     def _lookup_uncached(self, token: str) -> tuple[tuple[str, float], ...]:
-        """Vocabulary words that are this token or a likely misspelling of it, with similarity 0..1."""
-        if token in self.postings:
-            return ((token, 1.0),)
+        """Terms that are this word (as stem), a clitic-free form, a transliteration or a likely misspelling."""
+        known = self._known(token)
+        if known:
+            return tuple((term, 1.0) for term in known)
+        for variant in clitic_variants(token):
+            known = self._known(variant)
+            if known:
+                return tuple((term, CLITIC_SIMILARITY) for term in known)
+        script = script_of(token)
+        if script in ("arabic", "cyrillic"):
+            for variant in (token, *clitic_variants(token)):
+                for key in other_skeletons(variant):
+                    if len(key) >= MIN_SKELETON and key in self.skeletons:
+                        return tuple((term, SKELETON_SIMILARITY) for term in self.skeletons[key])
         if len(token) < 4:
             return ()
-        candidates = [t for t in self.buckets.get(token[0], ()) if abs(len(t) - len(token)) <= 2]
-        found = process.extract(token, candidates, scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(token)), limit=6)
-        return tuple((word, score / 100.0) for word, score, _ in found)
+        shortest = max(PREFIX_MIN, (len(token) + 1) // 2)
+        for end in range(len(token) - 1, shortest - 1, -1):  # agglutination: "basvurabilirim" -> "basvur"
+            if token[:end] in self.idf:  # a stem that starts the word
+                return ((token[:end], PREFIX_SIMILARITY),)
+        probe = stems(token)[0]
+        sizes = range(len(probe) - 2, len(probe) + 3)
+        candidates = [t for size in sizes for t in self.buckets.get((probe[0], size), ())]
+        found = process.extract(probe, candidates, scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(probe)), limit=4)
+        return tuple((term, FUZZY_DISCOUNT * score / 100.0) for term, score, _ in found)
 
-    def score(self, text: str, limit: int = 5) -> list[Scored]:
-        """Entries ranked by how much of the question's weight they explain, best first."""
-        query = normalise(text)
-        words = [t for t in dict.fromkeys(query.split()) if t not in self.ignore]
-        if not words:
-            return []
-        totals: dict[int, float] = defaultdict(float)
-        total_weight = 0.0
+    def is_ignored(self, token: str, stop: frozenset[str]) -> bool:
+        """Town names (with clitics), and stop words: of the question's language, or of any language when
+        the index does not know the word (English "is" is kept for Turkish "iş" only if Turkish uses it)."""
+        if token in self.ignore or token in stop or any(s in self.ignore for s in stems(token)):
+            return True
+        if self._known(token):
+            return False
+        if token in STOP_WORDS:
+            return True
+        if token[0] in "وف" and token[1:] in STOP_WORDS:  # "وشو", "وما": a conjunction glued to a stop word
+            return True
+        return any(v in self.ignore or stems(v)[0] in self.ignore for v in clitic_variants(token))
+
+    def analyse(self, text: str, language: str | None = None) -> list[QueryWord]:
+        """The question's content words with their weights and the index terms they match."""
+        stop = stop_words(language)
+        words = [t for t in dict.fromkeys(normalise(text).split()) if not self.is_ignored(t, stop)][: self.MAX_WORDS]
+        found = [self._lookup(w) for w in words]
+        joined: list[tuple[str, tuple[tuple[str, float], ...]]] = []
+        i = 0
+        while i < len(words):  # "job center", "بورغر غيلد": halves of one compound, at least one unknown
+            if i + 1 < len(words) and (_weak(found[i]) or _weak(found[i + 1])):
+                both = self._lookup(words[i] + words[i + 1])
+                if both and both[0][1] >= SKELETON_SIMILARITY:
+                    joined.append((words[i] + words[i + 1], both))
+                    i += 2
+                    continue
+            joined.append((words[i], found[i]))
+            i += 1
+        result = []
+        for word, matches in joined:
+            factor = FILLER_FACTOR if is_filler(word) else 1.0
+            if matches:  # the commonest reading: a stemmer's odd stem of a common word is not a rare word
+                weight = min(self.idf[t] for t, _ in matches)
+            else:  # an unknown word counts like a rare one; short particles and typos of them less
+                weight = self.unseen_weight if len(word) > 2 or word.isdigit() else 1.0
+            result.append(QueryWord(word, weight * factor, matches, factor))
+        return result
+
+    def score(self, text: str, limit: int = 5, language: str | None = None) -> list[Scored]:
+        """Entries ranked by how well they and their best example explain the question, best first.
+
+        `language` is the question's language as detected from its text (it selects the stop words)."""
+        return self.rank(text, limit, language).scored
+
+    def rank(self, text: str, limit: int = 5, language: str | None = None) -> Ranking:
+        words = self.analyse(text, language)
+        total = sum(w.weight for w in words)
+        if total <= 0:
+            return Ranking([], len(words), 1.0)
+        unknown = sum(w.weight for w in words if not w.matches) / total
+        query = " ".join(w.word for w in words)  # content words only: stop words make any two texts alike
+        return Ranking(self._ranked(words, total, limit, query), len(words), unknown)
+
+    def _ranked(self, words: list[QueryWord], total: float, limit: int, query: str = "") -> list[Scored]:
+        entry_cover: dict[int, float] = defaultdict(float)
+        entry_solid: dict[int, float] = defaultdict(float)  # the part explained by words, not by typo matches
+        example_cover: dict[int, float] = defaultdict(float)
+        example_hit: dict[int, float] = defaultdict(float)
         for word in words:
-            matches = self._lookup(word)
-            if not matches:  # an unknown word counts like a rare one; short particles and typos of them less
-                total_weight += self.unseen_idf if len(word) > 2 or word.isdigit() else 1.0
+            if not word.matches:
                 continue
-            weight = max(self.idf[v] for v, _ in matches)
-            total_weight += weight
-            best: dict[int, float] = {}
-            for vocab_word, similarity in matches:
-                for number in self.postings[vocab_word]:
-                    if similarity > best.get(number, 0.0):
-                        best[number] = similarity
-            for number, similarity in best.items():
-                totals[number] += weight * similarity
-        if not totals or total_weight <= 0:
+            share = word.weight / total
+            best_entry: dict[int, float] = {}
+            best_example: dict[int, tuple[float, float]] = {}
+            for term, similarity in word.matches:
+                for number, saturation in self.entry_tf[term]:
+                    value = similarity * saturation
+                    if value > best_entry.get(number, 0.0):
+                        best_entry[number] = value
+                hit = similarity * max(self.idf[term], self.EXAMPLE_FLOOR) * word.factor
+                for example in self.postings.get(term, ()):
+                    if similarity > best_example.get(example, (0.0, 0.0))[0]:
+                        best_example[example] = (similarity, hit)
+            solid = max(similarity for _, similarity in word.matches) >= PREFIX_SIMILARITY  # not a typo match
+            for number, value in best_entry.items():
+                entry_cover[number] += share * value
+                if solid:
+                    entry_solid[number] += share * value
+            for example, (similarity, hit) in best_example.items():
+                example_cover[example] += share * similarity
+                example_hit[example] += hit
+        if not entry_cover:
             return []
-        shortlist = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)[: self.SHORTLIST]
+        best: dict[int, float] = {}
+        owner_example: dict[int, int] = {}
+        a = self.EXAMPLE_COVERAGE
+        for example, covered in example_cover.items():
+            itself = min(example_hit[example] / self.example_weight[example], 1.0)
+            value = a * covered + (1 - a) * itself
+            owner = self.example_owner[example]
+            if value > best.get(owner, 0.0):
+                best[owner] = value
+                owner_example[owner] = example
         ranked = []
-        for number, covered in shortlist:
-            entry_id = self.entry_ids[number]
-            coverage = covered / total_weight
-            phrase = self._phrase(query, entry_id)
-            combined = (1 - self.PHRASE_WEIGHT) * coverage + self.PHRASE_WEIGHT * phrase
-            ranked.append(Scored(entry_id, combined, coverage, phrase))
+        w = self.ENTRY_WEIGHT
+        evidence = sum(word.weight for word in words if word.matches)
+        damp = min(1.0, evidence / self.EVIDENCE) ** 0.5 if self.EVIDENCE else 1.0
+        for number, covered in entry_cover.items():
+            phrase = best.get(number, 0.0)
+            score = damp * (w * covered + (1 - w) * phrase)
+            ranked.append(Scored(self.entry_ids[number], score, covered, phrase, entry_solid[number]))
         ranked.sort(key=lambda s: s.score, reverse=True)
+        if self.WORDING and query:  # close calls: the example worded most like the question
+            numbers = {self.entry_ids[n]: n for n in owner_example}
+            head = ranked[: self.WORDING_SHORTLIST]
+            for i, item in enumerate(head):
+                example = owner_example.get(numbers.get(item.entry_id, -1), -1)
+                wording = fuzz.token_sort_ratio(query, self.example_text[example]) / 100.0 if example >= 0 else 0.0
+                score = (1 - self.WORDING) * item.score + self.WORDING * damp * wording
+                head[i] = Scored(item.entry_id, score, item.coverage, item.phrase, item.evidence)
+            ranked = sorted(head, key=lambda s: s.score, reverse=True) + ranked[self.WORDING_SHORTLIST :]
         return ranked[:limit]
 
-    def _phrase(self, query: str, entry_id: str) -> float:
-        examples: Sequence[str] = self.questions.get(entry_id, ())
-        if not examples:
-            return 0.0
-        found = process.extractOne(query, examples, scorer=fuzz.token_sort_ratio)
-        return float(found[1]) / 100.0 if found else 0.0
+
+def _weak(matches: tuple[tuple[str, float], ...]) -> bool:
+    return not matches or max(s for _, s in matches) < SKELETON_SIMILARITY

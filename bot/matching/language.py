@@ -13,10 +13,10 @@ _GERMAN_LETTERS = set("äöüß")
 _CUE_WORDS: dict[str, str] = {
     "de": "ich wie wo was wann bin ist und nicht mein meine brauche kann muss der die das ein eine "
     "mit fur bei habe haben wir sie hilfe bitte",
-    "en": "i how where what when is are and not my need can must the a an with for have we you help "
+    "en": "i how where what when are and not my need can must the a an with for have we you help "
     "please do does get to",
     "tr": "ben nasil nerede ne zaman var yok ve icin bir benim lazim istiyorum yardim misin mi mu "
-    "nereye nasl alabilirim",
+    "nereye nasl alabilirim hangi nedir kac gerekiyor olur",
     "ru": "я как где что когда мне нужно можно и не мои мой для это есть помогите пожалуиста",
     "uk": "я як де що коли мени потрибно можна и не мии мои для це е допоможить будь ласка",
     "fa": "من چطور كجا چه كي مي خواهم ميخواهم براي است هست نيست و را از كمك لطفا",

@@ -130,6 +130,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE ticket_messages ADD COLUMN source_id INTEGER;
     CREATE INDEX ticket_messages_held ON ticket_messages(held) WHERE held = 1;
     """,
+    # 8: questions people linked to an entry themselves (tapped suggestion, menu after a fallback)
+    """
+    CREATE TABLE learned_questions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        language TEXT,
+        text TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        source TEXT NOT NULL
+    );
+    CREATE INDEX learned_questions_at ON learned_questions(at);
+    CREATE INDEX learned_questions_user ON learned_questions(user_id);
+    """,
 )
 
 

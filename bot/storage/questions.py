@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.clock import from_text, to_text
 from bot.storage.db import Database
+from bot.storage.learned import LearnedStore
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class QuestionRecord:
 class QuestionStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.learned = LearnedStore(db)  # same family: question texts, same retention and deletion
 
     async def add(
         self,
@@ -92,6 +94,7 @@ class QuestionStore:
         await self.db.conn.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,))
         self.db.forgot()
         await self.db.commit()
+        await self.learned.delete_user(user_id)
 
     async def anonymise_orphans(self) -> int:
         """Questions and votes of users who are gone (retention forgot them) keep their counts, not the user
@@ -106,10 +109,11 @@ class QuestionStore:
         return cursor.rowcount + votes.rowcount
 
     async def expire_texts(self, before: dt.datetime) -> int:
-        """Retention: question texts go after the period; counts stay for the statistics."""
+        """Retention: question texts go after the period; counts stay for the statistics. Learned example
+        questions (texts too) are deleted with them; the number returned counts both."""
         cursor = await self.db.conn.execute(
             "UPDATE questions SET text = NULL WHERE text IS NOT NULL AND asked_at < ?", (to_text(before),)
         )
         self.db.forgot()
         await self.db.commit()
-        return cursor.rowcount
+        return cursor.rowcount + await self.learned.expire(before)

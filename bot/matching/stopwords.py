@@ -1,0 +1,104 @@
+"""Curated filler words per language: words that say *how* someone asks, never *what* about.
+
+STOP words carry no weight at all (articles, pronouns, question words, auxiliaries). FILLER words are
+request verbs and politeness ("bekomme", "suche", "help", "need") that a topic rarely hinges on: they keep
+a little weight, so "Hilfe" alone is not nothing, but they cannot outvote a topic word. The lists are
+normalised by `normalise()` before use, so write them as people type them. Keep them to function words:
+a topic word here would blind the matcher to that topic. The FAQ drops each example's own language's stop
+words; a question drops those of its detected language, and other languages' ones only where no example
+uses them, so English "is" does not silence Turkish "iş" (work).
+"""
+
+from __future__ import annotations
+
+STOP: dict[str, str] = {
+    "de": """
+        ich du er sie es wir ihr mich mir dich dir uns euch sich mein meine meinen meinem meiner meines dein deine
+        sein seine ihre ihren ihrem unser unsere euer eure der die das den dem des ein eine einen einem einer eines
+        kein keine keinen und oder aber auch noch schon nur doch denn dann so sehr ganz mal ja nein nicht nichts
+        wie wo was wer wen wem wann warum wieso weshalb welche welcher welches welchen woher wohin womit wofur
+        ist sind bin bist war waren sei wird werden wurde wurden kann kannst konnen konnte muss musst mussen
+        soll sollte sollen darf durfen mochte will wollen habe hast hat haben hatte hatten gibt gab es gibt
+        zu zum zur im in am an auf aus bei mit nach von vor fur uber unter um bis ab ob dass wenn weil als
+        hier da dort jetzt heute bitte danke hallo guten tag gerne man etwas jemand
+    """,
+    "en": """
+        i me my mine you your yours he him his she her it its we us our they them their this that these those
+        a an the and or but also only just so very too not no yes any some
+        how where what who whom which when why whose is are am was were be been being do does did done doing
+        can could must should shall will would may might have has had having get got there here
+        to of in on at by for with from about into over under after before up out as if than then
+        please thanks thank hello hi dear pls plz
+    """,
+    "tr": """
+        ben sen o biz siz onlar beni bana benim seni sana senin onu ona onun bizim sizin
+        bu su bunu sunu bir ve veya ya da de ile icin gibi kadar daha cok az cok cok
+        nasil nerede nereden nereye ne neden nicin niye hangi kim kime kimin zaman mi mu mı mü misin miyim musun
+        var yok degil evet hayir lazim gerek gerekiyor acaba lutfen tesekkur merhaba selam abi abla hocam
+        mi mu
+    """,
+    "ru": """
+        я ты он она оно мы вы они меня мне мой моя мое мои моего моей моим тебя тебе твой твоя твои
+        его ее их нас нам наш наша наши вас вам ваш ваша ваши себя свой своя свои это этот эта эти тот та те
+        и или но а же ли бы не ни нет да то так уже еще только тоже также очень
+        как где что кто когда почему зачем какой какая какое какие куда откуда сколько чем чего кого кому
+        в во на с со к ко по за из у о об от до для при про через над под без
+        есть был была было были будет быть можно нужно надо нужен нужна могу может можете хочу
+        пожалуйста спасибо здравствуйте привет подскажите скажите
+    """,
+    "uk": """
+        я ти він вона воно ми ви вони мене мені мій моя моє мої мого моєї моїм тебе тобі твій твоя твої
+        його її їх нас нам наш наша наші вас вам ваш ваша ваші себе свій своя свої це цей ця ці той та ті
+        і й та або але а ж чи би б не ні так вже ще тільки теж також дуже
+        як де що шо хто коли чому навіщо який яка яке які куди звідки скільки чим чого кого кому
+        в у на з із зі к до по за від о про через над під без для при
+        є був була було були буде бути можна треба потрібно потрібен потрібна можу може можете хочу
+        будь ласка дякую привіт підкажіть скажіть
+    """,
+    "ar": """
+        انا أنا انت أنت انتي هو هي نحن احنا انتم هم هن ني لي لك له لها لنا لكم لهم
+        هذا هذه هاد هاي هيك ذلك تلك اللي الذي التي الذين
+        و او أو ثم بس لكن كمان ايضا أيضا فقط لا لم لن ما مش مو نعم اي أي
+        كيف كيفية وين أين اين فين شو ايش إيش ماذا مين من متى ليش لماذا لما قديش كم هل
+        في على عن الى إلى مع عند من ب ل ك يا
+        كان كانت يكون تكون بدي بدك بدنا اريد أريد ممكن لازم يجب عندي عندك فيه فيها في فيني بقدر اقدر أقدر
+        لو سمحت رجاء من فضلك شكرا مرحبا السلام عليكم اخي أخي
+    """,
+    "fa": """
+        من تو او ما شما ایشان آنها انها مرا به برای براى را از با در تا که این آن اون این ها های
+        و یا ولی اما هم فقط نه نمی آره بله
+        چطور چطوری چگونه کجا کجاست چه چی چیه کی چرا کدام کدوم چند چقدر آیا ایا
+        چیست چیه است هست هستم هستند نیست بود باشد شد میشه میشود می شود باید میخواهم میخوام میتونم میتوانم
+        لطفا ممنون سلام مرسی دارم داره دارد میکند میکنه میخواهد میخواد خواهم خواهد
+    """,
+}
+
+FILLER: dict[str, str] = {
+    "de": """
+        bekomme bekommen bekommt kriege kriegen kriegt suche suchen sucht finde finden findet brauche brauchen
+        braucht helfen hilfe hilft
+        machen mache macht tun frage fragen wissen weiss infos info information informationen moglich geht gehen
+        jemand leute bitte schnell schreiben schreibe schreib
+    """,
+    "en": """
+        need want find looking look search help helps know tell info information possible make
+        someone somebody anyone people way
+    """,
+    "tr": """
+        istiyorum isterim ariyorum bulabilirim bulurum yardim yardimci edin eder olur olabilir yapmam yapmak
+        bilgi ogrenmek bilmek
+    """,
+    "ru": """
+        получить найти ищу искать помочь помогите помощь сделать узнать информация хочу оформить
+    """,
+    "uk": """
+        отримати знайти шукаю шукати допомогти допоможіть допомога зробити дізнатися інформація оформити
+    """,
+    "ar": """
+        احصل أحصل بحصل اطلع بطلع الاقي ألاقي دور بدور ابحث مساعده مساعدة ساعدوني ساعدني اعرف أعرف بعرف
+        معلومات اعمل أعمل بعمل طريقة طريقه
+    """,
+    "fa": """
+        بگیرم گرفتن پیدا کنم کنم کمک بدانم بدونم اطلاعات انجام بدهم بدم
+    """,
+}
