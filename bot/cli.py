@@ -17,6 +17,19 @@ def _knowledge_dir(args: argparse.Namespace) -> Path:
     return Path(args.knowledge) if args.knowledge else load_settings().knowledge_dir
 
 
+def _load_knowledge(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The knowledge for a command that reads it, or None after telling the editor to run the checker."""
+    from bot.knowledge.loader import KnowledgeError, load_knowledge
+
+    try:
+        knowledge, _ = load_knowledge(_knowledge_dir(args))
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        print("Run `python -m bot check` for details.", file=sys.stderr)
+        return None
+    return knowledge
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from bot.knowledge.checker import check_knowledge
 
@@ -26,16 +39,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _load_knowledge_and_matcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from bot.knowledge.loader import KnowledgeError, load_knowledge
     from bot.matching.matcher import Matcher
 
-    try:
-        knowledge, _ = load_knowledge(_knowledge_dir(args))
-    except KnowledgeError as exc:
-        print(exc, file=sys.stderr)
-        print("Run `python -m bot check` for details.", file=sys.stderr)
-        return None
-    return knowledge, Matcher(knowledge)
+    knowledge = _load_knowledge(args)
+    return (knowledge, Matcher(knowledge)) if knowledge is not None else None
 
 
 def _load_matcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -361,19 +368,6 @@ def cmd_qr(args: argparse.Namespace) -> int:
     print(link.url)
     print(f"QR code: {out}")
     return 0
-
-
-def _load_knowledge(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The knowledge for a translations command, or None after telling the editor to run the checker."""
-    from bot.knowledge.loader import KnowledgeError, load_knowledge
-
-    try:
-        knowledge, _ = load_knowledge(_knowledge_dir(args))
-    except KnowledgeError as exc:
-        print(exc, file=sys.stderr)
-        print("Run `python -m bot check` for details.", file=sys.stderr)
-        return None
-    return knowledge
 
 
 def cmd_translations_status(args: argparse.Namespace) -> int:
