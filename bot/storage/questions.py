@@ -105,6 +105,9 @@ class QuestionStore:
         votes = await self.db.conn.execute(
             "UPDATE feedback SET user_id = -id WHERE user_id > 0 AND user_id NOT IN (SELECT user_id FROM users)"
         )
+        # learned questions hold a text: they go with the user (they expire with the texts anyway, unless the
+        # question period is set longer than the inactivity period)
+        await self.db.conn.execute("DELETE FROM learned_questions WHERE user_id NOT IN (SELECT user_id FROM users)")
         await self.db.commit()
         return cursor.rowcount + votes.rowcount
 
