@@ -76,6 +76,7 @@ async def test_dialogue_records_a_menu_tap_soon_after_a_fallback(service: CoreSe
 
 async def test_learned_questions_follow_retention_and_deletion(service: CoreService, clock: FixedClock) -> None:
     store = service.questions.learned
+    await service.users.get_or_create(USER, clock.now())  # a learned question always has a user behind it
     await store.add(USER, clock.now(), "de", "old question", "child-benefit", "suggest")
     await store.add(USER + 1, clock.now(), "de", "other user's question", "child-benefit", "suggest")
     await service.questions.delete_user(USER + 1)
@@ -185,3 +186,21 @@ def test_report_learn_command(tmp_path: Path, accept_flag: bool) -> None:
         assert "pflegekind" not in faq
     with sqlite3.connect(db) as conn:  # the report only reads
         assert conn.execute("SELECT COUNT(*) FROM learned_questions").fetchone() == (1,)
+
+
+async def test_learned_questions_go_with_a_forgotten_user(kb_dir: Path, tmp_path: Path, clock: FixedClock) -> None:
+    """Even when the question period is longer than the inactivity period, no learned text outlives its user."""
+    from bot.dialogue.engine import Retention
+
+    retention = Retention(question_days=400, ticket_days=30, inactive_user_days=30)
+    service = CoreService(kb_dir, tmp_path / "r.sqlite3", clock=clock, retention=retention, handoff=False)
+    await service.start()
+    try:
+        await service.users.get_or_create(USER, clock.now())
+        await service.questions.learned.add(USER, clock.now(), "de", "frage von früher", "child-benefit", "suggest")
+        clock.advance(days=31)
+        await service.apply_retention()
+        assert await service.users.get(USER) is None
+        assert await service.questions.learned.since(NOW - dt.timedelta(days=1)) == []
+    finally:
+        await service.stop()
