@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from bot.crisis.rules import CrisisRules, Rule, Slot, WordPattern
+from bot.crisis.rules import CUE_THRESHOLD, CUE_WINDOW, CrisisRules, Cue, Rule, Slot, WordPattern
 from bot.crisis.text import fold_words, forms
 
 MIN_FUZZY = 7  # shorter words and patterns must be spelled right: too many near neighbours
@@ -112,9 +112,13 @@ class CrisisDetector:
     def __init__(self, rules: CrisisRules) -> None:
         self.rules = rules
         slots: dict[str, Slot] = {}
-        for rule in (*rules.rules, *rules.negatives):
+        cue_phrases = [p for cue in rules.cues for p in cue.phrases]
+        for rule in (*rules.rules, *rules.negatives, *cue_phrases):
             for slot in (*rule.slots, *rule.unless):
                 slots.setdefault(slot.key, slot)
+        for cue in rules.cues:
+            if cue.slot:
+                slots.setdefault(cue.slot.key, cue.slot)
         self._numbers = {key: number for number, key in enumerate(slots)}
         self._index = _Index(list(slots.values()))
         self._lookup = lru_cache(maxsize=65536)(self._index.lookup)
@@ -124,6 +128,17 @@ class CrisisDetector:
         self._by_slot: dict[int, list[int]] = defaultdict(list)
         for number, (_, (needed, _)) in enumerate(self._positives):
             self._by_slot[needed[-1]].append(number)
+        # cues: slot -> cues of that slot; cue phrases are checked when their last word is there
+        self._cues = list(rules.cues)
+        self._cue_rules = [cue.rule for cue in self._cues]
+        self._cue_by_slot: dict[int, list[int]] = defaultdict(list)
+        self._cue_phrases: dict[int, list[tuple[int, Rule, tuple[int, ...]]]] = defaultdict(list)
+        for number, cue in enumerate(self._cues):
+            if cue.slot:
+                self._cue_by_slot[self._numbers[cue.slot.key]].append(number)
+            for phrase in cue.phrases:
+                needed, _ = self._compile(phrase)
+                self._cue_phrases[needed[-1]].append((number, phrase, needed))
 
     def _compile(self, rule: Rule) -> tuple[tuple[int, ...], tuple[int, ...]]:
         return tuple(self._numbers[s.key] for s in rule.slots), tuple(self._numbers[s.key] for s in rule.unless)
@@ -138,7 +153,7 @@ class CrisisDetector:
     def detect_all(self, text: str) -> list[CrisisHit]:
         """Every rule that fires, minus those inside a known false alarm; most specific first."""
         words = fold_words(text)[:MAX_WORDS]
-        if not words or not self._positives:
+        if not words or not (self._positives or self._cues):
             return []
         positions: dict[int, list[int]] = defaultdict(list)
         for index, word in enumerate(words):
@@ -159,12 +174,72 @@ class CrisisDetector:
                 if not any(span[0] <= b_end and b_start <= span[1] for b_start, b_end in blocked):
                     hits.append(CrisisHit(rule.kind, rule.language, rule, span))
                     break
+        hits.extend(self._cue_hits(positions, blocked))
         hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind)))
         kept: list[CrisisHit] = []
         for hit in hits:  # two readings of the same words ("killing myself"): the more specific one
             if not any(hit.span[0] <= k.span[1] and k.span[0] <= hit.span[1] for k in kept):
                 kept.append(hit)
         return kept
+
+
+    def _cue_hits(
+        self, positions: dict[int, list[int]], blocked: list[tuple[int, int]]
+    ) -> list[CrisisHit]:
+        """Weights of the cues per language within CUE_WINDOW words; the strongest situation names the hit."""
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)  # language -> (position, cue)
+        for slot, where in positions.items():
+            for number in self._cue_by_slot.get(slot, ()):
+                found[self._cues[number].language].extend((p, number) for p in where)
+            for number, phrase, needed in self._cue_phrases.get(slot, ()):
+                if all(s in positions for s in needed):
+                    found[phrase.language].extend((span[0], number) for span in _spans(phrase, needed, (), positions))
+        hits: list[CrisisHit] = []
+        for candidates in found.values():
+            places = [(p, n) for p, n in candidates if not any(b0 <= p <= b1 for b0, b1 in blocked)]
+            if not any(self._cues[n].weight > 0 and self._cues[n].kind for _, n in places):
+                continue
+            places.sort()
+            for start, first in places:
+                if self._cues[first].weight < 0:
+                    continue
+                window = [(p, n) for p, n in places if start <= p < start + CUE_WINDOW and self._cues[n].weight > 0]
+                inside = {n: p for p, n in window}
+                # an ordinary context counts a window before and anywhere inside
+                against = {n for p, n in places if start - CUE_WINDOW <= p < start + CUE_WINDOW}
+                score = _weigh(window, self._cues)
+                score += sum(self._cues[n].weight for n in against if self._cues[n].weight < 0)
+                if score < CUE_THRESHOLD:
+                    continue
+                named = [n for n in inside if self._cues[n].kind]
+                if not named:
+                    continue
+                best = max(named, key=lambda n: (self._cues[n].weight, -PRIORITY.index(self._cues[n].kind)))
+                span = (min(inside.values()), max(inside.values()))
+                hits.append(CrisisHit(self._cues[best].kind, self._cues[best].language, self._cue_rules[best], span))
+                break
+        return hits
+
+
+def _weigh(window: list[tuple[int, int]], cues: Sequence[Cue]) -> int:
+    """Each word counts once (its heaviest cue), each cue once (repeating a word adds nothing), and context
+    words (weight 1) add 1 however many there are: a hint of weight 3 needs one, a hint of weight 2 another hint."""
+    by_place: dict[int, list[int]] = defaultdict(list)
+    for place, number in window:
+        by_place[place].append(number)
+    used: set[int] = set()
+    total = 0
+    context = 0
+    for place in sorted(by_place):
+        fresh = [n for n in by_place[place] if n not in used]
+        if fresh:
+            best = max(fresh, key=lambda n: cues[n].weight)
+            used.add(best)
+            if cues[best].weight >= 2:
+                total += cues[best].weight
+            else:
+                context = 1
+    return total + context
 
 
 def _spans(
