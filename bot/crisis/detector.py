@@ -174,7 +174,7 @@ class CrisisDetector:
                 if not any(span[0] <= b_end and b_start <= span[1] for b_start, b_end in blocked):
                     hits.append(CrisisHit(rule.kind, rule.language, rule, span))
                     break
-        hits.extend(self._cue_hits(positions, blocked, words))
+        hits.extend(self._cue_hits(positions, blocked))
         hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind)))
         kept: list[CrisisHit] = []
         for hit in hits:  # two readings of the same words ("killing myself"): the more specific one
@@ -184,7 +184,7 @@ class CrisisDetector:
 
 
     def _cue_hits(
-        self, positions: dict[int, list[int]], blocked: list[tuple[int, int]], words: Sequence[str]
+        self, positions: dict[int, list[int]], blocked: list[tuple[int, int]]
     ) -> list[CrisisHit]:
         """Weights of the cues per language within CUE_WINDOW words; the strongest situation names the hit."""
         found: dict[str, list[tuple[int, int]]] = defaultdict(list)  # language -> (position, cue)
@@ -193,10 +193,11 @@ class CrisisDetector:
                 found[self._cues[number].language].extend((p, number) for p in where)
             for number, phrase, needed in self._cue_phrases.get(slot, ()):
                 if all(s in positions for s in needed):
-                    found[phrase.language].extend((span[0], number) for span in _spans(phrase, needed, (), positions))
+                    spans = _spans(phrase, needed, (), positions)
+                    found[phrase.language].extend((a, number) for a, b in spans if not _overlaps((a, b), blocked))
         hits: list[CrisisHit] = []
         for candidates in found.values():
-            places = [(p, n) for p, n in candidates if not any(b0 <= p <= b1 for b0, b1 in blocked)]
+            places = [(p, n) for p, n in candidates if not _overlaps((p, p), blocked)]
             if not any(self._cues[n].weight > 0 and self._cues[n].kind for _, n in places):
                 continue
             places.sort()
@@ -207,7 +208,7 @@ class CrisisDetector:
                 inside = {n: p for p, n in window}
                 # an ordinary context counts a window before and anywhere inside
                 against = {n for p, n in places if start - CUE_WINDOW <= p < start + CUE_WINDOW}
-                score = _weigh(window, self._cues, words)
+                score = _weigh(window, self._cues)
                 score += sum(self._cues[n].weight for n in against if self._cues[n].weight < 0)
                 if score < CUE_THRESHOLD:
                     continue
@@ -221,22 +222,28 @@ class CrisisDetector:
         return hits
 
 
-def _weigh(window: list[tuple[int, int]], cues: Sequence[Cue], words: Sequence[str]) -> int:
-    """Each word counts once with its heaviest cue (repeating a word adds nothing), and context words
-    (weight 1) add 1 however many there are: a hint of weight 3 needs one, a hint of weight 2 another hint."""
+def _overlaps(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:
+    return any(span[0] <= end and start <= span[1] for start, end in blocked)
+
+
+def _weigh(window: list[tuple[int, int]], cues: Sequence[Cue]) -> int:
+    """Each word counts once (its heaviest cue) and each cue once: the words of one cue are alternatives, so
+    two of them add nothing. Context words (weight 1) add 1 however many there are: a hint of weight 3 needs
+    one, a hint of weight 2 another hint."""
     by_place: dict[int, list[int]] = defaultdict(list)
     for place, number in window:
         by_place[place].append(number)
-    seen: set[str] = set()
+    used: set[int] = set()
     total = 0
     context = 0
     for place in sorted(by_place):
-        if words[place] in seen:
+        fresh = [n for n in by_place[place] if n not in used]
+        if not fresh:
             continue
-        seen.add(words[place])
-        weight = max(cues[n].weight for n in by_place[place])
-        if weight >= 2:
-            total += weight
+        best = max(fresh, key=lambda n: cues[n].weight)
+        used.add(best)
+        if cues[best].weight >= 2:
+            total += cues[best].weight
         else:
             context = 1
     return total + context
