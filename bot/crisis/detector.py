@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from bot.crisis.rules import CUE_THRESHOLD, CUE_WINDOW, CrisisRules, Cue, Rule, Slot, WordPattern
+from bot.crisis.rules import CUE_THRESHOLD, CUE_WINDOW, VETO_REACH, CrisisRules, Cue, Rule, Slot, WordPattern
 from bot.crisis.text import fold_words, forms
 
 MIN_FUZZY = 7  # shorter words and patterns must be spelled right: too many near neighbours
@@ -197,21 +197,19 @@ class CrisisDetector:
                     found[phrase.language].extend((a, number) for a, b in spans if not _overlaps((a, b), blocked))
         hits: list[CrisisHit] = []
         for candidates in found.values():
-            places = [(p, n) for p, n in candidates if not _overlaps((p, p), blocked)]
-            if not any(self._cues[n].weight > 0 and self._cues[n].kind for _, n in places):
-                continue
-            places.sort()
-            for start, first in places:
-                if self._cues[first].weight < 0:
+            vetoes = [p for p, n in candidates if self._cues[n].weight < 0]
+            places = sorted(
+                (p, n)
+                for p, n in candidates
+                if self._cues[n].weight > 0
+                and not _overlaps((p, p), blocked)
+                and not any(abs(p - v) <= VETO_REACH for v in vetoes)
+            )
+            for start, _ in places:
+                window = [(p, n) for p, n in places if start <= p < start + CUE_WINDOW]
+                if _weigh(window, self._cues) < CUE_THRESHOLD:
                     continue
-                window = [(p, n) for p, n in places if start <= p < start + CUE_WINDOW and self._cues[n].weight > 0]
                 inside = {n: p for p, n in window}
-                # an ordinary context counts a window before and anywhere inside
-                against = {n for p, n in places if start - CUE_WINDOW <= p < start + CUE_WINDOW}
-                score = _weigh(window, self._cues)
-                score += sum(self._cues[n].weight for n in against if self._cues[n].weight < 0)
-                if score < CUE_THRESHOLD:
-                    continue
                 named = [n for n in inside if self._cues[n].kind]
                 if not named:
                     continue
