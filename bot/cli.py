@@ -69,7 +69,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 DEFAULT_DEVSET = Path("tests/data/devset.yaml")
-CRISIS_SETS = (("dev", Path("tests/data/crisis_dev.yaml")), ("test (frozen)", Path("tests/data/crisis_test.yaml")))
+CRISIS_SETS = (
+    ("dev", Path("tests/data/crisis_dev.yaml")),
+    ("validation", Path("tests/data/crisis_val.yaml")),
+    ("test (frozen)", Path("tests/data/crisis_test.yaml")),
+)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
