@@ -32,8 +32,6 @@ PRIORITY = (
     "threat",
     "violence",
 )
-# cues add up per language; Ukrainian and Russian together, because people mix them (Surzhyk)
-CUE_FAMILY = {"uk": "ru"}
 
 
 @dataclass(frozen=True)
@@ -192,11 +190,11 @@ class CrisisDetector:
         found: dict[str, list[tuple[int, int]]] = defaultdict(list)  # language -> (position, cue)
         for slot, where in positions.items():
             for number in self._cue_by_slot.get(slot, ()):
-                found[_family(self._cues[number].language)].extend((p, number) for p in where)
+                found[self._cues[number].language].extend((p, number) for p in where)
             for number, phrase, needed in self._cue_phrases.get(slot, ()):
                 if all(s in positions for s in needed):
                     spans = [span for span in _spans(phrase, needed, (), positions) if not _overlaps(span, blocked)]
-                    found[_family(phrase.language)].extend((span[0], number) for span in spans)
+                    found[phrase.language].extend((span[0], number) for span in spans)
         hits: list[CrisisHit] = []
         for candidates in found.values():
             vetoes = [p for p, n in candidates if self._cues[n].weight < 0]
@@ -220,10 +218,6 @@ class CrisisDetector:
                 hits.append(CrisisHit(self._cues[best].kind, self._cues[best].language, self._cue_rules[best], span))
                 break
         return hits
-
-
-def _family(language: str) -> str:
-    return CUE_FAMILY.get(language, language)
 
 
 def _overlaps(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:
