@@ -187,34 +187,34 @@ class CrisisDetector:
         self, positions: dict[int, list[int]], blocked: list[tuple[int, int]]
     ) -> list[CrisisHit]:
         """Weights of the cues per language within CUE_WINDOW words; the strongest situation names the hit."""
-        found: dict[str, list[tuple[int, int]]] = defaultdict(list)  # language -> (position, cue)
+        found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # language -> (first word, cue, last word)
         for slot, where in positions.items():
             for number in self._cue_by_slot.get(slot, ()):
-                found[self._cues[number].language].extend((p, number) for p in where)
+                found[self._cues[number].language].extend((p, number, p) for p in where)
             for number, phrase, needed in self._cue_phrases.get(slot, ()):
                 if all(s in positions for s in needed):
-                    spans = [span for span in _spans(phrase, needed, (), positions) if not _overlaps(span, blocked)]
-                    found[phrase.language].extend((span[0], number) for span in spans)
+                    spans = _spans(phrase, needed, (), positions)
+                    found[phrase.language].extend((first, number, last) for first, last in spans)
         hits: list[CrisisHit] = []
         for candidates in found.values():
-            vetoes = [p for p, n in candidates if self._cues[n].weight < 0]
+            vetoes = [p for p, n, _ in candidates if self._cues[n].weight < 0]
             places = sorted(
-                (p, n)
-                for p, n in candidates
+                (p, n, last)
+                for p, n, last in candidates
                 if self._cues[n].weight > 0
-                and not _overlaps((p, p), blocked)
-                and not any(abs(p - v) <= VETO_REACH for v in vetoes)
+                and not _overlaps((p, last), blocked)
+                and not any(p - VETO_REACH <= v <= last + VETO_REACH for v in vetoes)
             )
-            for start, _ in places:
-                window = [(p, n) for p, n in places if start <= p < start + CUE_WINDOW]
+            for start, _, _ in places:
+                window = [place for place in places if start <= place[0] < start + CUE_WINDOW]
                 if _weigh(window, self._cues) < CUE_THRESHOLD:
                     continue
-                inside = {n: p for p, n in window}
+                inside = {n: p for p, n, _ in window}
                 named = [n for n in inside if self._cues[n].kind]
                 if not named:
                     continue
                 best = max(named, key=lambda n: (self._cues[n].weight, -PRIORITY.index(self._cues[n].kind)))
-                span = (min(inside.values()), max(inside.values()))
+                span = (min(inside.values()), max(last for _, _, last in window))
                 hits.append(CrisisHit(self._cues[best].kind, self._cues[best].language, self._cue_rules[best], span))
                 break
         return hits
@@ -224,22 +224,24 @@ def _overlaps(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:
     return any(span[0] <= end and start <= span[1] for start, end in blocked)
 
 
-def _weigh(window: list[tuple[int, int]], cues: Sequence[Cue]) -> int:
-    """Each word counts once (its heaviest cue) and each cue once: the words of one cue are alternatives, so
-    two of them add nothing. Context words (weight 1) add 1 however many there are: a hint of weight 3 needs
-    one, a hint of weight 2 another hint."""
-    by_place: dict[int, list[int]] = defaultdict(list)
-    for place, number in window:
-        by_place[place].append(number)
+def _weigh(window: list[tuple[int, int, int]], cues: Sequence[Cue]) -> int:
+    """Each word counts once (its heaviest cue; a phrase takes all its words) and each cue once: the words of
+    one cue are alternatives, so two of them add nothing. Context words (weight 1) add 1 however many there
+    are: a hint of weight 3 needs one, a hint of weight 2 another hint."""
+    by_place: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for place, number, last in window:
+        by_place[place].append((number, last))
     used: set[int] = set()
+    covered = -1
     total = 0
     context = 0
     for place in sorted(by_place):
-        fresh = [n for n in by_place[place] if n not in used]
-        if not fresh:
+        fresh = [(n, last) for n, last in by_place[place] if n not in used]
+        if not fresh or place <= covered:
             continue
-        best = max(fresh, key=lambda n: cues[n].weight)
+        best, last = max(fresh, key=lambda item: (cues[item[0]].weight, item[1]))
         used.add(best)
+        covered = last
         if cues[best].weight >= 2:
             total += cues[best].weight
         else:
