@@ -1,7 +1,8 @@
 """Find danger in a message: every word is looked up once in an index of all patterns, then the rules
-are checked on word positions. Fast enough for every message (a few tens of microseconds typically).
+are checked on word positions and the weighted cues are added up per language within a window of words.
+Fast enough for every message (about 0.1 ms typically).
 
-Typos: a word of 5+ letters that matches nothing may differ by one letter from a pattern of 5+ letters.
+Typos: a word of 7+ letters that matches nothing may differ by one letter from a pattern of 7+ letters.
 """
 
 from __future__ import annotations
