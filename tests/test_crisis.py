@@ -447,3 +447,7 @@ def test_checker_names_file_and_line_of_each_cue_mistake(kb_dir: Path) -> None:
     }
     for line, message in expected.items():
         assert any(e.startswith(f"crisis.yaml:{line}:") and message in e for e in errors), (line, errors)
+
+
+def test_the_article_alif_is_no_person_prefix() -> None:
+    assert "لمستشفي" not in forms(fold_words("بالمستشفى")[0])  # else "hospital" would read as "touch"
