@@ -26,6 +26,7 @@ from tests.conftest import KNOWLEDGE
 
 DEV = Path(__file__).parent / "data" / "crisis_dev.yaml"
 VALIDATION = Path(__file__).parent / "data" / "crisis_val.yaml"  # keyword-free wordings, written blind
+PROBES = Path(__file__).parent / "data" / "crisis_probes.yaml"  # regression only: the cues were adapted to them
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +183,14 @@ def test_cues_alone_catch_the_dev_set(knowledge: KnowledgeBase) -> None:
     assert low == {}, report.misses
     assert report.recall.rate >= 0.92
     assert report.alarms.rate <= 0.01, report.false_alarms
+
+
+def test_probe_messages_keep_working(knowledge: KnowledgeBase) -> None:
+    """Keyword-free dangers and hard negatives written while building the cues (all caught, one alarm)."""
+    report = evaluate_crisis_file(knowledge, PROBES)
+    assert report.recall.rate >= 0.97, report.misses
+    assert report.alarms.total >= 150
+    assert report.alarms.rate <= 0.02, report.false_alarms
 
 
 def test_eval_command_knows_the_validation_set() -> None:
