@@ -460,3 +460,15 @@ def test_checker_names_file_and_line_of_each_cue_mistake(kb_dir: Path) -> None:
 
 def test_the_article_alif_is_no_person_prefix() -> None:
     assert "لمستشفي" not in forms(fold_words("بالمستشفى")[0])  # else "hospital" would read as "touch"
+
+
+def test_ordinary_context_also_switches_off_rules_near_it(kb_dir: Path) -> None:
+    _write_crisis(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      burn: [fire]\n    rules:\n      - {kind: fire, all: [burn], within: 1}\n"
+        "    cues:\n      - {weight: -4, words: [barbecue]}\n",
+    )
+    kb, _ = load_knowledge(kb_dir)
+    detector = CrisisDetector(kb.crisis_rules)
+    assert detector.detect("may we make a fire for a barbecue") is None
+    assert detector.detect("fire in the kitchen, and tomorrow we wanted to have a barbecue") is not None

@@ -134,6 +134,7 @@ class CrisisDetector:
         self._cue_rules = [cue.rule for cue in self._cues]
         self._cue_by_slot: dict[int, list[int]] = defaultdict(list)
         self._cue_phrases: dict[int, list[tuple[int, Rule, tuple[int, ...]]]] = defaultdict(list)
+        self._veto_slots = {self._numbers[c.slot.key] for c in self._cues if c.slot and c.weight < 0}
         for number, cue in enumerate(self._cues):
             if cue.slot:
                 self._cue_by_slot[self._numbers[cue.slot.key]].append(number)
@@ -166,13 +167,15 @@ class CrisisDetector:
         for rule, (slots, unless) in self._negatives:
             if all(s in present for s in slots):
                 blocked.extend(_spans(rule, slots, unless, positions))
+        # an ordinary context (a cue of negative weight) switches off rules near it as well as cues
+        vetoes = [(p - VETO_REACH, p + VETO_REACH) for s in self._veto_slots if s in positions for p in positions[s]]
         candidates = sorted({n for s in present for n in self._by_slot.get(s, ())})
         for number in candidates:
             rule, (slots, unless) = self._positives[number]
             if not all(s in present for s in slots):
                 continue
             for span in _spans(rule, slots, unless, positions):
-                if not any(span[0] <= b_end and b_start <= span[1] for b_start, b_end in blocked):
+                if not _overlaps(span, blocked) and not _overlaps(span, vetoes):
                     hits.append(CrisisHit(rule.kind, rule.language, rule, span))
                     break
         hits.extend(self._cue_hits(positions, blocked))

@@ -24,7 +24,7 @@ MAX_WITHIN = 12
 # cues: weights add up per language within CUE_WINDOW words; CUE_THRESHOLD or more is a signal
 CUE_WINDOW = 8
 CUE_THRESHOLD = 4
-VETO_REACH = 3  # an ordinary context (negative weight) switches off the cues up to 3 words before and after it
+VETO_REACH = 3  # an ordinary context (negative weight) switches off signals up to 3 words before and after it
 MAX_CUE_WEIGHT = 4
 
 
@@ -82,7 +82,8 @@ class Rule:
 @dataclass(frozen=True)
 class Cue:
     """Words that weigh: 4 = a signal alone, 3 to 1 = a signal only together with other cues nearby,
-    below 0 = an ordinary context (a course, a price, a barbecue) that switches off cues within VETO_REACH words.
+    below 0 = an ordinary context (a course, a price, a barbecue) that switches off cues and rules within
+    VETO_REACH words.
 
     `kind` is empty for context words (a body part, a person) that strengthen but name no situation.
     `phrases` are multi-word cues, one slot per word, found in order like rule phrases.
