@@ -77,7 +77,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-CRISIS_SETS = (("dev", EVAL_DIR / "crisis_dev.yaml"), ("test (frozen)", EVAL_DIR / "crisis_test.yaml"))
+CRISIS_SETS = (
+    ("dev", EVAL_DIR / "crisis_dev.yaml"),
+    ("validation", EVAL_DIR / "crisis_val.yaml"),
+    ("test (frozen)", EVAL_DIR / "crisis_test.yaml"),
+)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bot.crisis.rules import KINDS, MAX_WITHIN, CrisisRules, Rule, Slot, WordPattern
+from bot.crisis.rules import KINDS, MAX_CUE_WEIGHT, MAX_WITHIN, CrisisRules, Cue, Rule, Slot, WordPattern
 from bot.crisis.text import fold
 from bot.knowledge.problems import ProblemList
 from bot.knowledge.yamlfile import LineDict, LineList
@@ -16,7 +16,8 @@ from bot.languages import LANGUAGES
 
 GROUP = "Krise (crisis.yaml)"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-BLOCK_KEYS = ("words", "rules", "phrases", "not")
+BLOCK_KEYS = ("words", "rules", "phrases", "cues", "not")
+CUE_KEYS = ("kind", "weight", "words")
 RULE_KEYS = ("kind", "all", "within", "unless", "in_order")
 NOT_KEYS = ("all", "within")
 DEFAULT_WITHIN = 5
@@ -46,6 +47,7 @@ class _Parser:
             return CrisisRules()
         rules: list[Rule] = []
         negatives: list[Rule] = []
+        cues: list[Cue] = []
         for lang, block in blocks.items():
             line = blocks.line_of(lang)
             if lang not in LANGUAGES:
@@ -55,12 +57,14 @@ class _Parser:
                 self.error(line, f"'{lang}' must hold 'words:', 'rules:', 'phrases:' and 'not:'")
                 continue
             self._block(lang, block, rules, negatives)
+            cues.extend(self._cues(lang, block))
         missing = [lang for lang in LANGUAGES if lang not in blocks]
         if missing:
             self.problems.warning(
                 self.path, blocks.line, f"no crisis signals in {', '.join(missing)}", "Fehlende Übersetzungen"
             )
-        return CrisisRules(tuple(rules), tuple(negatives), tuple(lang for lang in blocks if lang in LANGUAGES))
+        languages = tuple(lang for lang in blocks if lang in LANGUAGES)
+        return CrisisRules(tuple(rules), tuple(negatives), languages, tuple(cues))
 
     # -- one language ----------------------------------------------------------------------------------
 
@@ -97,6 +101,62 @@ class _Parser:
                         if phrase:
                             negatives.append(phrase)
         self._unused(lang, block, groups, [*rules, *negatives])
+
+    def _cues(self, lang: str, block: LineDict) -> list[Cue]:
+        value = block.get("cues")
+        if value is None:
+            return []
+        if not isinstance(value, LineList):
+            example = "- {kind: ..., weight: 2, words: [...]}"
+            self.error(block.line_of("cues"), f"{lang}: 'cues' must be a list ('{example}')")
+            return []
+        return [c for c in (self._cue(lang, item, value.line_of(i)) for i, item in enumerate(value)) if c]
+
+    def _cue(self, lang: str, item: Any, line: int) -> Cue | None:
+        if not isinstance(item, LineDict):
+            example = '{kind: medical, weight: 2, words: [blut*, "atmet nicht"]}'
+            self.error(line, f"{lang}: a cue must look like {example}")
+            return None
+        ok = True
+        for key in item:
+            if key not in CUE_KEYS:
+                self.error(item.line_of(key), f"{lang}: unknown field '{key}' in a cue{_hint(key, CUE_KEYS)}")
+                ok = False
+        kind = str(item.get("kind", "") or "")
+        if kind and kind not in KINDS:
+            self.error(line, f"{lang}: kind '{kind}' is not one of {', '.join(KINDS)}{_hint(kind, KINDS)}")
+            ok = False
+        weight = item.get("weight")
+        if not isinstance(weight, int) or isinstance(weight, bool) or weight == 0 or abs(weight) > MAX_CUE_WEIGHT:
+            self.error(
+                item.line_of("weight") if "weight" in item else line,
+                f"{lang}: 'weight' must be a whole number from 1 to {MAX_CUE_WEIGHT} (or -1 to -{MAX_CUE_WEIGHT})",
+            )
+            ok = False
+        words = item.get("words")
+        if not isinstance(weight, int):
+            return None
+        if not isinstance(words, LineList) or not words:
+            self.error(item.line_of("words") if "words" in item else line, f"{lang}: a cue needs 'words: [...]'")
+            return None
+        if not ok:
+            return None
+        patterns: list[WordPattern] = []
+        phrases: list[Rule] = []
+        for index, raw in enumerate(words):
+            word_line = words.line_of(index)
+            if isinstance(raw, str) and " " in fold(raw):
+                phrase = self._phrase(lang, kind or "general", raw, word_line)
+                if phrase:
+                    phrases.append(phrase)
+                continue
+            pattern = self._pattern(lang, raw, word_line)
+            if pattern:
+                patterns.append(pattern)
+        slot = Slot(f"{lang}:cue{line}", tuple(dict.fromkeys(patterns))) if patterns else None
+        if slot is None and not phrases:
+            return None
+        return Cue(lang, kind, weight, slot, tuple(phrases), self.file, line)
 
     def _unused(self, lang: str, block: LineDict, groups: dict[str, Slot], rules: list[Rule]) -> None:
         """A group no rule uses is usually a typo in a rule or a forgotten rule: worth a look."""

@@ -21,6 +21,11 @@ KINDS = (
     "exploitation",
 )
 MAX_WITHIN = 12
+# cues: weights add up per language within CUE_WINDOW words; CUE_THRESHOLD or more is a signal
+CUE_WINDOW = 8
+CUE_THRESHOLD = 4
+VETO_REACH = 3  # an ordinary context (negative weight) switches off signals up to 3 words before and after it
+MAX_CUE_WEIGHT = 4
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,37 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """Words that weigh: 4 = a signal alone, 3 to 1 = a signal only together with other cues nearby,
+    below 0 = an ordinary context (a course, a price, a barbecue) that switches off cues and rules within
+    VETO_REACH words.
+
+    `kind` is empty for context words (a body part, a person) that strengthen but name no situation.
+    `phrases` are multi-word cues, one slot per word, found in order like rule phrases.
+    """
+
+    language: str
+    kind: str
+    weight: int
+    slot: Slot | None
+    phrases: tuple[Rule, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    @property
+    def rule(self) -> Rule:
+        """The cue as a rule, so a hit can say where it comes from (file:line) like any rule."""
+        slots = (self.slot,) if self.slot else self.phrases[0].slots
+        return Rule(self.language, self.kind or "general", slots, CUE_WINDOW, False, (), self.file, self.line)
+
+
+@dataclass(frozen=True)
 class CrisisRules:
     rules: tuple[Rule, ...] = ()
     negatives: tuple[Rule, ...] = ()
     languages: tuple[str, ...] = field(default=())
+    cues: tuple[Cue, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.rules
+        return not self.rules and not self.cues

@@ -132,7 +132,7 @@ def forms(word: str) -> tuple[str, ...]:
             if base.startswith(article) and len(base) - len(article) >= MIN_STEM + 1:
                 stage.add(base[len(article) :])
     for base in list(stage):
-        if base[:1] in _PERSON and len(base) - 1 >= 3:
-            stage.add(base[1:])
+        if base[:1] in _PERSON and len(base) - 1 >= 3 and not base.startswith(_ARTICLES):
+            stage.add(base[1:])  # the alif of the article is no person prefix: "المستشفى" is no "لمس..."
     stage.discard(word)
     return (word, *sorted(stage))
