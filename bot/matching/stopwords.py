@@ -21,9 +21,9 @@ STOP: dict[str, str] = {
         soll sollte sollen darf durfen mochte will wollen habe hast hat haben hatte hatten gibt gab es gibt
         zu zum zur im in am an auf aus bei mit nach von vor fur uber unter um bis ab ob dass wenn weil als
         hier da dort jetzt heute bitte danke hallo guten tag gerne man etwas jemand
-        seit selber selbst immer wieder vielleicht eigentlich genau gerade trotzdem also dieser diese dieses diesem diesen
-        jeder jede jedes alle alles viel viele mehr wenig einfach sonst oft nie irgendwo irgendwie nix sagt gesagt bzw
-        usw ca sowie damit dafur dazu davon darum deshalb
+        seit selber selbst immer wieder vielleicht eigentlich genau gerade trotzdem also dieser diese dieses
+        diesem diesen jeder jede jedes alle alles viel viele mehr wenig einfach sonst oft nie irgendwo irgendwie
+        nix sagt gesagt bzw usw ca sowie damit dafur dazu davon darum deshalb
     """,
     "en": """
         i me my mine you your yours he him his she her it its we us our they them their this that these those

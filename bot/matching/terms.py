@@ -2,9 +2,9 @@
 
 `normalise()` makes spelling variants equal; this module goes one step further for the matcher only, so
 the crisis check and small talk keep their plain normalised words. Stemming uses the Snowball algorithms
-through PyStemmer (C, ~2 µs a word); Ukrainian has no Snowball stemmer and uses the Russian one, which
-removes most shared endings. Everything works on normalised tokens on both sides (FAQ and question), so
-the stemmers only need to be consistent, not perfect.
+through PyStemmer (C, ~2 µs a word); Ukrainian has no Snowball stemmer and gets a light suffix stripper;
+Cyrillic words of unknown language are tried under both. Everything works on normalised tokens on both
+sides (FAQ and question), so the stemmers only need to be consistent, not perfect.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _STEMMER_NAMES = {
     "ar": "arabic",
     "fa": "persian",
 }
-_SCRIPT_LANGUAGES = {"latin": ("de", "en", "tr"), "cyrillic": ("ru",), "arabic": ("ar", "fa")}
+_SCRIPT_LANGUAGES = {"latin": ("de", "en", "tr"), "cyrillic": ("ru", "uk"), "arabic": ("ar", "fa")}
 
 
 class _StemWord(Protocol):
@@ -64,8 +64,60 @@ class PersianStemmer:
         return word
 
 
+class UkrainianStemmer:
+    """Light Ukrainian stemming on normalised letters (і/ї→и, є→е, й→и): reflexive -ся/-сь, then the longest
+    verb, noun or adjective ending. Snowball has no Ukrainian stemmer; the Russian one left "отримують",
+    "отримувати" and "отримує" as three different words."""
+
+    _REFLEXIVE = ("ся", "сь")
+    _PAST = frozenset(("ла", "ли", "ло", "ав", "ив"))
+    _SUFFIXES = tuple(
+        sorted(
+            [
+                *("ости", "ист", "ост"),
+                *(
+                    "уваня",
+                    "юваня",
+                    "аня",
+                    "еня",
+                    "иня",
+                    "увати",
+                    "ювати",
+                    "овати",
+                    "ити",
+                    "ати",
+                    "яти",
+                    "ути",
+                    "ти",
+                    "ть",
+                ),
+                *("ують", "юють", "ають", "яють", "ють", "ять", "уть", "ать", "ить"),
+                *("уе", "юе", "ае", "яе", "емо", "имо", "ете", "ите", "ую", "юю"),
+                *("ала", "али", "ало", "ила", "или", "ило", "ла", "ли", "ло", "ав", "ив"),
+                *("ами", "ями", "ого", "ему", "ому", "ими", "ових", "ови", "ов", "ев"),
+                *("ах", "ях", "ою", "ею", "ям", "ам", "ом", "ем", "ии", "им", "их", "ои"),
+                *("а", "я", "о", "у", "ю", "и", "е", "ь"),
+            ],
+            key=len,
+            reverse=True,
+        )
+    )
+
+    def stemWord(self, word: str) -> str:
+        for suffix in self._REFLEXIVE:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        for suffix in self._SUFFIXES:
+            shortest = 4 if suffix in self._PAST else 3  # "школа" is no past tense of "шко-"
+            if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
+                return word[: -len(suffix)]
+        return word
+
+
+_CUSTOM: dict[str, _StemWord] = {"fa": PersianStemmer(), "uk": UkrainianStemmer()}
 _STEMMERS: dict[str, _StemWord] = {
-    lang: PersianStemmer() if lang == "fa" else Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()
+    lang: _CUSTOM.get(lang) or Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()
 }
 
 STOP_BY_LANGUAGE = {lang: frozenset(normalise(words).split()) for lang, words in STOP.items()}
@@ -89,7 +141,7 @@ def stem(token: str, language: str | None) -> str:
     languages = _SCRIPT_LANGUAGES.get(script, ())
     if not languages or token.isdigit():
         return token
-    if language not in languages and not (language == "uk" and script == "cyrillic"):
+    if language not in languages:
         language = languages[0]
     return str(_STEMMERS[language or languages[0]].stemWord(token))
 
