@@ -170,7 +170,12 @@ def stop_words(language: str | None) -> frozenset[str]:
 
 # Arabic proclitics (w-, b-, l-, f-, k- and their combinations with al-) and Persian affixes: tried only when
 # the word as written is unknown, so a word that merely starts with such a letter is never cut.
-_AR_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "عال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ف", "ك")
+_AR_PREFIXES = (
+    *("وبال", "وال", "بال", "فال", "كال", "عال", "هال", "ولل", "لل", "ال", "وب", "ول", "وك", "فب", "فل"),
+    *("و", "ب", "ل", "ف", "ك", "ع"),
+    *("بي", "بت", "بن", "من", "رح", "ح"),  # dialect verb prefixes: "بيقدر", "بتفوت", "منسجل", "رح يخلص"
+)
+_AR_SUFFIXES = ("هم", "ها", "نا", "كم", "ني", "لي", "لك", "له", "ه", "ك", "و")  # pronouns: "معو", "دفعلي"
 _FA_PREFIXES = ("مي", "نمي", "ب", "ن")
 _FA_SUFFIXES = ("هاي", "هايي", "ها", "اي", "يي", "ي", "م", "ت", "ش", "مان", "تان", "شان", "ام", "است", "ست")
 
@@ -186,9 +191,11 @@ def clitic_variants(token: str) -> tuple[str, ...]:
             found.append(token[len(prefix) :])
     bases = [token, *found]
     for base in bases:
-        for suffix in _FA_SUFFIXES:
+        for suffix in _FA_SUFFIXES + _AR_SUFFIXES:
             if base.endswith(suffix) and len(base) - len(suffix) >= 3:
                 found.append(base[: -len(suffix)])
+    # normalise() cut a leading "ال" from the FAQ's words: do the same for what a clitic uncovered ("لالاقي")
+    found += [v[2:] for v in found if v.startswith("ال") and len(v) >= 5]
     return tuple(dict.fromkeys(v for v in found if v != token))
 
 
