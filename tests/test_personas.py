@@ -62,4 +62,5 @@ async def test_a_person_forced_to_marry_gets_the_emergency_numbers_first(tmp_pat
     assert forced
     for _, _, answered, text in forced:
         assert answered == "crisis"
-        assert "110" in text.split("\n\n")[0] and "116 016" in text
+        assert "110" in text.split("\n\n")[0]
+        assert "116 016" in text
