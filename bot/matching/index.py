@@ -39,6 +39,7 @@ from bot.matching.terms import (
 )
 
 CLITIC_SIMILARITY = 0.95
+MIN_TOWN_SKELETON = 5  # "Gangelt" is KNKLT; shorter keys would hide ordinary words
 SKELETON_SIMILARITY = 0.85
 PREFIX_SIMILARITY = 0.8
 PREFIX_MIN = 5
@@ -106,6 +107,14 @@ class MatchIndex:
             for token in normalise(word).split()
             for variant in (token, *stems(token))
         )
+        # town names as other scripts transliterate them ("هاینزبرگ", "гайнсберзі"): by consonant skeleton
+        self.ignore_keys = frozenset(
+            key
+            for token in self.ignore
+            if script_of(token) == "latin"
+            for key in (latin_skeleton(token),)
+            if len(key) >= MIN_TOWN_SKELETON
+        )
         entry_numbers: dict[str, int] = {}
         tf: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         example_terms: list[frozenset[str]] = []
@@ -124,7 +133,7 @@ class MatchIndex:
             stop = stop_words(item.language if item.is_question else None)
             content: list[str] = []
             for token in norm.split():
-                if token in stop or token in self.ignore:
+                if token in stop or token in self.ignore or self.is_town(token):
                     continue
                 content.append(token)
                 if item.is_question:
@@ -220,7 +229,16 @@ class MatchIndex:
             return True
         if token[0] in "وف" and token[1:] in STOP_WORDS:  # "وشو", "وما": a conjunction glued to a stop word
             return True
-        return any(v in self.ignore or stems(v)[0] in self.ignore for v in clitic_variants(token))
+        return self.is_town(token)
+
+    def is_town(self, token: str) -> bool:
+        """A town with clitics ("بإركلنز") or as another script transliterates it ("هاینزبرگ", "гайнсберзі")."""
+        variants = clitic_variants(token)
+        if any(v in self.ignore or stems(v)[0] in self.ignore for v in variants):
+            return True
+        if script_of(token) not in ("arabic", "cyrillic"):
+            return False
+        return any(key in self.ignore_keys for v in (token, *variants, *stems(token)) for key in other_skeletons(v))
 
     def analyse(self, text: str, language: str | None = None) -> list[QueryWord]:
         """The question's content words with their weights and the index terms they match."""

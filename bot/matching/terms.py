@@ -104,6 +104,8 @@ class UkrainianStemmer:
     )
 
     def stemWord(self, word: str) -> str:
+        if word.endswith("рзи"):  # locative of -рг: "у Гайнсберзі", "у Вегберзі"
+            word = word[:-2] + "г"
         for suffix in self._REFLEXIVE:
             if word.endswith(suffix) and len(word) - len(suffix) >= 4:
                 word = word[: -len(suffix)]
