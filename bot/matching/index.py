@@ -335,11 +335,17 @@ class MatchIndex:
             head = ranked[: self.WORDING_SHORTLIST]
             for i, item in enumerate(head):
                 example = owner_example.get(numbers.get(item.entry_id, -1), -1)
-                wording = fuzz.token_sort_ratio(query, self.example_text[example]) / 100.0 if example >= 0 else 0.0
+                wording = _wording(query, self.example_text[example]) if example >= 0 else 0.0
                 score = (1 - self.WORDING) * item.score + self.WORDING * damp * wording
                 head[i] = Scored(item.entry_id, score, item.coverage, item.phrase, item.evidence)
             ranked = sorted(head, key=lambda s: s.score, reverse=True) + ranked[self.WORDING_SHORTLIST :]
         return ranked[:limit]
+
+
+def _wording(query: str, example: str) -> float:
+    """Word order and forms (sort ratio), and half credit for containing the example's words whatever else the
+    question says (set ratio): a long message around a short FAQ question is worded like it, not unlike it."""
+    return (fuzz.token_sort_ratio(query, example) + fuzz.token_set_ratio(query, example)) / 200.0
 
 
 def _weak(matches: tuple[tuple[str, float], ...]) -> bool:
