@@ -35,7 +35,7 @@ STOP: dict[str, str] = {
         im ive dont doesnt didnt cant cannot wont wouldnt isnt arent wasnt whats wheres hows thats theres u ur r asap
         even still already now yet again ever never always lot lots much many more most other another same such every
         each something anything nothing somebody anybody really actually maybe exactly currently while during because
-        since until though although yo sir madam okay ok
+        since until though although sir madam okay ok all ago
     """,
     "tr": """
         ben sen o biz siz onlar beni bana benim seni sana senin onu ona onun bizim sizin
