@@ -247,9 +247,13 @@ class MatchIndex:
         found = [self._lookup(w) for w in words]
         joined: list[tuple[str, tuple[tuple[str, float], ...]]] = []
         i = 0
-        while i < len(words):  # "job center", "بورغر غيلد": halves of one compound, at least one unknown
-            if i + 1 < len(words) and (_weak(found[i]) or _weak(found[i + 1])):
-                both = self._lookup(words[i] + words[i + 1])
+        while i < len(words):  # "job center", "بورغر غيلد": halves of one compound the index knows
+            if i + 1 < len(words):
+                joint = words[i] + words[i + 1]
+                if _weak(found[i]) or _weak(found[i + 1]):
+                    both = self._lookup(joint)
+                else:  # both halves known on their own: only the compound as written (cheap, no typo search)
+                    both = tuple((term, 1.0) for term in self._known(joint))
                 if both and both[0][1] >= SKELETON_SIMILARITY:
                     joined.append((words[i] + words[i + 1], both))
                     i += 2
