@@ -233,11 +233,11 @@ class MatchIndex:
 
     def is_town(self, token: str) -> bool:
         """A town with clitics ("بإركلنز") or as another script transliterates it ("هاینزبرگ", "гайнсберзі")."""
+        if script_of(token) == "latin":  # Latin spellings are in `ignore` already, as written or stemmed
+            return False
         variants = clitic_variants(token)
         if any(v in self.ignore or stems(v)[0] in self.ignore for v in variants):
             return True
-        if script_of(token) not in ("arabic", "cyrillic"):
-            return False
         return any(key in self.ignore_keys for v in (token, *variants, *stems(token)) for key in other_skeletons(v))
 
     def analyse(self, text: str, language: str | None = None) -> list[QueryWord]:
