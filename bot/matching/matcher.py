@@ -36,7 +36,7 @@ class Thresholds:
     lead_answer: float = 0.38
     lead_share: float = 0.3  # the lead over the runner-up, as a share of the best score
     lead_evidence: float = 0.15
-    lead_confidence: float = 0.8
+    lead_confidence: float = 0.7
 
 
 @dataclass(frozen=True)
