@@ -110,8 +110,8 @@ def test_bad_input_never_raises(matcher: Matcher, text: str) -> None:
 
 
 def test_quality_floors_on_the_development_set(matcher: Matcher) -> None:
-    """Floors a little under what the matcher reaches on the dev split (#12, second round: 96.5 % top-1,
-    90.2 % answered, 0.7 % confidently wrong, 2.8 % out-of-scope answered; every language >= 92 % top-1 and
+    """Floors a little under what the matcher reaches on the dev split (#12, second round: 97.0 % top-1,
+    90.7 % answered, 0.7 % confidently wrong, 1.9 % out-of-scope answered; every language >= 93 % top-1 and
     >= 88 % answered)."""
     report = evaluate_file(matcher, DEVSET, baseline=True)
     total = report.total
@@ -129,12 +129,12 @@ def test_quality_floors_on_the_development_set(matcher: Matcher) -> None:
 
 def test_quality_floors_on_the_validation_split(matcher: Matcher) -> None:
     """The blind validation split (written without reading the FAQ) guards against tuning to the dev set:
-    95.4 % top-1, 83.7 % answered, 0.8 % wrong, 2.4 % out-of-scope answered when these floors were set."""
+    95.4 % top-1, 84.2 % answered, 0.8 % wrong, 2.4 % out-of-scope answered when these floors were set."""
     report = evaluate_file(matcher, VALSET, baseline=False)
     total = report.total
     assert total.in_scope >= 350
     assert total.rate("top1") >= 0.94
-    assert total.rate("answered_right") >= 0.80
+    assert total.rate("answered_right") >= 0.82
     assert total.rate("confident_wrong") <= 0.015
     assert total.rate("out_of_scope_answered") <= 0.05
 
