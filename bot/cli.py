@@ -104,10 +104,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.errors:
             for line in report.mistakes:
                 print(line)
-        test = Path(args.test)
-        if args.test and test.exists() and test.resolve() != Path(args.file).resolve():
-            print()  # the frozen split: figures only, never its mistakes (nobody tunes on it)
-            print(evaluate_file(matcher, test, baseline=not args.no_baseline).format("test (frozen)"))
+        for name, extra in (("validation", args.validation), ("test (frozen)", args.test)):
+            path = Path(extra)
+            if extra and path.exists() and path.resolve() != Path(args.file).resolve():
+                print()  # held-out splits: figures only, never their mistakes (nobody tunes on them)
+                print(evaluate_file(matcher, path, baseline=not args.no_baseline).format(name))
     crisis_sets = [("file", Path(args.crisis))] if args.crisis else [(n, p) for n, p in CRISIS_SETS if p.is_file()]
     for name, path in crisis_sets:
         crisis = evaluate_crisis_file(knowledge, path, matcher)
@@ -543,6 +544,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", default=str(EVAL_DIR / "devset.yaml"), help="default: the dev set")
     p.add_argument(
         "--test", default=str(EVAL_DIR / "testset.yaml"), help="frozen test split, reported apart if it exists"
+    )
+    p.add_argument(
+        "--validation",
+        default=str(EVAL_DIR / "matcher_val.yaml"),
+        help="blind validation split, reported apart (figures only) if it exists",
     )
     p.add_argument("--fit-confidence", action="store_true", help="print new weights for bot/matching/confidence.py")
     p.add_argument("--crisis", metavar="FILE", help="only the crisis nets on this file: recall, false alarms, misses")

@@ -17,6 +17,7 @@ from bot.matching.evaluation import evaluate_file
 from tests.conftest import KNOWLEDGE, ROOT
 
 DEVSET = Path(__file__).parent / "data" / "devset.yaml"
+VALSET = Path(__file__).parent / "data" / "matcher_val.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -109,20 +110,58 @@ def test_bad_input_never_raises(matcher: Matcher, text: str) -> None:
 
 
 def test_quality_floors_on_the_development_set(matcher: Matcher) -> None:
-    """Floors a little under what the matcher reaches on the dev split (#12: 96.6 % top-1, 86.6 % answered,
-    0.5 % confidently wrong, 0.9 % out-of-scope answered; every language >= 93 % top-1)."""
+    """Floors a little under what the matcher reaches on the dev split (#12, second round: 97.0 % top-1,
+    90.7 % answered, 0.7 % confidently wrong, 1.9 % out-of-scope answered; every language >= 93 % top-1 and
+    >= 88 % answered)."""
     report = evaluate_file(matcher, DEVSET, baseline=True)
     total = report.total
     assert total.in_scope >= 750
     assert total.out_of_scope >= 100
     assert total.rate("top1") >= 0.955
-    assert total.rate("answered_right") >= 0.85
+    assert total.rate("answered_right") >= 0.88
     assert total.rate("confident_wrong") <= 0.012
     assert total.rate("out_of_scope_answered") <= 0.03
     for language, tally in report.ours.items():  # no language may be left behind
         assert tally.rate("top1") >= 0.92, language
-        assert tally.rate("answered_right") >= 0.77, language
+        assert tally.rate("answered_right") >= 0.84, language
     assert total.rate("top1") > report.baseline_total.rate("top1")
+
+
+def test_quality_floors_on_the_validation_split(matcher: Matcher) -> None:
+    """The blind validation split (written without reading the FAQ) guards against tuning to the dev set:
+    95.4 % top-1, 84.2 % answered, 0.8 % wrong, 2.4 % out-of-scope answered when these floors were set."""
+    report = evaluate_file(matcher, VALSET, baseline=False)
+    total = report.total
+    assert total.in_scope >= 350
+    assert total.rate("top1") >= 0.94
+    assert total.rate("answered_right") >= 0.82
+    assert total.rate("confident_wrong") <= 0.015
+    assert total.rate("out_of_scope_answered") <= 0.05
+
+
+@pytest.mark.parametrize(
+    ("words", "language"),
+    [
+        (("отримати", "отримують", "отримувати", "отримує"), "uk"),  # one verb, four endings
+        (("джобцентр", "джобцентрі", "джобцентру"), "uk"),
+        (("школа", "школі", "школу"), "uk"),
+    ],
+)
+def test_ukrainian_word_forms_share_a_stem(words: tuple[str, ...], language: str) -> None:
+    from bot.matching.terms import stem
+
+    assert len({stem(normalise(w), language) for w in words}) == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "base"),
+    [("هالشهر", "شهر"), ("دفعلي", "دفع"), ("بيستحقه", "ستحق"), ("معو", None), ("فبالمدرسه", "مدرسه")],
+)
+def test_arabic_dialect_clitics_are_tried(word: str, base: str | None) -> None:
+    from bot.matching.terms import clitic_variants
+
+    variants = clitic_variants(normalise(word))
+    assert (base in variants) if base else not variants
 
 
 def test_confidence_is_calibrated_on_the_development_set(matcher: Matcher) -> None:
@@ -210,6 +249,17 @@ def test_eval_reports_the_frozen_test_split_apart(kb_dir: Path, tmp_path: Path) 
         [*command, str(tmp_path / "missing.yaml")], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True
     )
     assert "== test (frozen)" not in without.stdout
+
+
+def test_eval_reports_the_validation_split_apart_without_its_mistakes(kb_dir: Path, tmp_path: Path) -> None:
+    val = tmp_path / "val.yaml"
+    val.write_text("questions:\n  - {q: wetter in kabul morgen, lang: de, expect: child-benefit}\n", encoding="utf-8")
+    command = [sys.executable, "-m", "bot", "eval", "--knowledge", str(kb_dir), "--no-baseline", "--test", ""]
+    arguments = [*command, "--errors", "--validation", str(val)]
+    result = subprocess.run(arguments, capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
+    val_part = result.stdout.split("== validation")[1]
+    assert "ALL       1    0.0%" in val_part
+    assert "wetter in kabul" not in result.stdout  # figures only: nobody tunes on its mistakes
 
 
 def test_confidence_fit_learns_the_direction_of_its_features() -> None:

@@ -39,6 +39,7 @@ from bot.matching.terms import (
 )
 
 CLITIC_SIMILARITY = 0.95
+MIN_TOWN_SKELETON = 5  # "Gangelt" is KNKLT; shorter keys would hide ordinary words
 SKELETON_SIMILARITY = 0.85
 PREFIX_SIMILARITY = 0.8
 PREFIX_MIN = 5
@@ -106,6 +107,14 @@ class MatchIndex:
             for token in normalise(word).split()
             for variant in (token, *stems(token))
         )
+        # town names as other scripts transliterate them ("هاینزبرگ", "гайнсберзі"): by consonant skeleton
+        self.ignore_keys = frozenset(
+            key
+            for token in self.ignore
+            if script_of(token) == "latin"
+            for key in (latin_skeleton(token),)
+            if len(key) >= MIN_TOWN_SKELETON
+        )
         entry_numbers: dict[str, int] = {}
         tf: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         example_terms: list[frozenset[str]] = []
@@ -124,7 +133,7 @@ class MatchIndex:
             stop = stop_words(item.language if item.is_question else None)
             content: list[str] = []
             for token in norm.split():
-                if token in stop or token in self.ignore:
+                if token in stop or token in self.ignore or self.is_town(token):
                     continue
                 content.append(token)
                 if item.is_question:
@@ -220,7 +229,16 @@ class MatchIndex:
             return True
         if token[0] in "وف" and token[1:] in STOP_WORDS:  # "وشو", "وما": a conjunction glued to a stop word
             return True
-        return any(v in self.ignore or stems(v)[0] in self.ignore for v in clitic_variants(token))
+        return self.is_town(token)
+
+    def is_town(self, token: str) -> bool:
+        """A town with clitics ("بإركلنز") or as another script transliterates it ("هاینزبرگ", "гайнсберзі")."""
+        if script_of(token) == "latin":  # Latin spellings are in `ignore` already, as written or stemmed
+            return False
+        variants = clitic_variants(token)
+        if any(v in self.ignore or stems(v)[0] in self.ignore for v in variants):
+            return True
+        return any(key in self.ignore_keys for v in (token, *variants, *stems(token)) for key in other_skeletons(v))
 
     def analyse(self, text: str, language: str | None = None) -> list[QueryWord]:
         """The question's content words with their weights and the index terms they match."""
@@ -229,9 +247,13 @@ class MatchIndex:
         found = [self._lookup(w) for w in words]
         joined: list[tuple[str, tuple[tuple[str, float], ...]]] = []
         i = 0
-        while i < len(words):  # "job center", "بورغر غيلد": halves of one compound, at least one unknown
-            if i + 1 < len(words) and (_weak(found[i]) or _weak(found[i + 1])):
-                both = self._lookup(words[i] + words[i + 1])
+        while i < len(words):  # "job center", "بورغر غيلد": halves of one compound the index knows
+            if i + 1 < len(words):
+                joint = words[i] + words[i + 1]
+                if _weak(found[i]) or _weak(found[i + 1]):
+                    both = self._lookup(joint)
+                else:  # both halves known on their own: only the compound as written (cheap, no typo search)
+                    both = tuple((term, 1.0) for term in self._known(joint))
                 if both and both[0][1] >= SKELETON_SIMILARITY:
                     joined.append((words[i] + words[i + 1], both))
                     i += 2
@@ -317,11 +339,17 @@ class MatchIndex:
             head = ranked[: self.WORDING_SHORTLIST]
             for i, item in enumerate(head):
                 example = owner_example.get(numbers.get(item.entry_id, -1), -1)
-                wording = fuzz.token_sort_ratio(query, self.example_text[example]) / 100.0 if example >= 0 else 0.0
+                wording = _wording(query, self.example_text[example]) if example >= 0 else 0.0
                 score = (1 - self.WORDING) * item.score + self.WORDING * damp * wording
                 head[i] = Scored(item.entry_id, score, item.coverage, item.phrase, item.evidence)
             ranked = sorted(head, key=lambda s: s.score, reverse=True) + ranked[self.WORDING_SHORTLIST :]
         return ranked[:limit]
+
+
+def _wording(query: str, example: str) -> float:
+    """Word order and forms (sort ratio), and half credit for containing the example's words whatever else the
+    question says (set ratio): a long message around a short FAQ question is worded like it, not unlike it."""
+    return (fuzz.token_sort_ratio(query, example) + fuzz.token_set_ratio(query, example)) / 200.0
 
 
 def _weak(matches: tuple[tuple[str, float], ...]) -> bool:

@@ -21,6 +21,9 @@ STOP: dict[str, str] = {
         soll sollte sollen darf durfen mochte will wollen habe hast hat haben hatte hatten gibt gab es gibt
         zu zum zur im in am an auf aus bei mit nach von vor fur uber unter um bis ab ob dass wenn weil als
         hier da dort jetzt heute bitte danke hallo guten tag gerne man etwas jemand
+        seit selber selbst immer wieder vielleicht eigentlich genau gerade trotzdem also dieser diese dieses
+        diesem diesen jeder jede jedes alle alles viel viele mehr wenig einfach sonst oft nie irgendwo irgendwie
+        nix sagt gesagt bzw usw ca sowie damit dafur dazu davon darum deshalb
     """,
     "en": """
         i me my mine you your yours he him his she her it its we us our they them their this that these those
@@ -29,6 +32,10 @@ STOP: dict[str, str] = {
         can could must should shall will would may might have has had having get got there here
         to of in on at by for with from about into over under after before up out as if than then
         please thanks thank hello hi dear pls plz
+        im ive dont doesnt didnt cant cannot wont wouldnt isnt arent wasnt whats wheres hows thats theres u ur r asap
+        even still already now yet again ever never always lot lots much many more most other another same such every
+        each something anything nothing somebody anybody really actually maybe exactly currently while during because
+        since until though although sir madam okay ok all ago
     """,
     "tr": """
         ben sen o biz siz onlar beni bana benim seni sana senin onu ona onun bizim sizin
@@ -36,6 +43,8 @@ STOP: dict[str, str] = {
         nasil nerede nereden nereye ne neden nicin niye hangi kim kime kimin zaman mi mu mı mü misin miyim musun
         var yok degil evet hayir lazim gerek gerekiyor acaba lutfen tesekkur merhaba selam abi abla hocam
         mi mu
+        simdi burada orada burda orda sonra hala artik hic her hep bazi baska kendi sadece bile cunku ama fakat ancak
+        eger yani tamam peki ki en bunun bunlar sunlar bize size onlara musunuz miyiz
     """,
     "ru": """
         я ты он она оно мы вы они меня мне мой моя мое мои моего моей моим тебя тебе твой твоя твои
@@ -45,6 +54,9 @@ STOP: dict[str, str] = {
         в во на с со к ко по за из у о об от до для при про через над под без
         есть был была было были будет быть можно нужно надо нужен нужна могу может можете хочу
         пожалуйста спасибо здравствуйте привет подскажите скажите
+        теперь тут там здесь сейчас потом тогда всё все весь вся всех всем вот ведь вообще просто даже если чтобы чтоб
+        который которая которое которые которых ним ней них нему него ему ей им сам сама сами самый другой другие
+        каждый короче блин типа слушайте ну плиз
     """,
     "uk": """
         я ти він вона воно ми ви вони мене мені мій моя моє мої мого моєї моїм тебе тобі твій твоя твої
@@ -54,6 +66,9 @@ STOP: dict[str, str] = {
         в у на з із зі к до по за від о про через над під без для при
         є був була було були буде бути можна треба потрібно потрібен потрібна можу може можете хочу
         будь ласка дякую привіт підкажіть скажіть
+        якщо тут там зараз тепер потім тоді все всі весь вся всіх всім ось адже взагалі просто навіть щоб шоб котрий
+        котра котре котрі ним нею них йому їм нього неї сам сама самі інший інші кожен кожний хтось щось якось ну тих
+        цих цього цієї цим тому бо нічого всюди краще
     """,
     "ar": """
         انا أنا انت أنت انتي هو هي نحن احنا انتم هم هن ني لي لك له لها لنا لكم لهم
@@ -63,6 +78,11 @@ STOP: dict[str, str] = {
         في على عن الى إلى مع عند من ب ل ك يا
         كان كانت يكون تكون بدي بدك بدنا اريد أريد ممكن لازم يجب عندي عندك فيه فيها في فيني بقدر اقدر أقدر
         لو سمحت رجاء من فضلك شكرا مرحبا السلام عليكم اخي أخي
+        معو معي معه معها معهم معنا معك هون هنا هناك هنيك هلق هلا هلأ هسا هسه الحين دلوقتي دلوقت كده كدا هيج هادا
+        هادي هذي هذول هدول هاذا يلي شي شيء اشي حاجة حاجه كل كتير كثير شوي شوية شويه بعض غير مثل متل زي زاي لسا
+        لسه بعدين فوق تحت عشان علشان لانو لأنو لأن لان مشان منشان لحتى حتى اذا إذا برضو بردو يعني طيب
+        تمام ازاي إزاي ليه ايه إيه وش اشلون شلون شنو وشو اشو منو ماكو اكو أكو مافي مب بيكون بتكون بكون صار صارت
+        رح راح
     """,
     "fa": """
         من تو او ما شما ایشان آنها انها مرا به برای براى را از با در تا که این آن اون این ها های
@@ -70,6 +90,8 @@ STOP: dict[str, str] = {
         چطور چطوری چگونه کجا کجاست چه چی چیه کی چرا کدام کدوم چند چقدر آیا ایا
         چیست چیه است هست هستم هستند نیست بود باشد شد میشه میشود می شود باید میخواهم میخوام میتونم میتوانم
         لطفا ممنون سلام مرسی دارم داره دارد میکند میکنه میخواهد میخواد خواهم خواهد
+        هر همه همین همان همون اینجا انجا اونجا الان حالا هنوز دیگه دیگر خیلی یک یه بی مثل مثلا مانند اگر
+        اگه وقتی چون زیرا کسی چیزی جایی خود خودم خودش اینها ایشون باشه بشه شده بکنم بکنیم
     """,
 }
 

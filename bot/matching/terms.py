@@ -2,9 +2,9 @@
 
 `normalise()` makes spelling variants equal; this module goes one step further for the matcher only, so
 the crisis check and small talk keep their plain normalised words. Stemming uses the Snowball algorithms
-through PyStemmer (C, ~2 µs a word); Ukrainian has no Snowball stemmer and uses the Russian one, which
-removes most shared endings. Everything works on normalised tokens on both sides (FAQ and question), so
-the stemmers only need to be consistent, not perfect.
+through PyStemmer (C, ~2 µs a word); Ukrainian has no Snowball stemmer and gets a light suffix stripper;
+Cyrillic words of unknown language are tried under both. Everything works on normalised tokens on both
+sides (FAQ and question), so the stemmers only need to be consistent, not perfect.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _STEMMER_NAMES = {
     "ar": "arabic",
     "fa": "persian",
 }
-_SCRIPT_LANGUAGES = {"latin": ("de", "en", "tr"), "cyrillic": ("ru",), "arabic": ("ar", "fa")}
+_SCRIPT_LANGUAGES = {"latin": ("de", "en", "tr"), "cyrillic": ("ru", "uk"), "arabic": ("ar", "fa")}
 
 
 class _StemWord(Protocol):
@@ -64,8 +64,62 @@ class PersianStemmer:
         return word
 
 
+class UkrainianStemmer:
+    """Light Ukrainian stemming on normalised letters (і/ї→и, є→е, й→и): reflexive -ся/-сь, then the longest
+    verb, noun or adjective ending. Snowball has no Ukrainian stemmer; the Russian one left "отримують",
+    "отримувати" and "отримує" as three different words."""
+
+    _REFLEXIVE = ("ся", "сь")
+    _PAST = frozenset(("ла", "ли", "ло", "ав", "ив"))
+    _SUFFIXES = tuple(
+        sorted(
+            [
+                *("ости", "ист", "ост"),
+                *(
+                    "уваня",
+                    "юваня",
+                    "аня",
+                    "еня",
+                    "иня",
+                    "увати",
+                    "ювати",
+                    "овати",
+                    "ити",
+                    "ати",
+                    "яти",
+                    "ути",
+                    "ти",
+                    "ть",
+                ),
+                *("ують", "юють", "ають", "яють", "ють", "ять", "уть", "ать", "ить"),
+                *("уе", "юе", "ае", "яе", "емо", "имо", "ете", "ите", "ую", "юю"),
+                *("ала", "али", "ало", "ила", "или", "ило", "ла", "ли", "ло", "ав", "ив"),
+                *("ами", "ями", "ого", "ему", "ому", "ими", "ових", "ови", "ов", "ев"),
+                *("ах", "ях", "ою", "ею", "ям", "ам", "ом", "ем", "ии", "им", "их", "ои"),
+                *("а", "я", "о", "у", "ю", "и", "е", "ь"),
+            ],
+            key=len,
+            reverse=True,
+        )
+    )
+
+    def stemWord(self, word: str) -> str:
+        if word.endswith("рзи"):  # locative of -рг: "у Гайнсберзі", "у Вегберзі"
+            word = word[:-2] + "г"
+        for suffix in self._REFLEXIVE:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        for suffix in self._SUFFIXES:
+            shortest = 4 if suffix in self._PAST else 3  # "школа" is no past tense of "шко-"
+            if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
+                return word[: -len(suffix)]
+        return word
+
+
+_CUSTOM: dict[str, _StemWord] = {"fa": PersianStemmer(), "uk": UkrainianStemmer()}
 _STEMMERS: dict[str, _StemWord] = {
-    lang: PersianStemmer() if lang == "fa" else Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()
+    lang: _CUSTOM.get(lang) or Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()
 }
 
 STOP_BY_LANGUAGE = {lang: frozenset(normalise(words).split()) for lang, words in STOP.items()}
@@ -89,7 +143,7 @@ def stem(token: str, language: str | None) -> str:
     languages = _SCRIPT_LANGUAGES.get(script, ())
     if not languages or token.isdigit():
         return token
-    if language not in languages and not (language == "uk" and script == "cyrillic"):
+    if language not in languages:
         language = languages[0]
     return str(_STEMMERS[language or languages[0]].stemWord(token))
 
@@ -118,7 +172,12 @@ def stop_words(language: str | None) -> frozenset[str]:
 
 # Arabic proclitics (w-, b-, l-, f-, k- and their combinations with al-) and Persian affixes: tried only when
 # the word as written is unknown, so a word that merely starts with such a letter is never cut.
-_AR_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "عال", "لل", "ال", "وب", "ول", "و", "ب", "ل", "ف", "ك")
+_AR_PREFIXES = (
+    *("وبال", "وال", "بال", "فال", "كال", "عال", "هال", "ولل", "لل", "ال", "وب", "ول", "وك", "فب", "فل"),
+    *("و", "ب", "ل", "ف", "ك", "ع"),
+    *("بي", "بت", "بن", "من", "رح", "ح"),  # dialect verb prefixes: "بيقدر", "بتفوت", "منسجل", "رح يخلص"
+)
+_AR_SUFFIXES = ("هم", "ها", "نا", "كم", "ني", "لي", "لك", "له", "ه", "ك", "و")  # pronouns: "معو", "دفعلي"
 _FA_PREFIXES = ("مي", "نمي", "ب", "ن")
 _FA_SUFFIXES = ("هاي", "هايي", "ها", "اي", "يي", "ي", "م", "ت", "ش", "مان", "تان", "شان", "ام", "است", "ست")
 
@@ -134,9 +193,11 @@ def clitic_variants(token: str) -> tuple[str, ...]:
             found.append(token[len(prefix) :])
     bases = [token, *found]
     for base in bases:
-        for suffix in _FA_SUFFIXES:
+        for suffix in _FA_SUFFIXES + _AR_SUFFIXES:
             if base.endswith(suffix) and len(base) - len(suffix) >= 3:
                 found.append(base[: -len(suffix)])
+    # normalise() cut a leading "ال" from the FAQ's words: do the same for what a clitic uncovered ("لالاقي")
+    found += [v[2:] for v in found if v.startswith("ال") and len(v) >= 5]
     return tuple(dict.fromkeys(v for v in found if v != token))
 
 
