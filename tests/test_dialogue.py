@@ -127,6 +127,13 @@ async def test_forged_button_data_is_harmless(service: CoreService) -> None:
     assert "cat:arrival" in actions(out)
     out = await service.dialogue.on_button(USER, "fb:+:no-such-entry")
     assert out.replies == []
+    for vote in ("fb::child-benefit", "fb:+-:child-benefit"):  # no vote sign: nothing is counted
+        out = await service.dialogue.on_button(USER, vote)
+        assert out.replies == []
+    assert await service.questions.feedback_by_entry(service.clock.now().replace(year=2000)) == {}
+    out = await service.dialogue.on_button(USER, "t:claim:1")  # a counsellors' button: just the menu
+    assert "cat:arrival" in actions(out)
+    assert out.effects == []
 
 
 async def test_handoff_request_opens_ticket_and_relays_messages(service: CoreService) -> None:

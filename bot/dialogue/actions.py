@@ -40,7 +40,7 @@ _ARITY: dict[Kind, tuple[int, int]] = {
     Kind.ENTRY: (1, 1),
     Kind.NONE: (0, 0),
     Kind.FEEDBACK: (2, 2),
-    Kind.HUMAN: (0, 0),
+    Kind.HUMAN: (0, 1),  # "human" or "human:urgent" (the crisis reply's button)
     Kind.CANCEL_TICKET: (0, 0),
     Kind.SOLVED: (2, 2),
     Kind.CONSENT: (1, 1),
@@ -52,6 +52,23 @@ _ARITY: dict[Kind, tuple[int, int]] = {
 ONE_SHOT = frozenset({Kind.FEEDBACK, Kind.DELETE, Kind.CONSENT, Kind.SOLVED})
 #: pressed by counsellors in their group, never in a private chat
 GROUP_ONLY = frozenset({Kind.TICKET})
+
+
+#: TOWN's argument for "any town / skip"
+ANY_TOWN = "-"
+#: HUMAN's optional argument: a request right after a crisis reply
+URGENT = "urgent"
+
+
+class Vote(enum.StrEnum):
+    UP = "+"
+    DOWN = "-"
+
+
+class DeleteStep(enum.StrEnum):
+    ASK = "ask"
+    YES = "yes"
+    NO = "no"
 
 
 class TicketAction(enum.StrEnum):
@@ -73,6 +90,17 @@ class Action:
 
     def arg(self, index: int) -> str:
         return self.args[index] if index < len(self.args) else ""
+
+    def yes(self) -> bool:
+        """A SOLVED or CONSENT button's answer."""
+        return self.arg(0) == "y"
+
+    def vote(self) -> Vote | None:
+        """A FEEDBACK button's vote; None for anything but "+" or "-"."""
+        try:
+            return Vote(self.arg(0))
+        except ValueError:
+            return None
 
     def ticket_id(self) -> int | None:
         """The ticket a SOLVED or TICKET button names (its last argument), if it is a number."""
@@ -98,6 +126,47 @@ def unpack(data: str | None) -> Action | None:
 
 def pack(kind: Kind, *args: object) -> str:
     return Action(kind, tuple(str(a) for a in args)).pack()
+
+
+# -- builders: the only places that spell out a button's data -------------------------------------------
+
+MENU = pack(Kind.MENU)
+LANGUAGE_MENU = pack(Kind.LANGUAGE_MENU)
+NONE = pack(Kind.NONE)
+CANCEL_TICKET = pack(Kind.CANCEL_TICKET)
+
+
+def language(code: str) -> str:
+    return pack(Kind.LANGUAGE, code)
+
+
+def town(town_id: str | None) -> str:
+    """None: the "any town" button, which clears the town."""
+    return pack(Kind.TOWN, town_id or ANY_TOWN)
+
+
+def category(category_id: str) -> str:
+    return pack(Kind.CATEGORY, category_id)
+
+
+def entry(entry_id: str) -> str:
+    return pack(Kind.ENTRY, entry_id)
+
+
+def feedback(vote: Vote, entry_id: str) -> str:
+    return pack(Kind.FEEDBACK, vote.value, entry_id)
+
+
+def human(urgent: bool = False) -> str:
+    return pack(Kind.HUMAN, URGENT) if urgent else pack(Kind.HUMAN)
+
+
+def consent(yes: bool) -> str:
+    return pack(Kind.CONSENT, "y" if yes else "n")
+
+
+def delete(step: DeleteStep) -> str:
+    return pack(Kind.DELETE, step.value)
 
 
 def solved(ticket_id: int, yes: bool) -> str:

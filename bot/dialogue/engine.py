@@ -15,6 +15,8 @@ from bot.clock import Clock, from_text, to_text
 from bot.crisis import reply as crisis_texts
 from bot.crisis.detector import CrisisDetector
 from bot.crisis.net import second_net
+from bot.dialogue import actions
+from bot.dialogue.actions import Action, DeleteStep, Kind, Vote
 from bot.dialogue.cards import as_of_line, contact_card
 from bot.dialogue.intents import wants_person
 from bot.dialogue.learning import learned_from_tap
@@ -105,30 +107,30 @@ class Dialogue:
         return user
 
     def _nav(self, user: User, human: bool = True) -> tuple[Button, ...]:
-        row = [Button(self.t(user, "button_menu"), "menu")]
+        row = [Button(self.t(user, "button_menu"), actions.MENU)]
         if human:
-            row.append(Button(self.t(user, "button_human"), "human"))
+            row.append(Button(self.t(user, "button_human"), actions.human()))
         return tuple(row)
 
     def language_keyboard(self) -> Keyboard:
-        buttons = [Button(self.kb.texts.get(lang, "language_name"), f"lang:{lang}") for lang in LANGUAGES]
+        buttons = [Button(self.kb.texts.get(lang, "language_name"), actions.language(lang)) for lang in LANGUAGES]
         return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
 
     def town_keyboard(self, user: User) -> Keyboard:
-        buttons = [Button(town.name, f"town:{town.id}") for town in self.kb.towns.values()]
+        buttons = [Button(town.name, actions.town(town.id)) for town in self.kb.towns.values()]
         rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
-        rows.append((Button(self.t(user, "town_any"), "town:-"),))
+        rows.append((Button(self.t(user, "town_any"), actions.town(None)),))
         return tuple(rows)
 
     def menu_keyboard(self, user: User) -> Keyboard:
         lang = self.lang(user)
         buttons = [
-            Button(f"{c.icon} {c.title.get(lang)}".strip(), f"cat:{c.id}")
+            Button(f"{c.icon} {c.title.get(lang)}".strip(), actions.category(c.id))
             for c in self.kb.categories.values()
             if self.kb.entries_in(c.id)
         ]
         rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
-        rows.append((Button(self.t(user, "button_human"), "human"),))
+        rows.append((Button(self.t(user, "button_human"), actions.human()),))
         return tuple(rows)
 
     def _find_town(self, text: str) -> str | None:
@@ -251,7 +253,7 @@ class Dialogue:
             body = "\n".join([texts.get(lang, crisis_texts.NUMBERS_TEXT), *(texts.get(lang, k) for k in keys)])
         else:
             body = texts.get(lang, crisis_texts.GENERAL_TEXT)
-        button = Button(texts.get(lang, crisis_texts.BUTTON_TEXT), crisis_texts.URGENT_ACTION)
+        button = Button(texts.get(lang, crisis_texts.BUTTON_TEXT), actions.human(urgent=True))
         out.replies.insert(0, Reply(body, ((button,),)))
         out.urgent = True
         user.pending["crisis_at"] = to_text(self.clock.now())
@@ -276,8 +278,10 @@ class Dialogue:
 
     def _suggest(self, user: User, entry_ids: list[str], out: Outcome) -> None:
         lang = self.lang(user)
-        rows = [(Button(self.kb.entries[e].title.get(lang), f"e:{e}"),) for e in entry_ids if e in self.kb.entries]
-        rows.append((Button(self.t(user, "suggest_none"), "none"),))
+        rows = [
+            (Button(self.kb.entries[e].title.get(lang), actions.entry(e)),) for e in entry_ids if e in self.kb.entries
+        ]
+        rows.append((Button(self.t(user, "suggest_none"), actions.NONE),))
         user.pending["last_answer"] = "suggest: " + ", ".join(entry_ids)
         out.say(self.t(user, "suggest_prompt"), tuple(rows))
 
@@ -303,11 +307,15 @@ class Dialogue:
             # the entry's answer tells people to tap "Yes": keep these two buttons in that wording
             prompt = self.t(user, "handoff_offer")
             buttons: Keyboard = (
-                (Button(self.t(user, "button_yes"), "human"), Button(self.t(user, "button_no"), "menu")),
+                (Button(self.t(user, "button_yes"), actions.human()), Button(self.t(user, "button_no"), actions.MENU)),
             )
         else:
             prompt = self.t(user, "feedback_prompt")
-            buttons = ((Button("👍", f"fb:+:{entry.id}"), Button("👎", f"fb:-:{entry.id}")), self._nav(user))
+            votes = (
+                Button("👍", actions.feedback(Vote.UP, entry.id)),
+                Button("👎", actions.feedback(Vote.DOWN, entry.id)),
+            )
+            buttons = (votes, self._nav(user))
         # one message with the buttons under it; in a crisis the emergency numbers stand alone first
         if entry.crisis:
             out.say(body)
@@ -317,42 +325,46 @@ class Dialogue:
 
     # -- buttons ------------------------------------------------------------------------------------
 
-    async def _button(self, user: User, action: str, out: Outcome) -> None:
-        kind, _, value = action.partition(":")
-        if kind == "lang" and value in LANGUAGES:
+    async def _button(self, user: User, data: str, out: Outcome) -> None:
+        pressed = actions.unpack(data)
+        if pressed is None:  # old or forged button: answer with the menu rather than an error
+            out.say(self.t(user, "menu_prompt"), self.menu_keyboard(user))
+            return
+        kind, value = pressed.kind, pressed.arg(0)
+        if kind is Kind.LANGUAGE and value in LANGUAGES:
             user.language = value
             out.say(self.t(user, "language_set"))
             out.say(self.t(user, "greeting"), (self._nav(user, human=False),))
-        elif kind == "town":
+        elif kind is Kind.TOWN:
             await self._set_town(user, value, out)
-        elif kind == "menu":
+        elif kind is Kind.MENU:
             out.say(self.t(user, "menu_prompt"), self.menu_keyboard(user))
-        elif kind == "lang_menu":
+        elif kind is Kind.LANGUAGE_MENU:
             out.say(self.t(user, "language_prompt"), self.language_keyboard())
-        elif kind == "cat" and value in self.kb.categories:
+        elif kind is Kind.CATEGORY and value in self.kb.categories:
             self._category(user, value, out)
-        elif kind == "e" and value in self.kb.entries:
+        elif kind is Kind.ENTRY and value in self.kb.entries:
             now = self.clock.now()
             learned = learned_from_tap(user.pending, value, now)
             if learned:  # the tap labels the question the bot could not answer (report learn)
                 await self.questions.learned.add(user.user_id, now, user.language, learned[0], value, learned[1])
             await self._record(user, "", "menu", value, 1.0, value)
             self._answer(user, self.kb.entries[value], out)
-        elif kind == "none":
+        elif kind is Kind.NONE:
             out.say(self.t(user, "fallback"), (self._nav(user),))
-        elif kind == "fb":
-            await self._feedback(user, value, out)
-        elif kind == "human":
-            await self._open_ticket(user, out, urgent=value == "urgent" or self._after_crisis(user))
-        elif kind == "hcancel":
+        elif kind is Kind.FEEDBACK:
+            await self._feedback(user, pressed, out)
+        elif kind is Kind.HUMAN:
+            await self._open_ticket(user, out, urgent=value == actions.URGENT or self._after_crisis(user))
+        elif kind is Kind.CANCEL_TICKET:
             await self._cancel_ticket(user, out)
-        elif kind == "solved":
-            await self._solved(user, value, out)
-        elif kind == "consent":
-            await self._consent(user, value == "y", out)
-        elif kind == "del":
+        elif kind is Kind.SOLVED:
+            await self._solved(user, pressed, out)
+        elif kind is Kind.CONSENT:
+            await self._consent(user, pressed.yes(), out)
+        elif kind is Kind.DELETE:
             await self._delete(user, value, out)
-        else:  # old or forged button: answer with the menu rather than an error
+        else:  # a value we do not know, or the counsellors' button: the menu too
             out.say(self.t(user, "menu_prompt"), self.menu_keyboard(user))
 
     async def _set_town(self, user: User, value: str, out: Outcome) -> None:
@@ -373,17 +385,17 @@ class Dialogue:
 
     def _category(self, user: User, category: str, out: Outcome) -> None:
         lang = self.lang(user)
-        rows = [(Button(e.title.get(lang), f"e:{e.id}"),) for e in self.kb.entries_in(category)]
-        rows.append((Button(self.t(user, "button_back"), "menu"),))
+        rows = [(Button(e.title.get(lang), actions.entry(e.id)),) for e in self.kb.entries_in(category)]
+        rows.append((Button(self.t(user, "button_back"), actions.MENU),))
         title = self.kb.categories[category].title.get(lang)
         out.say(self.t(user, "menu_category_prompt", category=title), tuple(rows))
 
-    async def _feedback(self, user: User, value: str, out: Outcome) -> None:
-        sign, _, entry_id = value.partition(":")
-        if entry_id not in self.kb.entries or sign not in "+-":
+    async def _feedback(self, user: User, pressed: Action, out: Outcome) -> None:
+        vote, entry_id = pressed.vote(), pressed.arg(1)
+        if entry_id not in self.kb.entries or vote is None:
             return
-        await self.questions.add_feedback(user.user_id, entry_id, 1 if sign == "+" else -1, self.clock.now())
-        if sign == "+":
+        await self.questions.add_feedback(user.user_id, entry_id, 1 if vote is Vote.UP else -1, self.clock.now())
+        if vote is Vote.UP:
             out.say(self.t(user, "feedback_thanks"))
         else:
             out.say(self.t(user, "feedback_sorry"), (self._nav(user),))
@@ -417,7 +429,7 @@ class Dialogue:
         if status is None:
             out.say(self.t(user, "handoff_limited"), (self._nav(user, human=False),))
             return
-        cancel = ((Button(self.t(user, "handoff_cancel_button"), "hcancel"),),)
+        cancel = ((Button(self.t(user, "handoff_cancel_button"), actions.CANCEL_TICKET),),)
         if not status.created:
             if urgent:
                 out.effects.append(TicketDetailsChanged(status.ticket.id))
@@ -431,7 +443,12 @@ class Dialogue:
             out.say(self.t(user, "handoff_outside_hours", next_open=f"{day} {status.next_open:%d.%m. %H:%M}"))
         out.say(
             self.t(user, "handoff_consent"),
-            ((Button(self.t(user, "button_yes"), "consent:y"), Button(self.t(user, "button_no"), "consent:n")),),
+            (
+                (
+                    Button(self.t(user, "button_yes"), actions.consent(yes=True)),
+                    Button(self.t(user, "button_no"), actions.consent(yes=False)),
+                ),
+            ),
         )
 
     async def _ack_relay(self, user: User, ticket_id: int, out: Outcome) -> None:
@@ -446,15 +463,14 @@ class Dialogue:
             out.effects.append(TicketCancelled(ticket.id, ticket.thread_id))
         out.say(self.t(user, "handoff_cancelled"), (self._nav(user, human=False),))
 
-    async def _solved(self, user: User, value: str, out: Outcome) -> None:
-        answer, _, ticket_text = value.partition(":")
-        ticket_id = int(ticket_text) if ticket_text.isdigit() and len(ticket_text) < 19 else None
+    async def _solved(self, user: User, pressed: Action, out: Outcome) -> None:
+        ticket_id = pressed.ticket_id()
         ticket = await self.tickets.get(ticket_id) if ticket_id is not None else None
         if ticket is None or ticket.user_id != user.user_id:
             # forged, or about a ticket that is gone: nothing of anyone else's may change
             out.say(self.t(user, "menu_prompt"), self.menu_keyboard(user))
             return
-        if answer == "y":
+        if pressed.yes():
             out.say(self.t(user, "handoff_solved_thanks"), (self._nav(user, human=False),))
             return
         reopened = await self.queue.reopen(ticket.id, user.user_id) if self.queue else None
@@ -520,7 +536,7 @@ class Dialogue:
             return
         out.say(
             self.t(user, "greeting"),
-            (self._nav(user, human=False), (Button(self.t(user, "button_language"), "lang_menu"),)),
+            (self._nav(user, human=False), (Button(self.t(user, "button_language"), actions.LANGUAGE_MENU),)),
         )
         if entry is not None:
             self._answer(user, entry, out)
@@ -539,16 +555,22 @@ class Dialogue:
             "- " + self.t(user, "mydata_feedback", count=await self.questions.feedback_count_for(user.user_id)),
             "- " + self.t(user, "mydata_tickets", count=await self.tickets.count_for_user(user.user_id)),
         ]
-        out.say("\n".join(lines), ((Button(self.t(user, "mydata_delete_button"), "del:ask"),),), markup=False)
+        delete = Button(self.t(user, "mydata_delete_button"), actions.delete(DeleteStep.ASK))
+        out.say("\n".join(lines), ((delete,),), markup=False)
 
     async def _delete(self, user: User, value: str, out: Outcome) -> None:
-        if value == "ask":
+        if value == DeleteStep.ASK:
             out.say(
                 self.t(user, "delete_confirm"),
-                ((Button(self.t(user, "button_yes"), "del:yes"), Button(self.t(user, "button_no"), "del:no")),),
+                (
+                    (
+                        Button(self.t(user, "button_yes"), actions.delete(DeleteStep.YES)),
+                        Button(self.t(user, "button_no"), actions.delete(DeleteStep.NO)),
+                    ),
+                ),
             )
             return
-        if value != "yes":
+        if value != DeleteStep.YES:
             out.say(self.t(user, "delete_cancelled"))
             return
         ticket = await self.queue.cancel(user.user_id) if self.queue else None
