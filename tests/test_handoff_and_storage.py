@@ -12,6 +12,7 @@ import pytest
 from bot.clock import LOCAL_TZ
 from bot.handoff.hours import OfficeHours, nrw_holidays, parse_closing_days, parse_ranges
 from bot.service import CoreService
+from bot.storage import TicketStatus
 from bot.telegram.render import plain, render_parts, split_text, to_html, visible_length
 
 
@@ -40,6 +41,24 @@ async def test_queue_positions_and_one_open_ticket_per_user(service: CoreService
     assert reopened is not None
     assert reopened.status == "waiting"
     assert reopened.claimed_by is None
+
+
+async def test_a_ticket_reads_back_with_its_typed_status_through_its_life(service: CoreService) -> None:
+    queue = service.queue
+    assert queue is not None
+    opened = await queue.open(1, "de", None, None, "frage", None)
+    seen = [await service.tickets.get(opened.ticket.id)]
+    assert await queue.claim(opened.ticket.id, 10, "A")
+    seen.append(await service.tickets.get(opened.ticket.id))
+    assert await queue.close(opened.ticket.id)
+    seen.append(await service.tickets.get(opened.ticket.id))
+    assert await queue.reopen(opened.ticket.id, 1) is not None
+    assert await queue.cancel(1) is not None
+    seen.append(await service.tickets.get(opened.ticket.id))
+    statuses = [t.status if t else None for t in seen]
+    assert statuses == [TicketStatus.WAITING, TicketStatus.CLAIMED, TicketStatus.CLOSED, TicketStatus.CANCELLED]
+    assert all(type(s) is TicketStatus for s in statuses)  # the enum, not a bare string from the row
+    assert [str(s) for s in statuses] == ["waiting", "claimed", "closed", "cancelled"]  # what SQL stores
 
 
 async def test_reopen_refused_when_user_opened_a_new_ticket(service: CoreService) -> None:

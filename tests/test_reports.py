@@ -62,7 +62,8 @@ from bot.reports.unanswered import (
     format_csv,
     format_markdown,
 )
-from bot.storage import Database, QuestionRecord, QuestionStore, TicketStore
+from bot.storage import Database, QuestionRecord, QuestionStore, TicketStatus, TicketStore
+from bot.storage.tickets import OPEN_STATUSES
 from tests.conftest import ROOT
 
 T0 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LOCAL_TZ)  # Monday, ISO week 2026-W48
@@ -346,31 +347,31 @@ async def fill_tickets(store: TicketStore) -> None:
         return made.id
 
     async def claim(ticket_id: int, at: dt.datetime) -> None:
-        assert await store.transition(ticket_id, ("waiting",), "claimed", at, 7, "A")
+        assert await store.transition(ticket_id, (TicketStatus.WAITING,), TicketStatus.CLAIMED, at, 7, "A")
 
-    async def end(ticket_id: int, status: str, at: dt.datetime) -> None:
-        assert await store.transition(ticket_id, ("waiting", "claimed"), status, at)
+    async def end(ticket_id: int, status: TicketStatus, at: dt.datetime) -> None:
+        assert await store.transition(ticket_id, OPEN_STATUSES, status, at)
 
     old = await ticket(1, T0 - dt.timedelta(days=100))  # before the period
     await claim(old, T0 - dt.timedelta(days=99))
-    await end(old, "closed", T0 - dt.timedelta(days=98))
+    await end(old, TicketStatus.CLOSED, T0 - dt.timedelta(days=98))
     first = await ticket(2, T0)
     await claim(first, T0 + 10 * MINUTE)
-    await end(first, "closed", T0 + 70 * MINUTE)
+    await end(first, TicketStatus.CLOSED, T0 + 70 * MINUTE)
     second = await ticket(3, T0 + 60 * MINUTE)
     await claim(second, T0 + 150 * MINUTE)
-    await end(second, "closed", T0 + 170 * MINUTE)
+    await end(second, TicketStatus.CLOSED, T0 + 170 * MINUTE)
     third = await ticket(4, T0 + 120 * MINUTE)
     await claim(third, T0 + 140 * MINUTE)
-    await end(third, "closed", T0 + 440 * MINUTE)
+    await end(third, TicketStatus.CLOSED, T0 + 440 * MINUTE)
     fourth = await ticket(5, T0 + 180 * MINUTE)
     await claim(fourth, T0 + 185 * MINUTE)  # still being handled
     await ticket(6, T0 + 190 * MINUTE)  # still waiting
     fifth = await ticket(7, T0 + 200 * MINUTE)
     await claim(fifth, T0 + 230 * MINUTE)
-    await end(fifth, "cancelled", T0 + 240 * MINUTE)  # the newcomer cancelled: a wait, but no handling time
+    await end(fifth, TicketStatus.CANCELLED, T0 + 240 * MINUTE)  # the newcomer cancelled: a wait, but no handling time
     never = await ticket(8, T0 + 240 * MINUTE)
-    await end(never, "cancelled", T0 + 250 * MINUTE)
+    await end(never, TicketStatus.CANCELLED, T0 + 250 * MINUTE)
 
 
 async def fill_week_questions(store: QuestionStore) -> None:
@@ -442,7 +443,8 @@ def test_even_number_of_times_takes_the_middle_two() -> None:
 
     def handled(wait: int, handling: int) -> Ticket:
         claimed = T0 + wait * MINUTE
-        return Ticket(1, 1, "closed", "de", None, None, None, None, T0, 7, "A", claimed, claimed + handling * MINUTE)
+        closed = claimed + handling * MINUTE
+        return Ticket(1, 1, TicketStatus.CLOSED, "de", None, None, None, None, T0, 7, "A", claimed, closed)
 
     stats = compute_stats([], [handled(10, 5), handled(30, 100), handled(20, 7), handled(400, 9)], {}, T0, T0)
     assert stats.median_wait == dt.timedelta(minutes=25)  # (20 + 30) / 2, not the mean 115

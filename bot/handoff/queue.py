@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.handoff.hours import OfficeHours
-from bot.storage.tickets import OPEN_STATUSES, Ticket, TicketStore
+from bot.storage.tickets import OPEN_STATUSES, Ticket, TicketStatus, TicketStore
 
 QUESTION_SEPARATOR = "\x1e"  # the few questions that led to a ticket, kept in one column
 
@@ -43,7 +43,7 @@ class HandoffQueue:
 
     async def status(self, ticket: Ticket, created: bool = False) -> QueueStatus:
         now = self.clock.now()
-        position = await self.tickets.position(ticket) if ticket.status == "waiting" else 0
+        position = await self.tickets.position(ticket) if ticket.status is TicketStatus.WAITING else 0
         return QueueStatus(ticket, position, self.hours.is_open(now), self.hours.next_open(now), created)
 
     async def open(
@@ -82,19 +82,19 @@ class HandoffQueue:
 
     async def claim(self, ticket_id: int, counsellor_id: int, counsellor_name: str) -> bool:
         return await self.tickets.transition(
-            ticket_id, ("waiting",), "claimed", self.clock.now(), counsellor_id, counsellor_name
+            ticket_id, (TicketStatus.WAITING,), TicketStatus.CLAIMED, self.clock.now(), counsellor_id, counsellor_name
         )
 
     async def release(self, ticket_id: int) -> bool:
-        return await self.tickets.transition(ticket_id, ("claimed",), "waiting", self.clock.now())
+        return await self.tickets.transition(ticket_id, (TicketStatus.CLAIMED,), TicketStatus.WAITING, self.clock.now())
 
     async def close(self, ticket_id: int) -> bool:
-        return await self.tickets.transition(ticket_id, OPEN_STATUSES, "closed", self.clock.now())
+        return await self.tickets.transition(ticket_id, OPEN_STATUSES, TicketStatus.CLOSED, self.clock.now())
 
     async def cancel(self, user_id: int) -> Ticket | None:
         """The newcomer ends the conversation; returns the ticket that was cancelled, if any."""
         ticket = await self.tickets.open_for_user(user_id)
-        if ticket and await self.tickets.transition(ticket.id, OPEN_STATUSES, "cancelled", self.clock.now()):
+        if ticket and await self.tickets.transition(ticket.id, OPEN_STATUSES, TicketStatus.CANCELLED, self.clock.now()):
             return ticket
         return None
 
@@ -103,12 +103,14 @@ class HandoffQueue:
 
         Only its owner may reopen a ticket: the id comes from button data, which a client can forge."""
         ticket = await self.tickets.get(ticket_id)
-        if ticket is None or ticket.user_id != owner or ticket.status != "closed":
+        if ticket is None or ticket.user_id != owner or ticket.status is not TicketStatus.CLOSED:
             return None
         if await self.tickets.open_for_user(ticket.user_id):
             return None
         try:
-            ok = await self.tickets.transition(ticket_id, ("closed",), "waiting", self.clock.now())
+            ok = await self.tickets.transition(
+                ticket_id, (TicketStatus.CLOSED,), TicketStatus.WAITING, self.clock.now()
+            )
         except Exception:  # the one-open-ticket index refused: another ticket was opened meanwhile
             return None
         return await self.tickets.get(ticket_id) if ok else None
@@ -121,5 +123,5 @@ class HandoffQueue:
         return [
             t
             for t in await self.tickets.open_tickets()
-            if t.status == "waiting" and now - t.created_at >= after and t.reminded_at is None
+            if t.status is TicketStatus.WAITING and now - t.created_at >= after and t.reminded_at is None
         ]

@@ -17,7 +17,7 @@ from bot.clock import LOCAL_TZ
 from bot.knowledge.model import KnowledgeBase
 from bot.languages import LANGUAGES
 from bot.storage.questions import QuestionRecord, QuestionStore
-from bot.storage.tickets import Ticket, TicketStore
+from bot.storage.tickets import Ticket, TicketStatus, TicketStore
 
 if TYPE_CHECKING:
     from bot.service import CoreService
@@ -115,7 +115,7 @@ def compute_stats(
     handling = [
         (t.closed_at - t.claimed_at).total_seconds()
         for t in ticket_list
-        if t.status == "closed" and t.claimed_at is not None and t.closed_at is not None
+        if t.status is TicketStatus.CLOSED and t.claimed_at is not None and t.closed_at is not None
     ]
     return Stats(
         since=since,

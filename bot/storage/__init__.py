@@ -2,7 +2,7 @@
 
 from bot.storage.db import Database, StorageError
 from bot.storage.questions import QuestionRecord, QuestionStore
-from bot.storage.tickets import Ticket, TicketStore
+from bot.storage.tickets import Ticket, TicketStatus, TicketStore
 from bot.storage.users import User, UserStore
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "QuestionStore",
     "StorageError",
     "Ticket",
+    "TicketStatus",
     "TicketStore",
     "User",
     "UserStore",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import sqlite3
 from dataclasses import dataclass
 
@@ -11,14 +12,24 @@ import aiosqlite
 from bot.clock import from_text, to_text
 from bot.storage.db import Database
 
-OPEN_STATUSES = ("waiting", "claimed")
+
+class TicketStatus(enum.StrEnum):
+    """A ticket's life (see bot/handoff/queue.py); the values are what the tickets table stores."""
+
+    WAITING = "waiting"
+    CLAIMED = "claimed"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"  # by the newcomer
+
+
+OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.CLAIMED)
 
 
 @dataclass(frozen=True)
 class Ticket:
     id: int
     user_id: int
-    status: str  # waiting | claimed | closed | cancelled
+    status: TicketStatus
     language: str | None
     town: str | None
     topic: str | None
@@ -57,7 +68,7 @@ def _ticket(row: aiosqlite.Row) -> Ticket:
     return Ticket(
         id=row["id"],
         user_id=row["user_id"],
-        status=row["status"],
+        status=TicketStatus(row["status"]),
         language=row["language"],
         town=row["town"],
         topic=row["topic"],
@@ -153,8 +164,8 @@ class TicketStore:
     async def transition(
         self,
         ticket_id: int,
-        from_statuses: tuple[str, ...],
-        to_status: str,
+        from_statuses: tuple[TicketStatus, ...],
+        to_status: TicketStatus,
         at: dt.datetime,
         counsellor: int | None = None,
         counsellor_name: str | None = None,
@@ -163,10 +174,10 @@ class TicketStore:
         marks = ",".join("?" for _ in from_statuses)
         sets = ["status = ?"]
         params: list[object] = [to_status]
-        if to_status == "claimed":
+        if to_status is TicketStatus.CLAIMED:
             sets += ["claimed_by = ?", "claimed_by_name = ?", "claimed_at = ?"]
             params += [counsellor, counsellor_name, to_text(at)]
-        elif to_status == "waiting":
+        elif to_status is TicketStatus.WAITING:
             sets += [
                 "claimed_by = NULL",
                 "claimed_by_name = NULL",
@@ -174,7 +185,7 @@ class TicketStore:
                 "closed_at = NULL",
                 "reminded_at = NULL",
             ]
-        elif to_status in ("closed", "cancelled"):
+        elif to_status in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
             sets += ["closed_at = ?"]
             params += [to_text(at)]
         cursor = await self.db.conn.execute(

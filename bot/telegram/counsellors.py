@@ -32,19 +32,24 @@ from bot.dialogue.replies import (
 from bot.handoff.queue import split_questions
 from bot.languages import REFERENCE_LANGUAGE
 from bot.service import CoreService
-from bot.storage.tickets import HeldMessage, Ticket
+from bot.storage.tickets import HeldMessage, Ticket, TicketStatus
 from bot.telegram.sender import Blocked, Sender, SendKeys, pseudonym
 from bot.telegram.topic_cleanup import delete_queued_topics
 
 log = logging.getLogger(__name__)
 
 URGENT_MARK = "🚨 "  # tickets opened right after a crisis reply
-STATUS_ICON = {"waiting": "⏳", "claimed": "🙋", "closed": "✅", "cancelled": "✖️"}
+STATUS_ICON = {
+    TicketStatus.WAITING: "⏳",
+    TicketStatus.CLAIMED: "🙋",
+    TicketStatus.CLOSED: "✅",
+    TicketStatus.CANCELLED: "✖️",
+}
 STATUS_TEXT = {
-    "waiting": "wartet",
-    "claimed": "in Bearbeitung",
-    "closed": "abgeschlossen",
-    "cancelled": "vom Nutzer beendet",
+    TicketStatus.WAITING: "wartet",
+    TicketStatus.CLAIMED: "in Bearbeitung",
+    TicketStatus.CLOSED: "abgeschlossen",
+    TicketStatus.CANCELLED: "vom Nutzer beendet",
 }
 MEMBER_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER)
 MEMBERSHIP_CACHE_SECONDS = 300
@@ -211,8 +216,8 @@ class CounsellorDesk:
             name = await self._display_name(ticket.user_id)
         language = self.service.knowledge.texts.get(ticket.language or REFERENCE_LANGUAGE, "language_name")
         lines = [
-            f"{URGENT_MARK if ticket.urgent else ''}<b>Ticket #{ticket.id}</b> – {STATUS_ICON.get(ticket.status, '')} "
-            f"{STATUS_TEXT.get(ticket.status, ticket.status)}",
+            f"{URGENT_MARK if ticket.urgent else ''}<b>Ticket #{ticket.id}</b> – {STATUS_ICON[ticket.status]} "
+            f"{STATUS_TEXT[ticket.status]}",
             f"Sprache: {html.escape(language)} ({html.escape(ticket.language or '?')})",
             f"Ort: {html.escape(town.name if town else 'nicht angegeben')}",
         ]
@@ -227,7 +232,7 @@ class CounsellorDesk:
         else:
             lines.append("Frage: – (direkt nach einer Person gefragt)")
         lines.append(f"Bot-Antwort: {html.escape((ticket.bot_answer or '–')[:300])}")
-        since = "Wartet seit" if ticket.status == "waiting" else "Eröffnet"
+        since = "Wartet seit" if ticket.status is TicketStatus.WAITING else "Eröffnet"
         lines.append(f"{since}: {_when(ticket.created_at)}")
         lines.append(f"Name: {html.escape(name)}")
         if ticket.claimed_by_name:
@@ -238,9 +243,9 @@ class CounsellorDesk:
         return "\n".join(lines)
 
     def card_buttons(self, ticket: Ticket) -> InlineKeyboardMarkup:
-        if ticket.status == "waiting":
+        if ticket.status is TicketStatus.WAITING:
             row = [("🙋 Übernehmen", TicketAction.CLAIM), ("✅ Schließen", TicketAction.CLOSE)]
-        elif ticket.status == "claimed":
+        elif ticket.status is TicketStatus.CLAIMED:
             row = [("↩️ Freigeben", TicketAction.RELEASE), ("✅ Schließen", TicketAction.CLOSE)]
         else:
             row = []
@@ -584,7 +589,7 @@ class CounsellorDesk:
             return
         queue = self.service.queue
         assert queue is not None
-        if ticket.status == "waiting" and await queue.claim(
+        if ticket.status is TicketStatus.WAITING and await queue.claim(
             ticket.id, message.from_user.id, message.from_user.first_name
         ):
             fresh = await self.service.tickets.get(ticket.id)
@@ -622,7 +627,7 @@ class CounsellorDesk:
         for t in tickets:
             who = f" – {html.escape(t.claimed_by_name)}" if t.claimed_by_name else ""
             lines.append(
-                f"{html.escape(self.topic_name(t))} {STATUS_ICON.get(t.status, '')}: seit {_when(t.created_at)}{who}"
+                f"{html.escape(self.topic_name(t))} {STATUS_ICON[t.status]}: seit {_when(t.created_at)}{who}"
             )
         return "\n".join(lines)
 
