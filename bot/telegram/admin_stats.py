@@ -52,11 +52,11 @@ async def send_stats(
     chart = await _chart(stats, service.knowledge)
     if chart is not None:
         if visible_length(text) <= CAPTION_LIMIT:
-            await sender.retrying(lambda: bot.send_photo(chat_id, chart, caption=_pre(text), parse_mode="HTML"))
+            await sender.retrying(lambda: bot.send_photo(chat_id, chart, caption=_pre(text)))
             return
         title = text.split("\n", 1)[0]
-        await sender.retrying(lambda: bot.send_photo(chat_id, chart, caption=title))
+        await sender.retrying(lambda: bot.send_photo(chat_id, chart, caption=title, parse_mode=None))
     for part in split_text(text, limit=TEXT_PART_LIMIT):
         await sender.retrying(
-            lambda part=part: bot.send_message(chat_id, _pre(part), parse_mode="HTML")  # type: ignore[misc]
+            lambda part=part: bot.send_message(chat_id, _pre(part))  # type: ignore[misc]
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     Application,
@@ -20,6 +21,7 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     MessageHandler,
     TypeHandler,
     filters,
@@ -105,6 +107,8 @@ def build_runtime(
     quiet_loggers()
     builder = Application.builder().token(settings.token).base_url(settings.api_base_url).updater(None)
     builder = builder.base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
+    # every text we send is HTML (render.py escapes it); the few plain sends say parse_mode=None themselves
+    builder = builder.defaults(Defaults(parse_mode=ParseMode.HTML))
     # httpcore scans every pooled connection for every request: PTB's default of 256 connections costs more
     # CPU than it saves; Telegram allows 30 messages/s anyway
     if request is None:
@@ -180,7 +184,6 @@ def _register_counsellors(
             lambda: context.bot.send_message(
                 message.chat_id,
                 text,
-                parse_mode="HTML",
                 message_thread_id=message.message_thread_id if message.is_topic_message else None,
             )
         )
@@ -209,7 +212,7 @@ def _register_admin(app: AnyApplication, rt: BotRuntime, admins: filters.BaseFil
             shown = "\n".join(str(p) for p in result.problems if p.severity.value == "error")[:3500]
             text = f"❌ Nicht geladen, die Version {result.version} bleibt aktiv:\n{shown}"
         await rt.sender.retrying(
-            lambda: context.bot.send_message(message.chat_id, to_html(text, markup=False), parse_mode="HTML")
+            lambda: context.bot.send_message(message.chat_id, to_html(text, markup=False))
         )
 
     async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -272,7 +272,6 @@ class CounsellorDesk:
                     text,
                     chat_id=self.chat_id,
                     message_id=ticket.card_message_id,
-                    parse_mode=ParseMode.HTML,
                     reply_markup=self.card_buttons(ticket),
                 )
             )
@@ -301,7 +300,7 @@ class CounsellorDesk:
             f"t{ticket.id}:{thread_id}:card",
             self.chat_id,
             lambda: self.bot.send_message(
-                self.chat_id, card_text, message_thread_id=thread_id, parse_mode=ParseMode.HTML, reply_markup=buttons
+                self.chat_id, card_text, message_thread_id=thread_id, reply_markup=buttons
             ),
         )
         await self.service.tickets.set_thread(ticket.id, thread_id, card_id)
@@ -313,9 +312,7 @@ class CounsellorDesk:
             await self.sender.once(
                 f"t{ticket.id}:{thread_id}:mention",
                 self.chat_id,
-                lambda: self.bot.send_message(
-                    self.chat_id, text, message_thread_id=thread_id, parse_mode=ParseMode.HTML
-                ),
+                lambda: self.bot.send_message(self.chat_id, text, message_thread_id=thread_id),
             )
         fresh = await self.service.tickets.get(ticket.id)
         assert fresh is not None
@@ -333,9 +330,7 @@ class CounsellorDesk:
             await self.sender.once(
                 key,
                 self.chat_id,
-                lambda: self.bot.send_message(
-                    self.chat_id, text, message_thread_id=thread_id, parse_mode=ParseMode.HTML
-                ),
+                lambda: self.bot.send_message(self.chat_id, text, message_thread_id=thread_id),
             )
 
         try:
@@ -416,6 +411,7 @@ class CounsellorDesk:
                 message_id,
                 message_thread_id=thread_id,
                 caption=caption,
+                # a plain copy without a new caption carries no parse mode (not the bot's default HTML)
                 parse_mode=ParseMode.HTML if caption is not None else None,
             ),
         )
@@ -610,7 +606,6 @@ class CounsellorDesk:
                         self.chat_id,
                         message.message_id,
                         caption=html.escape(caption)[:1024],
-                        parse_mode=ParseMode.HTML,
                     ),
                 )
         except Blocked:

@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageId
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
@@ -154,7 +153,6 @@ class Sender:
                 lambda html=html, reply_markup=reply_markup: self.bot.send_message(  # type: ignore[misc]
                     chat_id,
                     html,
-                    parse_mode=ParseMode.HTML,
                     reply_markup=reply_markup,
                     message_thread_id=thread_id,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),

@@ -44,7 +44,7 @@ async def delete_queued_topics(tickets: TicketStore, sender: Sender, chat_id: in
         if note:
             text = f"🤖 🗑 Ticket #{ticket_id}: Thema gelöscht (Datenlöschung oder Aufbewahrungsfrist abgelaufen)."
             try:
-                await sender.retrying(lambda text=text: bot.send_message(chat_id, text))  # type: ignore[misc]
+                await sender.retrying(lambda text=text: bot.send_message(chat_id, text, parse_mode=None))  # type: ignore[misc]
             except (BadRequest, Forbidden) as exc:
                 log.info("cannot note the deleted topic of ticket %d: %s", ticket_id, exc)
     return deleted

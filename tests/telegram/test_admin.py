@@ -56,7 +56,9 @@ async def test_stats_for_admins_only(world: World) -> None:
     assert photo.kind == "photo"
     assert (photo.caption or "").startswith("Wegweiser – Zahlen (figures) ")
     assert "\n" not in (photo.caption or "")
+    assert photo.parse_mode is None  # the title is plain text on purpose, not the bot's default HTML
     assert (figures.raw_text or "").startswith("<pre>Wegweiser – Zahlen")
+    assert figures.parse_mode == "HTML"  # the default of the application, not set at the call
     assert "beantwortet (answered): 1 (100%)" in (figures.text or "")
     ((_, params),) = world.fake.calls_to("sendPhoto")
     upload = params["photo"]
@@ -75,6 +77,7 @@ async def test_short_figures_are_the_photo_caption(world: World) -> None:
     (photo,) = await world.fake.wait_for_reply(admin)
     assert photo.kind == "photo"
     assert (photo.raw_text or "").startswith("<pre>")
+    assert photo.parse_mode == "HTML"
     assert "Fragen gesamt (questions): 1" in (photo.caption or "")
     assert visible_length(photo.caption or "") <= 1024
     await world.fake.expect_no_reply(admin)
