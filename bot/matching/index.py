@@ -16,6 +16,7 @@ discount, as typos.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -99,6 +100,8 @@ class MatchIndex:
     MAX_WORDS = 40  # a question's first content words; a pasted letter beyond that only costs time
     UNSEEN_FACTOR = 0.6  # an unknown word weighs like a fairly rare one: it is why out-of-scope questions score low
     EXAMPLE_COVERAGE = 0.5  # of the example score; the rest is how much of the example the question covers
+    LONG_MESSAGE = 12  # content words from which a message is a story around a question
+    FOCUS = 1.6  # weight factor for the words of a long message's question sentence (usually its last one)
 
     def __init__(self, texts: Iterable[IndexedText], ignore_words: Iterable[str] = ()) -> None:
         self.ignore = frozenset(
@@ -243,7 +246,12 @@ class MatchIndex:
     def analyse(self, text: str, language: str | None = None) -> list[QueryWord]:
         """The question's content words with their weights and the index terms they match."""
         stop = stop_words(language)
-        words = [t for t in dict.fromkeys(normalise(text).split()) if not self.is_ignored(t, stop)][: self.MAX_WORDS]
+        words = [t for t in dict.fromkeys(normalise(text).split()) if not self.is_ignored(t, stop)]
+        focus = _focus_words(text) if len(words) >= self.LONG_MESSAGE else frozenset()
+        if len(words) > self.MAX_WORDS:  # a pasted story: keep its question, then its first words
+            kept = set([w for w in words if w in focus][: self.MAX_WORDS])
+            kept.update([w for w in words if w not in kept][: self.MAX_WORDS - len(kept)])
+            words = [w for w in words if w in kept]
         found = [self._lookup(w) for w in words]
         joined: list[tuple[str, tuple[tuple[str, float], ...]]] = []
         i = 0
@@ -267,6 +275,8 @@ class MatchIndex:
                 weight = min(self.idf[t] for t, _ in matches)
             else:  # an unknown word counts like a rare one; short particles and typos of them less
                 weight = self.unseen_weight if len(word) > 2 or word.isdigit() else 1.0
+            if focus and (word in focus or any(word.startswith(f) and word[len(f) :] in focus for f in focus)):
+                factor *= self.FOCUS
             result.append(QueryWord(word, weight * factor, matches, factor))
         return result
 
@@ -350,6 +360,19 @@ def _wording(query: str, example: str) -> float:
     """Word order and forms (sort ratio), and half credit for containing the example's words whatever else the
     question says (set ratio): a long message around a short FAQ question is worded like it, not unlike it."""
     return (fuzz.token_sort_ratio(query, example) + fuzz.token_set_ratio(query, example)) / 200.0
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟;])\s+|\n+")
+
+
+def _focus_words(text: str) -> frozenset[str]:
+    """The words of a long message's question: its last sentence with a question mark, else its last sentence.
+    People tell their story first and ask at the end ("... we arrived in May. Can I get Kindergeld?")."""
+    sentences = [s for s in _SENTENCE_END.split(text) if normalise(s)]
+    if len(sentences) < 2:
+        return frozenset()
+    asked = [s for s in sentences if "?" in s or "؟" in s]
+    return frozenset(normalise((asked or sentences)[-1]).split())
 
 
 def _weak(matches: tuple[tuple[str, float], ...]) -> bool:
