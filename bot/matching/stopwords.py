@@ -100,27 +100,27 @@ FILLER: dict[str, str] = {
         bekomme bekommen bekommt kriege kriegen kriegt suche suchen sucht finde finden findet brauche brauchen
         braucht helfen hilfe hilft
         machen mache macht tun frage fragen wissen weiss infos info information informationen moglich geht gehen
-        jemand leute bitte schnell schreiben schreibe schreib
+        jemand leute bitte schnell schreiben schreibe schreib kaufen kaufe kauft
     """,
     "en": """
         need want find looking look search help helps know tell info information possible make
-        someone somebody anyone people way
+        someone somebody anyone people way buy
     """,
     "tr": """
         istiyorum isterim ariyorum bulabilirim bulurum yardim yardimci edin eder olur olabilir yapmam yapmak
-        bilgi ogrenmek bilmek
+        bilgi ogrenmek bilmek satin almak alabilirim
     """,
     "ru": """
-        получить найти ищу искать помочь помогите помощь сделать узнать информация хочу оформить
+        получить найти ищу искать помочь помогите помощь сделать узнать информация хочу оформить купить куплю
     """,
     "uk": """
-        отримати знайти шукаю шукати допомогти допоможіть допомога зробити дізнатися інформація оформити
+        отримати знайти шукаю шукати допомогти допоможіть допомога зробити дізнатися інформація оформити купити
     """,
     "ar": """
         احصل أحصل بحصل اطلع بطلع الاقي ألاقي دور بدور ابحث مساعده مساعدة ساعدوني ساعدني اعرف أعرف بعرف
-        معلومات اعمل أعمل بعمل طريقة طريقه
+        معلومات اعمل أعمل بعمل طريقة طريقه اشتري بشتري شراء
     """,
     "fa": """
-        بگیرم گرفتن پیدا کنم کنم کمک بدانم بدونم اطلاعات انجام بدهم بدم
+        بگیرم گرفتن پیدا کنم کنم کمک بدانم بدونم اطلاعات انجام بدهم بدم بخرم خرید خریدن
     """,
 }
