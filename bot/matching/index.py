@@ -101,6 +101,7 @@ class MatchIndex:
     UNSEEN_FACTOR = 0.6  # an unknown word weighs like a fairly rare one: it is why out-of-scope questions score low
     EXAMPLE_COVERAGE = 0.5  # of the example score; the rest is how much of the example the question covers
     LONG_MESSAGE = 12  # content words from which a message is a story around a question
+    NUMBER_MISMATCH = 0.8  # example score left when the question and the example name different numbers
     FOCUS = 1.6  # weight factor for the words of a long message's question sentence (usually its last one)
 
     def __init__(self, texts: Iterable[IndexedText], ignore_words: Iterable[str] = ()) -> None:
@@ -174,6 +175,8 @@ class MatchIndex:
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
         self.example_owner = tuple(example_owner)
         self.example_text = tuple(example_text)
+        # the numbers an example names ("ich bin 16"): a question about a 9-year-old is not that example
+        self.example_numbers = tuple(frozenset(t for t in text.split() if t.isdigit()) for text in example_text)
         self.example_weight = tuple(
             sum(max(self.idf[t], self.EXAMPLE_FLOOR) * (FILLER_FACTOR if t in fillers else 1.0) for t in example)
             or 1.0
@@ -328,9 +331,13 @@ class MatchIndex:
         best: dict[int, float] = {}
         owner_example: dict[int, int] = {}
         a = self.EXAMPLE_COVERAGE
+        numbers = frozenset(word.word for word in words if word.word.isdigit())
         for example, covered in example_cover.items():
             itself = min(example_hit[example] / self.example_weight[example], 1.0)
             value = a * covered + (1 - a) * itself
+            named = self.example_numbers[example]
+            if numbers and named and not numbers & named:
+                value *= self.NUMBER_MISMATCH
             owner = self.example_owner[example]
             if value > best.get(owner, 0.0):
                 best[owner] = value

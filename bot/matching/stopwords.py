@@ -101,26 +101,33 @@ FILLER: dict[str, str] = {
         braucht helfen hilfe hilft
         machen mache macht tun frage fragen wissen weiss infos info information informationen moglich geht gehen
         jemand leute bitte schnell schreiben schreibe schreib kaufen kaufe kauft
+        jahre jahr jahrig alt
     """,
     "en": """
         need want find looking look search help helps know tell info information possible make
         someone somebody anyone people way buy
+        years year old age aged
     """,
     "tr": """
         istiyorum isterim ariyorum bulabilirim bulurum yardim yardimci edin eder olur olabilir yapmam yapmak
         bilgi ogrenmek bilmek satin almak alabilirim
+        yasinda yasindayim yasinda yas
     """,
     "ru": """
         получить найти ищу искать помочь помогите помощь сделать узнать информация хочу оформить купить куплю
+        лет год года возраст
     """,
     "uk": """
         отримати знайти шукаю шукати допомогти допоможіть допомога зробити дізнатися інформація оформити купити
+        років рік роки вік віку
     """,
     "ar": """
         احصل أحصل بحصل اطلع بطلع الاقي ألاقي دور بدور ابحث مساعده مساعدة ساعدوني ساعدني اعرف أعرف بعرف
         معلومات اعمل أعمل بعمل طريقة طريقه اشتري بشتري شراء
+        عمره عمرها عمري عمر سنين سنوات سنة
     """,
     "fa": """
         بگیرم گرفتن پیدا کنم کنم کمک بدانم بدونم اطلاعات انجام بدهم بدم بخرم خرید خریدن
+        ساله سال سالشه سن
     """,
 }
