@@ -294,7 +294,7 @@ class MatchIndex:
         total = sum(w.weight for w in words)
         if total <= 0:
             return Ranking([], len(words), 1.0)
-        unknown = sum(w.weight for w in words if not w.matches) / total
+        unknown = sum(w.weight for w in words if not _solid(w.matches)) / total  # typo guesses are no knowledge
         query = " ".join(w.word for w in words)  # content words only: stop words make any two texts alike
         return Ranking(self._ranked(words, total, limit, query), len(words), unknown)
 
@@ -384,3 +384,7 @@ def _focus_words(text: str) -> frozenset[str]:
 
 def _weak(matches: tuple[tuple[str, float], ...]) -> bool:
     return not matches or max(s for _, s in matches) < SKELETON_SIMILARITY
+
+
+def _solid(matches: tuple[tuple[str, float], ...]) -> bool:
+    return bool(matches) and max(s for _, s in matches) >= PREFIX_SIMILARITY
