@@ -27,14 +27,14 @@ class Thresholds:
 
     answer: float = 0.43
     margin: float = 0.02
-    evidence: float = 0.2  # an answer needs words the entry really has: typo matches alone are not enough
+    evidence: float = 0.15  # an answer needs words the entry really has: typo matches alone are not enough
     coverage_margin: float = 0.01  # the best entry's own vocabulary must explain more than any rival's
     suggest: float = 0.22
     suggestions: int = 3
     # a second way to an answer, for questions with many words the FAQ does not use (long, rambling, unseen
     # wording): a lower score is enough when the best entry clearly leads and the calibrated confidence agrees
     lead_answer: float = 0.3
-    lead_share: float = 0.15  # the lead over the runner-up, as a share of the best score
+    lead_share: float = 0.1  # the lead over the runner-up, as a share of the best score
     lead_evidence: float = 0.15
     lead_confidence: float = 0.8  # chosen on dev + validation (third round of #12); validation 2 only measured
 
