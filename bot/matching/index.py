@@ -57,6 +57,7 @@ class IndexedText:
     text: str
     is_question: bool = True
     language: str | None = None
+    examples: float = 0.0  # an answer text: how many example questions it counts as (0: not an answer)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class MatchIndex:
     UNSEEN_FACTOR = 0.6  # an unknown word weighs like a fairly rare one: it is why out-of-scope questions score low
     EXAMPLE_COVERAGE = 0.5  # of the example score; the rest is how much of the example the question covers
     LONG_MESSAGE = 12  # content words from which a message is a story around a question
+    ANSWER_COMMON = 0.2  # share of entries whose answers may use a word for it to count (see __init__)
     NUMBER_MISMATCH = 0.8  # example score left when the question and the example name different numbers
     FOCUS = 1.6  # weight factor for the words of a long message's question sentence (usually its last one)
 
@@ -121,13 +123,31 @@ class MatchIndex:
         )
         entry_numbers: dict[str, int] = {}
         tf: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        asked: dict[str, set[int]] = defaultdict(set)  # entries whose questions, keywords or titles use a term
         example_terms: list[frozenset[str]] = []
         example_text: list[str] = []
         example_fillers: list[frozenset[str]] = []  # request verbs weigh little in an example too
         example_owner: list[int] = []
         questions: dict[str, list[str]] = defaultdict(list)
         skeletons: dict[str, set[str]] = defaultdict(set)
+        answer_terms: dict[int, set[str]] = defaultdict(set)
+        answer_share: dict[int, float] = {}
+        seen_answers: dict[tuple[str, str | None], frozenset[str]] = {}  # copies share their answers' words
         for item in texts:
+            if item.examples:  # an answer: its words, without stop words and towns, as weak evidence
+                number = entry_numbers.setdefault(item.entry_id, len(entry_numbers))
+                answer = (item.text, item.language)
+                if answer not in seen_answers:  # word by word: answers share most words, normalise() caches them
+                    stop = stop_words(None)
+                    tokens = {t for word in set(item.text.split()) for t in normalise(word).split()}
+                    seen_answers[answer] = frozenset(
+                        stem(token, item.language)
+                        for token in tokens
+                        if token not in stop and token not in self.ignore and not token.isdigit()
+                    )
+                answer_terms[number].update(seen_answers[answer])
+                answer_share[number] = item.examples
+                continue
             norm = normalise(item.text)
             if not norm:
                 continue
@@ -154,16 +174,31 @@ class MatchIndex:
                 continue
             for term in terms:
                 tf[term][number] += 1.0 if item.is_question else KEYWORD_EXAMPLES
+                asked[term].add(number)
             if item.is_question:
                 questions[item.entry_id].append(norm)
                 example_terms.append(frozenset(terms))
                 example_fillers.append(frozenset(fillers))
                 example_text.append(" ".join(content))
                 example_owner.append(number)
+        # answer words most entries' answers use (documents, appointment, office) tell topics apart no better than
+        # stop words, and would make every query visit every entry
+        answer_df: dict[str, int] = defaultdict(int)
+        for words in answer_terms.values():
+            for term in words:
+                answer_df[term] += 1
+        common = max(3, self.ANSWER_COMMON * len(entry_numbers))
+        for number, words in answer_terms.items():
+            for term in words:
+                if answer_df[term] <= common:
+                    tf[term][number] += answer_share[number]
         self.entry_ids: tuple[str, ...] = tuple(entry_numbers)
         self.questions: dict[str, tuple[str, ...]] = {e: tuple(dict.fromkeys(q)) for e, q in questions.items()}
         count = max(len(self.entry_ids), 1)
-        self.idf: dict[str, float] = {t: math.log((count + 1) / (len(e) + 0.5)) for t, e in tf.items()}
+        # rarity from the questions, keywords and titles: answers mention many topics in passing
+        self.idf: dict[str, float] = {
+            t: math.log((count + 1) / (len(asked.get(t) or e) + 0.5)) for t, e in tf.items()
+        }
         self.unseen_weight = math.log((count + 1) / 0.5) * self.UNSEEN_FACTOR
         self.entry_tf: dict[str, tuple[tuple[int, float], ...]] = {
             t: tuple((n, c / (c + SATURATION)) for n, c in e.items()) for t, e in tf.items()
@@ -331,12 +366,12 @@ class MatchIndex:
         best: dict[int, float] = {}
         owner_example: dict[int, int] = {}
         a = self.EXAMPLE_COVERAGE
-        numbers = frozenset(word.word for word in words if word.word.isdigit())
+        asked_numbers = frozenset(word.word for word in words if word.word.isdigit())
         for example, covered in example_cover.items():
             itself = min(example_hit[example] / self.example_weight[example], 1.0)
             value = a * covered + (1 - a) * itself
             named = self.example_numbers[example]
-            if numbers and named and not numbers & named:
+            if asked_numbers and named and not asked_numbers & named:
                 value *= self.NUMBER_MISMATCH
             owner = self.example_owner[example]
             if value > best.get(owner, 0.0):

@@ -15,6 +15,11 @@ from bot.matching.normalise import normalise
 REGION_WORDS = ("Kreis", "Heinsberg", "Kreis Heinsberg", "Хайнсберг", "هاينسبرغ", "هاینسبرگ")
 
 
+# An answer counts like a fifth of an example question: its words are the topic's everyday vocabulary (what people
+# say without the official term), but it names other topics in passing (chosen on dev + validation).
+ANSWER_EXAMPLES = 0.2
+
+
 class Decision(enum.Enum):
     ANSWER = "answer"
     SUGGEST = "suggest"
@@ -73,6 +78,10 @@ class Matcher:
                 texts.extend(IndexedText(entry.id, q, language=language) for q in questions)
             texts.extend(IndexedText(entry.id, k, is_question=False) for k in entry.keywords)
             texts.extend(IndexedText(entry.id, t, is_question=False) for t in entry.title.values.values())
+            texts.extend(
+                IndexedText(entry.id, a, is_question=False, language=lang, examples=ANSWER_EXAMPLES)
+                for lang, a in entry.answer.values.items()
+            )
         town_words = [w for town in knowledge.towns.values() for w in (town.name, *town.aliases)]
         town_words += REGION_WORDS
         self.index = MatchIndex(texts, ignore_words=town_words)
