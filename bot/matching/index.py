@@ -196,9 +196,7 @@ class MatchIndex:
         self.questions: dict[str, tuple[str, ...]] = {e: tuple(dict.fromkeys(q)) for e, q in questions.items()}
         count = max(len(self.entry_ids), 1)
         # rarity from the questions, keywords and titles: answers mention many topics in passing
-        self.idf: dict[str, float] = {
-            t: math.log((count + 1) / (len(asked.get(t) or e) + 0.5)) for t, e in tf.items()
-        }
+        self.idf: dict[str, float] = {t: math.log((count + 1) / (len(asked.get(t) or e) + 0.5)) for t, e in tf.items()}
         self.unseen_weight = math.log((count + 1) / 0.5) * self.UNSEEN_FACTOR
         self.entry_tf: dict[str, tuple[tuple[int, float], ...]] = {
             t: tuple((n, c / (c + SATURATION)) for n, c in e.items()) for t, e in tf.items()
