@@ -104,7 +104,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.errors:
             for line in report.mistakes:
                 print(line)
-        for name, extra in (("validation", args.validation), ("test (frozen)", args.test)):
+        held_out = (("validation", args.validation), ("validation 2", args.validation2), ("test (frozen)", args.test))
+        for name, extra in held_out:
             path = Path(extra)
             if extra and path.exists() and path.resolve() != Path(args.file).resolve():
                 print()  # held-out splits: figures only, never their mistakes (nobody tunes on them)
@@ -549,6 +550,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--validation",
         default=str(EVAL_DIR / "matcher_val.yaml"),
         help="blind validation split, reported apart (figures only) if it exists",
+    )
+    p.add_argument(
+        "--validation2",
+        default=str(EVAL_DIR / "matcher_val2.yaml"),
+        help="second blind validation split (paraphrases, long stories, dialects), reported like the first",
     )
     p.add_argument("--fit-confidence", action="store_true", help="print new weights for bot/matching/confidence.py")
     p.add_argument("--crisis", metavar="FILE", help="only the crisis nets on this file: recall, false alarms, misses")

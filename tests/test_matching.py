@@ -18,6 +18,7 @@ from tests.conftest import KNOWLEDGE, ROOT
 
 DEVSET = Path(__file__).parent / "data" / "devset.yaml"
 VALSET = Path(__file__).parent / "data" / "matcher_val.yaml"
+VALSET2 = Path(__file__).parent / "data" / "matcher_val2.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,8 @@ def matcher() -> Matcher:
         ("İŞ ARIYORUM", "is ariyorum"),  # Turkish dotted/dotless i and cedillas
         ("hallooooo!!!", "halo"),  # repeated letters, punctuation
         ("Kita\u200b-Platz\u202e", "kita platz"),  # zero-width and RTL controls
+        ("عالمدرسة", "المدرسة"),  # spoken "على ال" is cut like the article
+        ("عالمية", "عالميه"),  # ... but not from a short word ("international")
     ],
 )
 def test_normalisation_makes_variants_equal(a: str, b: str) -> None:
@@ -110,33 +113,102 @@ def test_bad_input_never_raises(matcher: Matcher, text: str) -> None:
 
 
 def test_quality_floors_on_the_development_set(matcher: Matcher) -> None:
-    """Floors a little under what the matcher reaches on the dev split (#12, second round: 97.0 % top-1,
-    90.7 % answered, 0.7 % confidently wrong, 1.9 % out-of-scope answered; every language >= 93 % top-1 and
-    >= 88 % answered)."""
+    """Floors a little under what the matcher reaches on the dev split (#12, third round: 97.1 % top-1,
+    91.8 % answered, 0.7 % confidently wrong, 0.9 % out-of-scope answered; every language >= 93 % top-1 and
+    >= 90 % answered)."""
     report = evaluate_file(matcher, DEVSET, baseline=True)
     total = report.total
     assert total.in_scope >= 750
     assert total.out_of_scope >= 100
-    assert total.rate("top1") >= 0.955
-    assert total.rate("answered_right") >= 0.88
+    assert total.rate("top1") >= 0.96
+    assert total.rate("answered_right") >= 0.90
     assert total.rate("confident_wrong") <= 0.012
     assert total.rate("out_of_scope_answered") <= 0.03
     for language, tally in report.ours.items():  # no language may be left behind
         assert tally.rate("top1") >= 0.92, language
-        assert tally.rate("answered_right") >= 0.84, language
+        assert tally.rate("answered_right") >= 0.87, language
     assert total.rate("top1") > report.baseline_total.rate("top1")
 
 
 def test_quality_floors_on_the_validation_split(matcher: Matcher) -> None:
-    """The blind validation split (written without reading the FAQ) guards against tuning to the dev set:
-    95.4 % top-1, 84.2 % answered, 0.8 % wrong, 2.4 % out-of-scope answered when these floors were set."""
+    """The validation split (written without reading the FAQ; partly tuned on since) guards against tuning to
+    the dev set: 96.7 % top-1, 89.0 % answered, 0.8 % wrong, 2.4 % out-of-scope answered at the third round."""
     report = evaluate_file(matcher, VALSET, baseline=False)
     total = report.total
     assert total.in_scope >= 350
-    assert total.rate("top1") >= 0.94
-    assert total.rate("answered_right") >= 0.82
+    assert total.rate("top1") >= 0.95
+    assert total.rate("answered_right") >= 0.86
     assert total.rate("confident_wrong") <= 0.015
     assert total.rate("out_of_scope_answered") <= 0.05
+
+
+def test_quality_floors_on_the_second_validation_split(matcher: Matcher) -> None:
+    """Paraphrases without official terms, long stories, dialects; never tuned on question by question (only
+    its figures were read). Untouched: 89.5 % top-1, 74.4 % answered, 1.3 % wrong, 11.4 % out-of-scope answered;
+    third round: 92.8 / 81.1 / 1.0 / 6.8 %. Out of scope stays weak: "ticket" for match and plane tickets."""
+    total = evaluate_file(matcher, VALSET2, baseline=False).total
+    assert total.in_scope >= 350
+    assert total.rate("top1") >= 0.91
+    assert total.rate("answered_right") >= 0.78
+    assert total.rate("confident_wrong") <= 0.02
+    assert total.rate("out_of_scope_answered") <= 0.1
+
+
+def test_a_long_message_weighs_its_question_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The story names one topic, the closing question another: the question's words weigh more."""
+    from bot.matching.index import IndexedText, MatchIndex
+
+    texts = [
+        IndexedText("school", "school registration papers"),
+        IndexedText("school", "school teachers and classes"),
+        IndexedText("doctor", "where do i find a doctor"),
+        IndexedText("doctor", "doctor appointment"),
+    ]
+    story = (
+        "My daughter needs school registration papers, the teachers said so, and her classes start soon. "
+        "But first: she has fever. Where do I find a doctor?"
+    )
+
+    def doctor() -> float:
+        return next(s.score for s in MatchIndex(texts).score(story, 2) if s.entry_id == "doctor")
+
+    focused = doctor()
+    monkeypatch.setattr(MatchIndex, "FOCUS", 1.0)
+    assert focused > doctor() * 1.03
+
+
+def test_an_answer_text_is_weak_evidence_for_its_entry() -> None:
+    """A word that only an entry's answer uses still points to that entry, at a fraction of an example."""
+    from bot.matching.index import IndexedText, MatchIndex
+
+    texts = [
+        IndexedText("rent", "help with my landlord"),
+        IndexedText("rent", "You can ask the tenants' association about the deposit.", False, "en", examples=0.2),
+        IndexedText("work", "how do i find a job"),
+    ]
+    index = MatchIndex(texts)
+    ranked = index.score("deposit", 2)
+    assert [s.entry_id for s in ranked] == ["rent"]
+    assert ranked[0].coverage < 0.5  # an answer word counts less than one example would (0.5)
+
+
+def test_an_example_naming_another_age_counts_less(monkeypatch: pytest.MonkeyPatch) -> None:
+    """'mein sohn ist 16' is not the example for a 9-year-old."""
+    from bot.matching.index import IndexedText, MatchIndex
+
+    texts = [
+        IndexedText("school-16-18", "mein sohn ist 16 welche schule", language="de"),
+        IndexedText("school-16-18", "berufskolleg internationale klasse", language="de"),
+        IndexedText("school", "welche schule fur mein kind", language="de"),
+    ]
+
+    def teen(question: str) -> float:
+        return MatchIndex(texts).score(question, 1, "de")[0].score
+
+    penalised, same_age = teen("mein sohn ist 9 welche schule"), teen("mein sohn ist 16 welche schule")
+    monkeypatch.setattr(MatchIndex, "NUMBER_MISMATCH", 1.0)
+    assert penalised < teen("mein sohn ist 9 welche schule") * 0.95
+    assert same_age == teen("mein sohn ist 16 welche schule")
 
 
 @pytest.mark.parametrize(
@@ -255,11 +327,20 @@ def test_eval_reports_the_validation_split_apart_without_its_mistakes(kb_dir: Pa
     val = tmp_path / "val.yaml"
     val.write_text("questions:\n  - {q: wetter in kabul morgen, lang: de, expect: child-benefit}\n", encoding="utf-8")
     command = [sys.executable, "-m", "bot", "eval", "--knowledge", str(kb_dir), "--no-baseline", "--test", ""]
-    arguments = [*command, "--errors", "--validation", str(val)]
+    val2 = tmp_path / "val2.yaml"
+    val2.write_text(
+        "questions:\n  - {q: kindergeld beantragen, lang: de, expect: child-benefit}\n"
+        "  - {q: schnee in kabul morgen, lang: de, expect: child-benefit}\n",
+        encoding="utf-8",
+    )
+    arguments = [*command, "--errors", "--validation", str(val), "--validation2", str(val2)]
     result = subprocess.run(arguments, capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
-    val_part = result.stdout.split("== validation")[1]
+    val_part = result.stdout.split("== validation\n")[1]
     assert "ALL       1    0.0%" in val_part
+    val2_part = result.stdout.split("== validation 2\n")[1]
+    assert "ALL       2   50.0%" in val2_part
     assert "wetter in kabul" not in result.stdout  # figures only: nobody tunes on its mistakes
+    assert "schnee in kabul" not in result.stdout
 
 
 def test_confidence_fit_learns_the_direction_of_its_features() -> None:

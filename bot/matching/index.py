@@ -16,6 +16,7 @@ discount, as typos.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ class IndexedText:
     text: str
     is_question: bool = True
     language: str | None = None
+    examples: float = 0.0  # an answer text: how many example questions it counts as (0: not an answer)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,10 @@ class MatchIndex:
     MAX_WORDS = 40  # a question's first content words; a pasted letter beyond that only costs time
     UNSEEN_FACTOR = 0.6  # an unknown word weighs like a fairly rare one: it is why out-of-scope questions score low
     EXAMPLE_COVERAGE = 0.5  # of the example score; the rest is how much of the example the question covers
+    LONG_MESSAGE = 12  # content words from which a message is a story around a question
+    ANSWER_COMMON = 0.2  # share of entries whose answers may use a word for it to count (see __init__)
+    NUMBER_MISMATCH = 0.8  # example score left when the question and the example name different numbers
+    FOCUS = 1.6  # weight factor for the words of a long message's question sentence (usually its last one)
 
     def __init__(self, texts: Iterable[IndexedText], ignore_words: Iterable[str] = ()) -> None:
         self.ignore = frozenset(
@@ -117,13 +123,31 @@ class MatchIndex:
         )
         entry_numbers: dict[str, int] = {}
         tf: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        asked: dict[str, set[int]] = defaultdict(set)  # entries whose questions, keywords or titles use a term
         example_terms: list[frozenset[str]] = []
         example_text: list[str] = []
         example_fillers: list[frozenset[str]] = []  # request verbs weigh little in an example too
         example_owner: list[int] = []
         questions: dict[str, list[str]] = defaultdict(list)
         skeletons: dict[str, set[str]] = defaultdict(set)
+        answer_terms: dict[int, set[str]] = defaultdict(set)
+        answer_share: dict[int, float] = {}
+        seen_answers: dict[tuple[str, str | None], frozenset[str]] = {}  # copies share their answers' words
         for item in texts:
+            if item.examples:  # an answer: its words, without stop words and towns, as weak evidence
+                number = entry_numbers.setdefault(item.entry_id, len(entry_numbers))
+                answer = (item.text, item.language)
+                if answer not in seen_answers:  # word by word: answers share most words, normalise() caches them
+                    stop = stop_words(None)
+                    tokens = {t for word in set(item.text.split()) for t in normalise(word).split()}
+                    seen_answers[answer] = frozenset(
+                        stem(token, item.language)
+                        for token in tokens
+                        if token not in stop and token not in self.ignore and not token.isdigit()
+                    )
+                answer_terms[number].update(seen_answers[answer])
+                answer_share[number] = item.examples
+                continue
             norm = normalise(item.text)
             if not norm:
                 continue
@@ -150,16 +174,29 @@ class MatchIndex:
                 continue
             for term in terms:
                 tf[term][number] += 1.0 if item.is_question else KEYWORD_EXAMPLES
+                asked[term].add(number)
             if item.is_question:
                 questions[item.entry_id].append(norm)
                 example_terms.append(frozenset(terms))
                 example_fillers.append(frozenset(fillers))
                 example_text.append(" ".join(content))
                 example_owner.append(number)
+        # answer words most entries' answers use (documents, appointment, office) tell topics apart no better than
+        # stop words, and would make every query visit every entry
+        answer_df: dict[str, int] = defaultdict(int)
+        for words in answer_terms.values():
+            for term in words:
+                answer_df[term] += 1
+        common = max(3, self.ANSWER_COMMON * len(entry_numbers))
+        for number, words in answer_terms.items():
+            for term in words:
+                if answer_df[term] <= common:
+                    tf[term][number] += answer_share[number]
         self.entry_ids: tuple[str, ...] = tuple(entry_numbers)
         self.questions: dict[str, tuple[str, ...]] = {e: tuple(dict.fromkeys(q)) for e, q in questions.items()}
         count = max(len(self.entry_ids), 1)
-        self.idf: dict[str, float] = {t: math.log((count + 1) / (len(e) + 0.5)) for t, e in tf.items()}
+        # rarity from the questions, keywords and titles: answers mention many topics in passing
+        self.idf: dict[str, float] = {t: math.log((count + 1) / (len(asked.get(t) or e) + 0.5)) for t, e in tf.items()}
         self.unseen_weight = math.log((count + 1) / 0.5) * self.UNSEEN_FACTOR
         self.entry_tf: dict[str, tuple[tuple[int, float], ...]] = {
             t: tuple((n, c / (c + SATURATION)) for n, c in e.items()) for t, e in tf.items()
@@ -171,6 +208,8 @@ class MatchIndex:
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
         self.example_owner = tuple(example_owner)
         self.example_text = tuple(example_text)
+        # the numbers an example names ("ich bin 16"): a question about a 9-year-old is not that example
+        self.example_numbers = tuple(frozenset(t for t in text.split() if t.isdigit()) for text in example_text)
         self.example_weight = tuple(
             sum(max(self.idf[t], self.EXAMPLE_FLOOR) * (FILLER_FACTOR if t in fillers else 1.0) for t in example)
             or 1.0
@@ -243,7 +282,12 @@ class MatchIndex:
     def analyse(self, text: str, language: str | None = None) -> list[QueryWord]:
         """The question's content words with their weights and the index terms they match."""
         stop = stop_words(language)
-        words = [t for t in dict.fromkeys(normalise(text).split()) if not self.is_ignored(t, stop)][: self.MAX_WORDS]
+        words = [t for t in dict.fromkeys(normalise(text).split()) if not self.is_ignored(t, stop)]
+        focus = _focus_words(text) if len(words) >= self.LONG_MESSAGE else frozenset()
+        if len(words) > self.MAX_WORDS:  # a pasted story: keep its question, then its first words
+            kept = set([w for w in words if w in focus][: self.MAX_WORDS])
+            kept.update([w for w in words if w not in kept][: self.MAX_WORDS - len(kept)])
+            words = [w for w in words if w in kept]
         found = [self._lookup(w) for w in words]
         joined: list[tuple[str, tuple[tuple[str, float], ...]]] = []
         i = 0
@@ -267,6 +311,8 @@ class MatchIndex:
                 weight = min(self.idf[t] for t, _ in matches)
             else:  # an unknown word counts like a rare one; short particles and typos of them less
                 weight = self.unseen_weight if len(word) > 2 or word.isdigit() else 1.0
+            if focus and (word in focus or any(word.startswith(f) and word[len(f) :] in focus for f in focus)):
+                factor *= self.FOCUS
             result.append(QueryWord(word, weight * factor, matches, factor))
         return result
 
@@ -281,7 +327,7 @@ class MatchIndex:
         total = sum(w.weight for w in words)
         if total <= 0:
             return Ranking([], len(words), 1.0)
-        unknown = sum(w.weight for w in words if not w.matches) / total
+        unknown = sum(w.weight for w in words if not _solid(w.matches)) / total  # typo guesses are no knowledge
         query = " ".join(w.word for w in words)  # content words only: stop words make any two texts alike
         return Ranking(self._ranked(words, total, limit, query), len(words), unknown)
 
@@ -318,9 +364,13 @@ class MatchIndex:
         best: dict[int, float] = {}
         owner_example: dict[int, int] = {}
         a = self.EXAMPLE_COVERAGE
+        asked_numbers = frozenset(word.word for word in words if word.word.isdigit())
         for example, covered in example_cover.items():
             itself = min(example_hit[example] / self.example_weight[example], 1.0)
             value = a * covered + (1 - a) * itself
+            named = self.example_numbers[example]
+            if asked_numbers and named and not asked_numbers & named:
+                value *= self.NUMBER_MISMATCH
             owner = self.example_owner[example]
             if value > best.get(owner, 0.0):
                 best[owner] = value
@@ -352,5 +402,22 @@ def _wording(query: str, example: str) -> float:
     return (fuzz.token_sort_ratio(query, example) + fuzz.token_set_ratio(query, example)) / 200.0
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?؟;])\s+|\n+")
+
+
+def _focus_words(text: str) -> frozenset[str]:
+    """The words of a long message's question: its last sentence with a question mark, else its last sentence.
+    People tell their story first and ask at the end ("... we arrived in May. Can I get Kindergeld?")."""
+    sentences = [s for s in _SENTENCE_END.split(text) if normalise(s)]
+    if len(sentences) < 2:
+        return frozenset()
+    asked = [s for s in sentences if "?" in s or "؟" in s]
+    return frozenset(normalise((asked or sentences)[-1]).split())
+
+
 def _weak(matches: tuple[tuple[str, float], ...]) -> bool:
     return not matches or max(s for _, s in matches) < SKELETON_SIMILARITY
+
+
+def _solid(matches: tuple[tuple[str, float], ...]) -> bool:
+    return bool(matches) and max(s for _, s in matches) >= PREFIX_SIMILARITY

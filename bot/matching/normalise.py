@@ -55,7 +55,8 @@ _ARABIC_MAP = str.maketrans(
         "۹": "9",
     }
 )
-_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
+# "عال" is spoken "على ال" ("عالمدرسة" = to the school); only before 4+ letters, so "عالمية" stays a word
+_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "عال", "لل", "ال")
 _CYRILLIC_MAP = str.maketrans({"ё": "е", "є": "е", "ї": "и", "і": "и", "й": "и", "ґ": "г", "ъ": "ь", "ы": "и"})
 _LATIN_MAP = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l"})
 _UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
@@ -78,7 +79,7 @@ def _token(token: str) -> str:
     if "\u0600" <= first <= "\u06ff":
         token = token.translate(_ARABIC_MAP)
         for prefix in _ARABIC_PREFIXES:
-            if token.startswith(prefix) and len(token) - len(prefix) >= 3:
+            if token.startswith(prefix) and len(token) - len(prefix) >= (4 if prefix == "عال" else 3):
                 token = token[len(prefix) :]
                 break
     elif "\u0400" <= first <= "\u04ff":

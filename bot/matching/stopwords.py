@@ -23,7 +23,8 @@ STOP: dict[str, str] = {
         hier da dort jetzt heute bitte danke hallo guten tag gerne man etwas jemand
         seit selber selbst immer wieder vielleicht eigentlich genau gerade trotzdem also dieser diese dieses
         diesem diesen jeder jede jedes alle alles viel viele mehr wenig einfach sonst oft nie irgendwo irgendwie
-        nix sagt gesagt bzw usw ca sowie damit dafur dazu davon darum deshalb
+        nix sagt gesagt bzw usw ca sowie damit dafur dazu davon darum deshalb moin servus gruss gott entschuldigung
+        leider hab
     """,
     "en": """
         i me my mine you your yours he him his she her it its we us our they them their this that these those
@@ -35,7 +36,7 @@ STOP: dict[str, str] = {
         im ive dont doesnt didnt cant cannot wont wouldnt isnt arent wasnt whats wheres hows thats theres u ur r asap
         even still already now yet again ever never always lot lots much many more most other another same such every
         each something anything nothing somebody anybody really actually maybe exactly currently while during because
-        since until though although sir madam okay ok all ago
+        since until though although sir madam okay ok all ago hey sorry excuse bro good morning evening
     """,
     "tr": """
         ben sen o biz siz onlar beni bana benim seni sana senin onu ona onun bizim sizin
@@ -44,7 +45,7 @@ STOP: dict[str, str] = {
         var yok degil evet hayir lazim gerek gerekiyor acaba lutfen tesekkur merhaba selam abi abla hocam
         mi mu
         simdi burada orada burda orda sonra hala artik hic her hep bazi baska kendi sadece bile cunku ama fakat ancak
-        eger yani tamam peki ki en bunun bunlar sunlar bize size onlara musunuz miyiz
+        eger yani tamam peki ki en bunun bunlar sunlar bize size onlara musunuz miyiz tesekkurler iyi gunler
     """,
     "ru": """
         я ты он она оно мы вы они меня мне мой моя мое мои моего моей моим тебя тебе твой твоя твои
@@ -56,7 +57,7 @@ STOP: dict[str, str] = {
         пожалуйста спасибо здравствуйте привет подскажите скажите
         теперь тут там здесь сейчас потом тогда всё все весь вся всех всем вот ведь вообще просто даже если чтобы чтоб
         который которая которое которые которых ним ней них нему него ему ей им сам сама сами самый другой другие
-        каждый короче блин типа слушайте ну плиз
+        каждый короче блин типа слушайте ну плиз шо щас добрый день извините буду
     """,
     "uk": """
         я ти він вона воно ми ви вони мене мені мій моя моє мої мого моєї моїм тебе тобі твій твоя твої
@@ -68,7 +69,7 @@ STOP: dict[str, str] = {
         будь ласка дякую привіт підкажіть скажіть
         якщо тут там зараз тепер потім тоді все всі весь вся всіх всім ось адже взагалі просто навіть щоб шоб котрий
         котра котре котрі ним нею них йому їм нього неї сам сама самі інший інші кожен кожний хтось щось якось ну тих
-        цих цього цієї цим тому бо нічого всюди краще
+        цих цього цієї цим тому бо нічого всюди краще тіки щас нада добрий день вибачте турбую буду
     """,
     "ar": """
         انا أنا انت أنت انتي هو هي نحن احنا انتم هم هن ني لي لك له لها لنا لكم لهم
@@ -82,7 +83,8 @@ STOP: dict[str, str] = {
         هادي هذي هذول هدول هاذا يلي شي شيء اشي حاجة حاجه كل كتير كثير شوي شوية شويه بعض غير مثل متل زي زاي لسا
         لسه بعدين فوق تحت عشان علشان لانو لأنو لأن لان مشان منشان لحتى حتى اذا إذا برضو بردو يعني طيب
         تمام ازاي إزاي ليه ايه إيه وش اشلون شلون شنو وشو اشو منو ماكو اكو أكو مافي مب بيكون بتكون بكون صار صارت
-        رح راح
+        رح راح عايز عايزه كيفاش ابغى ابغا ده دي والله الله اخوان اخوي يجزيكم الخير صباح مساء حدا محد امتى امته
+        هيدا هيدي عم حيكون كنت صارلي وشلون شكو
     """,
     "fa": """
         من تو او ما شما ایشان آنها انها مرا به برای براى را از با در تا که این آن اون این ها های
@@ -92,6 +94,7 @@ STOP: dict[str, str] = {
         لطفا ممنون سلام مرسی دارم داره دارد میکند میکنه میخواهد میخواد خواهم خواهد
         هر همه همین همان همون اینجا انجا اونجا الان حالا هنوز دیگه دیگر خیلی یک یه بی مثل مثلا مانند اگر
         اگه وقتی چون زیرا کسی چیزی جایی خود خودم خودش اینها ایشون باشه بشه شده بکنم بکنیم
+        علیکم ببخشید تشکر مه اس تان هستیم داریم خواهش جان عزیز
     """,
 }
 
@@ -100,27 +103,34 @@ FILLER: dict[str, str] = {
         bekomme bekommen bekommt kriege kriegen kriegt suche suchen sucht finde finden findet brauche brauchen
         braucht helfen hilfe hilft
         machen mache macht tun frage fragen wissen weiss infos info information informationen moglich geht gehen
-        jemand leute bitte schnell schreiben schreibe schreib
+        jemand leute bitte schnell schreiben schreibe schreib kaufen kaufe kauft
+        jahre jahr jahrig alt
     """,
     "en": """
         need want find looking look search help helps know tell info information possible make
-        someone somebody anyone people way
+        someone somebody anyone people way buy
+        years year old age aged
     """,
     "tr": """
         istiyorum isterim ariyorum bulabilirim bulurum yardim yardimci edin eder olur olabilir yapmam yapmak
-        bilgi ogrenmek bilmek
+        bilgi ogrenmek bilmek satin almak alabilirim
+        yasinda yasindayim yasinda yas
     """,
     "ru": """
-        получить найти ищу искать помочь помогите помощь сделать узнать информация хочу оформить
+        получить найти ищу искать помочь помогите помощь сделать узнать информация хочу оформить купить куплю
+        лет год года возраст
     """,
     "uk": """
-        отримати знайти шукаю шукати допомогти допоможіть допомога зробити дізнатися інформація оформити
+        отримати знайти шукаю шукати допомогти допоможіть допомога зробити дізнатися інформація оформити купити
+        років рік роки вік віку
     """,
     "ar": """
         احصل أحصل بحصل اطلع بطلع الاقي ألاقي دور بدور ابحث مساعده مساعدة ساعدوني ساعدني اعرف أعرف بعرف
-        معلومات اعمل أعمل بعمل طريقة طريقه
+        معلومات اعمل أعمل بعمل طريقة طريقه اشتري بشتري شراء
+        عمره عمرها عمري عمر سنين سنوات سنة
     """,
     "fa": """
-        بگیرم گرفتن پیدا کنم کنم کمک بدانم بدونم اطلاعات انجام بدهم بدم
+        بگیرم گرفتن پیدا کنم کنم کمک بدانم بدونم اطلاعات انجام بدهم بدم بخرم خرید خریدن
+        ساله سال سالشه سن
     """,
 }
