@@ -15,7 +15,18 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from bot.crisis.rules import CUE_THRESHOLD, CUE_WINDOW, VETO_REACH, CrisisRules, Cue, Rule, Slot, WordPattern
+from bot.crisis.rules import (
+    ASKING_EXTRA,
+    CUE_THRESHOLD,
+    CUE_WINDOW,
+    LONG_WINDOW,
+    VETO_REACH,
+    CrisisRules,
+    Cue,
+    Rule,
+    Slot,
+    WordPattern,
+)
 from bot.crisis.text import fold_words, forms
 
 MIN_FUZZY = 7  # shorter words and patterns must be spelled right: too many near neighbours
@@ -114,7 +125,7 @@ class CrisisDetector:
         self.rules = rules
         slots: dict[str, Slot] = {}
         cue_phrases = [p for cue in rules.cues for p in cue.phrases]
-        for rule in (*rules.rules, *rules.negatives, *cue_phrases):
+        for rule in (*rules.rules, *rules.negatives, *rules.asking, *cue_phrases):
             for slot in (*rule.slots, *rule.unless):
                 slots.setdefault(slot.key, slot)
         for cue in rules.cues:
@@ -125,6 +136,7 @@ class CrisisDetector:
         self._lookup = lru_cache(maxsize=65536)(self._index.lookup)
         self._positives = [(rule, self._compile(rule)) for rule in rules.rules]
         self._negatives = [(rule, self._compile(rule)) for rule in rules.negatives]
+        self._asking = [(rule, self._compile(rule)) for rule in rules.asking]
         # a rule needs all its word groups: it is looked at only when its last one is in the message
         self._by_slot: dict[int, list[int]] = defaultdict(list)
         for number, (_, (needed, _)) in enumerate(self._positives):
@@ -178,7 +190,11 @@ class CrisisDetector:
                 if not _overlaps(span, blocked) and not _overlaps(span, vetoes):
                     hits.append(CrisisHit(rule.kind, rule.language, rule, span))
                     break
-        hits.extend(self._cue_hits(positions, blocked))
+        asking = any(
+            all(s in present for s in slots) and _spans(rule, slots, unless, positions)
+            for rule, (slots, unless) in self._asking
+        )
+        hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
         hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind)))
         kept: list[CrisisHit] = []
         for hit in hits:  # two readings of the same words ("killing myself"): the more specific one
@@ -188,9 +204,11 @@ class CrisisDetector:
 
 
     def _cue_hits(
-        self, positions: dict[int, list[int]], blocked: list[tuple[int, int]]
+        self, positions: dict[int, list[int]], blocked: list[tuple[int, int]], threshold: int = CUE_THRESHOLD
     ) -> list[CrisisHit]:
-        """Weights of the cues per language within CUE_WINDOW words; the strongest situation names the hit."""
+        """Weights of the cues per language within CUE_WINDOW words; the strongest situation names the hit.
+        In a long message a strong sign (weight 3 or more) also meets another sign (not a mere context word)
+        up to LONG_WINDOW words away: people tell the story first and the danger later."""
         found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # language -> (first word, cue, last word)
         for slot, where in positions.items():
             for number in self._cue_by_slot.get(slot, ()):
@@ -209,10 +227,14 @@ class CrisisDetector:
                 and not _overlaps((p, last), blocked)
                 and not any(p - VETO_REACH <= v <= last + VETO_REACH for v in vetoes)
             )
-            for start, _, _ in places:
+            for start, first, _ in places:
                 window = [place for place in places if start <= place[0] < start + CUE_WINDOW]
-                if _weigh(window, self._cues) < CUE_THRESHOLD:
-                    continue
+                if _weigh(window, self._cues) < threshold:
+                    if self._cues[first].weight < 3:
+                        continue
+                    window = [place for place in places if start <= place[0] < start + LONG_WINDOW]
+                    if _weigh(window, self._cues, with_context=False) < threshold:
+                        continue
                 inside = {n: p for p, n, _ in window}
                 named = [n for n in inside if self._cues[n].kind]
                 if not named:
@@ -228,10 +250,11 @@ def _overlaps(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:
     return any(span[0] <= end and start <= span[1] for start, end in blocked)
 
 
-def _weigh(window: list[tuple[int, int, int]], cues: Sequence[Cue]) -> int:
+def _weigh(window: list[tuple[int, int, int]], cues: Sequence[Cue], with_context: bool = True) -> int:
     """Each word counts once (its heaviest cue; a phrase takes all its words) and each cue once: the words of
     one cue are alternatives, so two of them add nothing. Context words (weight 1) add 1 however many there
-    are: a hint of weight 3 needs one, a hint of weight 2 another hint."""
+    are: a hint of weight 3 needs one, a hint of weight 2 another hint. Without context (the long window),
+    only signs count."""
     by_place: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for place, number, last in window:
         by_place[place].append((number, last))
@@ -250,7 +273,7 @@ def _weigh(window: list[tuple[int, int, int]], cues: Sequence[Cue]) -> int:
             total += cues[best].weight
         else:
             context = 1
-    return total + context
+    return total + context if with_context else total
 
 
 def _spans(
