@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.cli import CRISIS_SETS, main
 from bot.clock import FixedClock
@@ -27,6 +28,7 @@ from tests.conftest import KNOWLEDGE
 DEV = Path(__file__).parent / "data" / "crisis_dev.yaml"
 VALIDATION = Path(__file__).parent / "data" / "crisis_val.yaml"  # keyword-free wordings, written blind
 VALIDATION_2 = Path(__file__).parent / "data" / "crisis_val2.yaml"  # second blind set, tuned on after measuring
+MATCHER_DEVSET = Path(__file__).parent / "data" / "devset.yaml"
 PROBES = Path(__file__).parent / "data" / "crisis_probes.yaml"  # regression only: the cues were adapted to them
 
 
@@ -148,6 +150,17 @@ def test_no_faq_example_question_of_an_ordinary_entry_raises_the_alarm(
         if detector.detect(q) is not None
     ]
     assert alarms == []
+
+
+def test_no_in_scope_devset_question_of_an_ordinary_entry_raises_the_alarm(
+    detector: CrisisDetector, knowledge: KnowledgeBase
+) -> None:
+    """The matcher's labelled questions (written blind, phone-style): asking about an ordinary topic is no
+    emergency, even when it says 'fled from the war' or 'finish school'."""
+    items = yaml.safe_load(MATCHER_DEVSET.read_text(encoding="utf-8"))["questions"]
+    asked = [i["q"] for i in items if i.get("expect") and not knowledge.entries[i["expect"]].crisis]
+    assert len(asked) >= 700
+    assert [q for q in asked if detector.detect(q) is not None] == []
 
 
 # -- the floors on the dev set ---------------------------------------------------------------------------
