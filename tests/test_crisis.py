@@ -546,3 +546,16 @@ def test_checker_names_the_line_of_a_broken_asking_list(kb_dir: Path) -> None:
     _write_crisis(kb_dir, "languages:\n  en:\n    cues:\n      - {weight: 1, words: [me]}\n    asking: where can\n")
     errors = _errors(kb_dir)
     assert any(e.startswith("crisis.yaml:5:") and "'asking' must be a list" in e for e in errors), errors
+
+
+def test_an_ordinary_phrase_also_switches_off_rules_near_it(kb_dir: Path) -> None:
+    _write_crisis(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      broke: [broke]\n      body: [arm]\n    rules:\n"
+        "      - {kind: violence, all: [broke, body], within: 3}\n"
+        '    cues:\n      - {weight: -4, words: ["while playing"]}\n',
+    )
+    kb, _ = load_knowledge(kb_dir)
+    detector = CrisisDetector(kb.crisis_rules)
+    assert detector.detect("she broke her arm while playing") is None
+    assert detector.detect("he broke my arm") is not None

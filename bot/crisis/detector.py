@@ -147,6 +147,7 @@ class CrisisDetector:
         self._cue_by_slot: dict[int, list[int]] = defaultdict(list)
         self._cue_phrases: dict[int, list[tuple[int, Rule, tuple[int, ...]]]] = defaultdict(list)
         self._veto_slots = {self._numbers[c.slot.key] for c in self._cues if c.slot and c.weight < 0}
+        self._veto_phrases = [(p, self._compile(p)[0]) for c in self._cues if c.weight < 0 for p in c.phrases]
         for number, cue in enumerate(self._cues):
             if cue.slot:
                 self._cue_by_slot[self._numbers[cue.slot.key]].append(number)
@@ -181,6 +182,9 @@ class CrisisDetector:
                 blocked.extend(_spans(rule, slots, unless, positions))
         # an ordinary context (a cue of negative weight) switches off rules near it as well as cues
         vetoes = [(p - VETO_REACH, p + VETO_REACH) for s in self._veto_slots if s in positions for p in positions[s]]
+        for phrase, needed in self._veto_phrases:
+            if all(s in present for s in needed):
+                vetoes.extend((a - VETO_REACH, b + VETO_REACH) for a, b in _spans(phrase, needed, (), positions))
         candidates = sorted({n for s in present for n in self._by_slot.get(s, ())})
         for number in candidates:
             rule, (slots, unless) = self._positives[number]
