@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -147,7 +147,11 @@ class CrisisDetector:
         self._cue_by_slot: dict[int, list[int]] = defaultdict(list)
         self._cue_phrases: dict[int, list[tuple[int, Rule, tuple[int, ...]]]] = defaultdict(list)
         self._veto_slots = {self._numbers[c.slot.key] for c in self._cues if c.slot and c.weight < 0}
-        self._veto_phrases = [(p, self._compile(p)[0]) for c in self._cues if c.weight < 0 for p in c.phrases]
+        veto_phrases = [(p, self._compile(p)[0]) for c in self._cues if c.weight < 0 for p in c.phrases]
+        # false alarms, questions and ordinary phrases are looked at only when their last word is there
+        self._negatives_by_slot = _by_last_slot([(r, needed, unless) for r, (needed, unless) in self._negatives])
+        self._asking_by_slot = _by_last_slot([(r, needed, unless) for r, (needed, unless) in self._asking])
+        self._veto_phrases_by_slot = _by_last_slot([(r, needed, ()) for r, needed in veto_phrases])
         for number, cue in enumerate(self._cues):
             if cue.slot:
                 self._cue_by_slot[self._numbers[cue.slot.key]].append(number)
@@ -177,14 +181,12 @@ class CrisisDetector:
         present = positions.keys()
         hits: list[CrisisHit] = []
         blocked: list[tuple[int, int]] = []
-        for rule, (slots, unless) in self._negatives:
-            if all(s in present for s in slots):
-                blocked.extend(_spans(rule, slots, unless, positions))
+        for rule, slots, unless in _present(self._negatives_by_slot, present):
+            blocked.extend(_spans(rule, slots, unless, positions))
         # an ordinary context (a cue of negative weight) switches off rules near it as well as cues
         vetoes = [(p - VETO_REACH, p + VETO_REACH) for s in self._veto_slots if s in positions for p in positions[s]]
-        for phrase, needed in self._veto_phrases:
-            if all(s in present for s in needed):
-                vetoes.extend((a - VETO_REACH, b + VETO_REACH) for a, b in _spans(phrase, needed, (), positions))
+        for phrase, needed, _ in _present(self._veto_phrases_by_slot, present):
+            vetoes.extend((a - VETO_REACH, b + VETO_REACH) for a, b in _spans(phrase, needed, (), positions))
         candidates = sorted({n for s in present for n in self._by_slot.get(s, ())})
         for number in candidates:
             rule, (slots, unless) = self._positives[number]
@@ -194,10 +196,8 @@ class CrisisDetector:
                 if not _overlaps(span, blocked) and not _overlaps(span, vetoes):
                     hits.append(CrisisHit(rule.kind, rule.language, rule, span))
                     break
-        asking = any(
-            all(s in present for s in slots) and _spans(rule, slots, unless, positions)
-            for rule, (slots, unless) in self._asking
-        )
+        questions = _present(self._asking_by_slot, present)
+        asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
         hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind)))
         kept: list[CrisisHit] = []
@@ -248,6 +248,22 @@ class CrisisDetector:
                 hits.append(CrisisHit(self._cues[best].kind, self._cues[best].language, self._cue_rules[best], span))
                 break
         return hits
+
+
+_Compiled = tuple[Rule, tuple[int, ...], tuple[int, ...]]
+
+
+def _by_last_slot(rules: list[_Compiled]) -> dict[int, list[_Compiled]]:
+    found: dict[int, list[_Compiled]] = defaultdict(list)
+    for item in rules:
+        found[item[1][-1]].append(item)
+    return found
+
+
+def _present(by_slot: dict[int, list[_Compiled]], present: Iterable[int]) -> list[_Compiled]:
+    """The rules whose last word group is in the message and all of whose groups are."""
+    here = set(present)
+    return [item for s in here for item in by_slot.get(s, ()) if all(n in here for n in item[1])]
 
 
 def _overlaps(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:
