@@ -213,7 +213,8 @@ def test_cues_alone_catch_the_dev_set(knowledge: KnowledgeBase) -> None:
 
 
 def test_probe_messages_keep_working(knowledge: KnowledgeBase) -> None:
-    """Keyword-free dangers and hard negatives written while building the cues (all caught, one alarm)."""
+    """Keyword-free dangers and hard negatives written while building the cues, crisis2 and crisis3 rounds
+    (measured after adapting: 99.4 % caught, 1.3 % alarmed; before adapting each round caught 42-72 %)."""
     report = evaluate_crisis_file(knowledge, PROBES)
     assert report.recall.rate >= 0.97, report.misses
     assert report.alarms.total >= 150
