@@ -80,6 +80,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 CRISIS_SETS = (
     ("dev", EVAL_DIR / "crisis_dev.yaml"),
     ("validation", EVAL_DIR / "crisis_val.yaml"),
+    ("validation 2", EVAL_DIR / "crisis_val2.yaml"),
     ("test (frozen)", EVAL_DIR / "crisis_test.yaml"),
 )
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.cli import CRISIS_SETS, main
 from bot.clock import FixedClock
@@ -26,6 +27,8 @@ from tests.conftest import KNOWLEDGE
 
 DEV = Path(__file__).parent / "data" / "crisis_dev.yaml"
 VALIDATION = Path(__file__).parent / "data" / "crisis_val.yaml"  # keyword-free wordings, written blind
+VALIDATION_2 = Path(__file__).parent / "data" / "crisis_val2.yaml"  # second blind set, tuned on after measuring
+MATCHER_DEVSET = Path(__file__).parent / "data" / "devset.yaml"
 PROBES = Path(__file__).parent / "data" / "crisis_probes.yaml"  # regression only: the cues were adapted to them
 
 
@@ -149,6 +152,17 @@ def test_no_faq_example_question_of_an_ordinary_entry_raises_the_alarm(
     assert alarms == []
 
 
+def test_no_in_scope_devset_question_of_an_ordinary_entry_raises_the_alarm(
+    detector: CrisisDetector, knowledge: KnowledgeBase
+) -> None:
+    """The matcher's labelled questions (written blind, phone-style): asking about an ordinary topic is no
+    emergency, even when it says 'fled from the war' or 'finish school'."""
+    items = yaml.safe_load(MATCHER_DEVSET.read_text(encoding="utf-8"))["questions"]
+    asked = [i["q"] for i in items if i.get("expect") and not knowledge.entries[i["expect"]].crisis]
+    assert len(asked) >= 700
+    assert [q for q in asked if detector.detect(q) is not None] == []
+
+
 # -- the floors on the dev set ---------------------------------------------------------------------------
 
 
@@ -172,6 +186,19 @@ def test_validation_set_floors(knowledge: KnowledgeBase) -> None:
     assert report.alarms.rate <= 0.02, report.false_alarms
 
 
+def test_validation_2_set_floors(knowledge: KnowledgeBase) -> None:
+    """Measured untouched 2026-11-30: recall 82.0 % (74-89 % per language), 7.9 % of hard negatives alarmed.
+    The families of signs it lacked were then added (reached: 100 % recall, no alarm), so these floors keep
+    what was reached, minus a margin; they say nothing about unseen messages."""
+    report = evaluate_crisis_file(knowledge, VALIDATION_2, Matcher(knowledge))
+    low = {lang: c.rate for lang, c in report.recall_by_language.items() if c.rate < 0.94}
+    assert low == {}, report.misses
+    assert len(report.recall_by_language) == 7
+    assert report.alarms_by_kind["hard-negative"].total >= 140
+    assert report.alarms_by_kind["hard-negative"].rate <= 0.02, report.false_alarms
+    assert report.alarms.rate <= 0.02, report.false_alarms
+
+
 def test_cues_alone_catch_the_dev_set(knowledge: KnowledgeBase) -> None:
     """The weighted cues were not written from the dev set's wordings: alone they show how far the signals
     reach beyond the exact rules (measured: 85-100 % per language, 96 % in all, no false alarm)."""
@@ -186,7 +213,8 @@ def test_cues_alone_catch_the_dev_set(knowledge: KnowledgeBase) -> None:
 
 
 def test_probe_messages_keep_working(knowledge: KnowledgeBase) -> None:
-    """Keyword-free dangers and hard negatives written while building the cues (all caught, one alarm)."""
+    """Keyword-free dangers and hard negatives written while building the cues, crisis2 and crisis3 rounds
+    (measured after adapting: 99.4 % caught, 1.3 % alarmed; before adapting each round caught 42-72 %)."""
     report = evaluate_crisis_file(knowledge, PROBES)
     assert report.recall.rate >= 0.97, report.misses
     assert report.alarms.total >= 150
@@ -195,9 +223,11 @@ def test_probe_messages_keep_working(knowledge: KnowledgeBase) -> None:
 
 def test_eval_command_reports_the_validation_set(capsys: pytest.CaptureFixture[str]) -> None:
     assert ("validation", VALIDATION.resolve()) in [(name, path.resolve()) for name, path in CRISIS_SETS]
+    assert ("validation 2", VALIDATION_2.resolve()) in [(name, path.resolve()) for name, path in CRISIS_SETS]
     assert main(["eval", "--knowledge", str(KNOWLEDGE), "--no-baseline", "--test", ""]) == 0
     out = capsys.readouterr().out
     assert "== crisis validation: " in out
+    assert "== crisis validation 2: " in out
     assert "== crisis dev: " in out
 
 
@@ -476,3 +506,57 @@ def test_ordinary_context_also_switches_off_rules_near_it(kb_dir: Path) -> None:
     detector = CrisisDetector(kb.crisis_rules)
     assert detector.detect("may we make a fire for a barbecue") is None
     assert detector.detect("fire in the kitchen, and tomorrow we wanted to have a barbecue") is not None
+
+
+# -- questions about procedures, long messages -----------------------------------------------------------
+
+ASKING = """languages:
+  en:
+    cues:
+      - {kind: medical, weight: 4, words: [unconscious]}
+      - {kind: threat, weight: 3, words: [gun, shooting]}
+      - {kind: violence, weight: 3, words: [strangled]}
+      - {kind: violence, weight: 2, words: [bruises]}
+      - {weight: 1, words: [he, me, my]}
+    asking: ["where can", "is it allowed"]
+"""
+
+
+@pytest.fixture
+def asking_detector(kb_dir: Path) -> CrisisDetector:
+    _write_crisis(kb_dir, ASKING)
+    kb, _ = load_knowledge(kb_dir)
+    return CrisisDetector(kb.crisis_rules)
+
+
+def test_a_question_about_a_procedure_needs_one_more_point(asking_detector: CrisisDetector) -> None:
+    assert asking_detector.detect("my neighbour has a gun") is not None  # 3 + context
+    assert asking_detector.detect("is it allowed to keep a gun in my flat") is None  # the same, asked
+    assert asking_detector.detect("where can i go, my friend is unconscious") is not None  # a strong sign
+    assert asking_detector.detect("where can i go, he has a gun and i have bruises") is not None  # 3 + 2
+
+
+def test_a_strong_sign_meets_another_sign_further_away_in_long_messages(asking_detector: CrisisDetector) -> None:
+    far = "he strangled me last night when the children were asleep in the other room and now i have bruises"
+    assert asking_detector.detect(far) is not None  # 3 and 2, 17 words apart: the long window
+    only_context = "strangled was the word in the book we read at school last week with my class"
+    assert asking_detector.detect(only_context) is None  # a context word further away does not count
+
+
+def test_checker_names_the_line_of_a_broken_asking_list(kb_dir: Path) -> None:
+    _write_crisis(kb_dir, "languages:\n  en:\n    cues:\n      - {weight: 1, words: [me]}\n    asking: where can\n")
+    errors = _errors(kb_dir)
+    assert any(e.startswith("crisis.yaml:5:") and "'asking' must be a list" in e for e in errors), errors
+
+
+def test_an_ordinary_phrase_also_switches_off_rules_near_it(kb_dir: Path) -> None:
+    _write_crisis(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      broke: [broke]\n      body: [arm]\n    rules:\n"
+        "      - {kind: violence, all: [broke, body], within: 3}\n"
+        '    cues:\n      - {weight: -4, words: ["while playing"]}\n',
+    )
+    kb, _ = load_knowledge(kb_dir)
+    detector = CrisisDetector(kb.crisis_rules)
+    assert detector.detect("she broke her arm while playing") is None
+    assert detector.detect("he broke my arm") is not None

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from bot.crisis.rules import CUE_THRESHOLD, CUE_WINDOW, VETO_REACH, CrisisRules, Cue, Rule, Slot, WordPattern
+from bot.crisis.rules import (
+    ASKING_EXTRA,
+    CUE_THRESHOLD,
+    CUE_WINDOW,
+    LONG_WINDOW,
+    VETO_REACH,
+    CrisisRules,
+    Cue,
+    Rule,
+    Slot,
+    WordPattern,
+)
 from bot.crisis.text import fold_words, forms
 
 MIN_FUZZY = 7  # shorter words and patterns must be spelled right: too many near neighbours
@@ -114,7 +125,7 @@ class CrisisDetector:
         self.rules = rules
         slots: dict[str, Slot] = {}
         cue_phrases = [p for cue in rules.cues for p in cue.phrases]
-        for rule in (*rules.rules, *rules.negatives, *cue_phrases):
+        for rule in (*rules.rules, *rules.negatives, *rules.asking, *cue_phrases):
             for slot in (*rule.slots, *rule.unless):
                 slots.setdefault(slot.key, slot)
         for cue in rules.cues:
@@ -125,6 +136,7 @@ class CrisisDetector:
         self._lookup = lru_cache(maxsize=65536)(self._index.lookup)
         self._positives = [(rule, self._compile(rule)) for rule in rules.rules]
         self._negatives = [(rule, self._compile(rule)) for rule in rules.negatives]
+        self._asking = [(rule, self._compile(rule)) for rule in rules.asking]
         # a rule needs all its word groups: it is looked at only when its last one is in the message
         self._by_slot: dict[int, list[int]] = defaultdict(list)
         for number, (_, (needed, _)) in enumerate(self._positives):
@@ -135,6 +147,11 @@ class CrisisDetector:
         self._cue_by_slot: dict[int, list[int]] = defaultdict(list)
         self._cue_phrases: dict[int, list[tuple[int, Rule, tuple[int, ...]]]] = defaultdict(list)
         self._veto_slots = {self._numbers[c.slot.key] for c in self._cues if c.slot and c.weight < 0}
+        veto_phrases = [(p, self._compile(p)[0]) for c in self._cues if c.weight < 0 for p in c.phrases]
+        # false alarms, questions and ordinary phrases are looked at only when their last word is there
+        self._negatives_by_slot = _by_last_slot([(r, needed, unless) for r, (needed, unless) in self._negatives])
+        self._asking_by_slot = _by_last_slot([(r, needed, unless) for r, (needed, unless) in self._asking])
+        self._veto_phrases_by_slot = _by_last_slot([(r, needed, ()) for r, needed in veto_phrases])
         for number, cue in enumerate(self._cues):
             if cue.slot:
                 self._cue_by_slot[self._numbers[cue.slot.key]].append(number)
@@ -164,11 +181,12 @@ class CrisisDetector:
         present = positions.keys()
         hits: list[CrisisHit] = []
         blocked: list[tuple[int, int]] = []
-        for rule, (slots, unless) in self._negatives:
-            if all(s in present for s in slots):
-                blocked.extend(_spans(rule, slots, unless, positions))
+        for rule, slots, unless in _present(self._negatives_by_slot, present):
+            blocked.extend(_spans(rule, slots, unless, positions))
         # an ordinary context (a cue of negative weight) switches off rules near it as well as cues
         vetoes = [(p - VETO_REACH, p + VETO_REACH) for s in self._veto_slots if s in positions for p in positions[s]]
+        for phrase, needed, _ in _present(self._veto_phrases_by_slot, present):
+            vetoes.extend((a - VETO_REACH, b + VETO_REACH) for a, b in _spans(phrase, needed, (), positions))
         candidates = sorted({n for s in present for n in self._by_slot.get(s, ())})
         for number in candidates:
             rule, (slots, unless) = self._positives[number]
@@ -178,7 +196,9 @@ class CrisisDetector:
                 if not _overlaps(span, blocked) and not _overlaps(span, vetoes):
                     hits.append(CrisisHit(rule.kind, rule.language, rule, span))
                     break
-        hits.extend(self._cue_hits(positions, blocked))
+        questions = _present(self._asking_by_slot, present)
+        asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
+        hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
         hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind)))
         kept: list[CrisisHit] = []
         for hit in hits:  # two readings of the same words ("killing myself"): the more specific one
@@ -188,9 +208,11 @@ class CrisisDetector:
 
 
     def _cue_hits(
-        self, positions: dict[int, list[int]], blocked: list[tuple[int, int]]
+        self, positions: dict[int, list[int]], blocked: list[tuple[int, int]], threshold: int = CUE_THRESHOLD
     ) -> list[CrisisHit]:
-        """Weights of the cues per language within CUE_WINDOW words; the strongest situation names the hit."""
+        """Weights of the cues per language within CUE_WINDOW words; the strongest situation names the hit.
+        In a long message a strong sign (weight 3 or more) also meets another sign (not a mere context word)
+        up to LONG_WINDOW words away: people tell the story first and the danger later."""
         found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # language -> (first word, cue, last word)
         for slot, where in positions.items():
             for number in self._cue_by_slot.get(slot, ()):
@@ -209,10 +231,14 @@ class CrisisDetector:
                 and not _overlaps((p, last), blocked)
                 and not any(p - VETO_REACH <= v <= last + VETO_REACH for v in vetoes)
             )
-            for start, _, _ in places:
+            for start, first, _ in places:
                 window = [place for place in places if start <= place[0] < start + CUE_WINDOW]
-                if _weigh(window, self._cues) < CUE_THRESHOLD:
-                    continue
+                if _weigh(window, self._cues) < threshold:
+                    if self._cues[first].weight < 3:
+                        continue
+                    window = [place for place in places if start <= place[0] < start + LONG_WINDOW]
+                    if _weigh(window, self._cues, with_context=False) < threshold:
+                        continue
                 inside = {n: p for p, n, _ in window}
                 named = [n for n in inside if self._cues[n].kind]
                 if not named:
@@ -224,14 +250,31 @@ class CrisisDetector:
         return hits
 
 
+_Compiled = tuple[Rule, tuple[int, ...], tuple[int, ...]]
+
+
+def _by_last_slot(rules: list[_Compiled]) -> dict[int, list[_Compiled]]:
+    found: dict[int, list[_Compiled]] = defaultdict(list)
+    for item in rules:
+        found[item[1][-1]].append(item)
+    return found
+
+
+def _present(by_slot: dict[int, list[_Compiled]], present: Iterable[int]) -> list[_Compiled]:
+    """The rules whose last word group is in the message and all of whose groups are."""
+    here = set(present)
+    return [item for s in here for item in by_slot.get(s, ()) if all(n in here for n in item[1])]
+
+
 def _overlaps(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:
     return any(span[0] <= end and start <= span[1] for start, end in blocked)
 
 
-def _weigh(window: list[tuple[int, int, int]], cues: Sequence[Cue]) -> int:
+def _weigh(window: list[tuple[int, int, int]], cues: Sequence[Cue], with_context: bool = True) -> int:
     """Each word counts once (its heaviest cue; a phrase takes all its words) and each cue once: the words of
     one cue are alternatives, so two of them add nothing. Context words (weight 1) add 1 however many there
-    are: a hint of weight 3 needs one, a hint of weight 2 another hint."""
+    are: a hint of weight 3 needs one, a hint of weight 2 another hint. Without context (the long window),
+    only signs count."""
     by_place: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for place, number, last in window:
         by_place[place].append((number, last))
@@ -250,7 +293,7 @@ def _weigh(window: list[tuple[int, int, int]], cues: Sequence[Cue]) -> int:
             total += cues[best].weight
         else:
             context = 1
-    return total + context
+    return total + context if with_context else total
 
 
 def _spans(

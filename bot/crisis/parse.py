@@ -16,7 +16,7 @@ from bot.languages import LANGUAGES
 
 GROUP = "Krise (crisis.yaml)"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-BLOCK_KEYS = ("words", "rules", "phrases", "cues", "not")
+BLOCK_KEYS = ("words", "rules", "phrases", "cues", "not", "asking")
 CUE_KEYS = ("kind", "weight", "words")
 RULE_KEYS = ("kind", "all", "within", "unless", "in_order")
 NOT_KEYS = ("all", "within")
@@ -48,6 +48,7 @@ class _Parser:
         rules: list[Rule] = []
         negatives: list[Rule] = []
         cues: list[Cue] = []
+        asking: list[Rule] = []
         for lang, block in blocks.items():
             line = blocks.line_of(lang)
             if lang not in LANGUAGES:
@@ -58,13 +59,14 @@ class _Parser:
                 continue
             self._block(lang, block, rules, negatives)
             cues.extend(self._cues(lang, block))
+            asking.extend(self._asking(lang, block))
         missing = [lang for lang in LANGUAGES if lang not in blocks]
         if missing:
             self.problems.warning(
                 self.path, blocks.line, f"no crisis signals in {', '.join(missing)}", "Fehlende Übersetzungen"
             )
         languages = tuple(lang for lang in blocks if lang in LANGUAGES)
-        return CrisisRules(tuple(rules), tuple(negatives), languages, tuple(cues))
+        return CrisisRules(tuple(rules), tuple(negatives), languages, tuple(cues), tuple(asking))
 
     # -- one language ----------------------------------------------------------------------------------
 
@@ -111,6 +113,16 @@ class _Parser:
             self.error(block.line_of("cues"), f"{lang}: 'cues' must be a list ('{example}')")
             return []
         return [c for c in (self._cue(lang, item, value.line_of(i)) for i, item in enumerate(value)) if c]
+
+    def _asking(self, lang: str, block: LineDict) -> list[Rule]:
+        value = block.get("asking")
+        if value is None:
+            return []
+        if not isinstance(value, LineList):
+            self.error(block.line_of("asking"), f"{lang}: 'asking' must be a list of words or phrases")
+            return []
+        found = [self._phrase(lang, "asking", item, value.line_of(i)) for i, item in enumerate(value)]
+        return [rule for rule in found if rule]
 
     def _cue(self, lang: str, item: Any, line: int) -> Cue | None:
         if not isinstance(item, LineDict):

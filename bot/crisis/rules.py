@@ -25,6 +25,11 @@ MAX_WITHIN = 12
 CUE_WINDOW = 8
 CUE_THRESHOLD = 4
 VETO_REACH = 3  # an ordinary context (negative weight) switches off signals up to 3 words before and after it
+# a question about a procedure or a place ("where can I", "which documents") asks for one more point of weight:
+# "where can I get a flu shot" stays quiet, "how do I get help, he hits me" does not
+ASKING_EXTRA = 1
+# long messages: a strong cue (weight 4 or 3) still meets its context words up to this many words away
+LONG_WINDOW = 14
 MAX_CUE_WEIGHT = 4
 
 
@@ -110,6 +115,7 @@ class CrisisRules:
     negatives: tuple[Rule, ...] = ()
     languages: tuple[str, ...] = field(default=())
     cues: tuple[Cue, ...] = ()
+    asking: tuple[Rule, ...] = ()  # question forms about procedures and places (see ASKING_EXTRA)
 
     @property
     def empty(self) -> bool:
