@@ -560,3 +560,10 @@ def test_an_ordinary_phrase_also_switches_off_rules_near_it(kb_dir: Path) -> Non
     detector = CrisisDetector(kb.crisis_rules)
     assert detector.detect("she broke her arm while playing") is None
     assert detector.detect("he broke my arm") is not None
+
+
+def test_a_childs_age_is_not_an_emergency_number(detector: CrisisDetector) -> None:
+    """Repeated digits stay: "112" must not fold into "12", or every 12-year-old child rings the alarm."""
+    assert detector.detect("сину 12 років яка школа") is None
+    assert detector.detect("сыну 12 лет какая школа нужна") is None
+    assert detector.detect("дитина не дихає, дзвоню 112") is not None

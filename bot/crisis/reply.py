@@ -27,7 +27,6 @@ SITUATION_TEXT = {
 GENERAL_TEXT = "crisis"
 NUMBERS_TEXT = "crisis_numbers"
 BUTTON_TEXT = "button_human_now"
-URGENT_ACTION = "human:urgent"
 MAX_SITUATIONS = 2  # more helplines in one message would hide the first ones
 _SAME_SCRIPT = ({"ar", "fa"}, {"ru", "uk"})
 

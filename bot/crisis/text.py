@@ -44,7 +44,7 @@ _CYRILLIC_MAP = str.maketrans(
 # Turkish and German special letters become their plain forms, so "ölmek" meets "olmek"
 _LATIN_MAP = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l"})
 _UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
-_REPEATS = re.compile(r"(.)\1+")
+_REPEATS = re.compile(r"(\D)\1+")  # not digits: "112" must not become "12" (a child's age)
 _ELONGATION = re.compile(r"(.)\1{2,}")  # Arabic script: "موووت"; a written double letter stays
 _APOSTROPHES = re.compile("['’ʼ`´]")
 _ZWNJ = "\u200c"
