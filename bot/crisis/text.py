@@ -13,9 +13,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# Turkish and German special letters become their plain forms ("ölmek" meets "olmek"), as in the matcher
+from bot.matching.normalise import APOSTROPHES, ARABIC_DIACRITICS, LATIN_MAP, UMLAUT_DIGRAPHS, strip_latin_marks
+
 MAX_CHARS = 2000
 
-_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_MAP = str.maketrans(
     {
         "أ": "ا",
@@ -41,12 +43,8 @@ _ARABIC_MAP = str.maketrans(
 _CYRILLIC_MAP = str.maketrans(
     {"ё": "е", "є": "е", "э": "е", "ї": "и", "і": "и", "й": "и", "ы": "и", "ґ": "г", "ъ": "ь"}
 )
-# Turkish and German special letters become their plain forms, so "ölmek" meets "olmek"
-_LATIN_MAP = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l"})
-_UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
 _REPEATS = re.compile(r"(\D)\1+")  # not digits: "112" must not become "12" (a child's age)
 _ELONGATION = re.compile(r"(.)\1{2,}")  # Arabic script: "موووت"; a written double letter stays
-_APOSTROPHES = re.compile("['’ʼ`´]")
 _ZWNJ = "\u200c"
 
 # Arabic: conjunction, then preposition / future / progressive particles (Levantine b-, Egyptian ha-,
@@ -71,13 +69,8 @@ def _fold_token(token: str) -> str:
     if "\u0400" <= first <= "\u04ff":
         token = token.translate(_CYRILLIC_MAP)
     else:
-        token = _UMLAUT_DIGRAPHS.sub(lambda m: m.group(1)[0], token)
+        token = UMLAUT_DIGRAPHS.sub(lambda m: m.group(1)[0], token)
     return _REPEATS.sub(r"\1", token)
-
-
-def _strip_latin_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not (unicodedata.combining(c) and c < "\u0370"))
 
 
 @lru_cache(maxsize=8192)
@@ -85,9 +78,9 @@ def fold_words(text: str) -> tuple[str, ...]:
     """Lower-case words without marks, punctuation or invisible characters; Persian prefixes re-joined."""
     text = text[:MAX_CHARS].replace(_ZWNJ, "")  # the joiner only glues; "می‌خواهم" = "میخواهم"
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _APOSTROPHES.sub("", text.translate(_LATIN_MAP))
-    text = _strip_latin_marks(text)
-    text = _ARABIC_DIACRITICS.sub("", text)
+    text = APOSTROPHES.sub("", text.translate(LATIN_MAP))
+    text = strip_latin_marks(text)
+    text = ARABIC_DIACRITICS.sub("", text)
     chars = [c if c.isalnum() or c == "*" else " " for c in text]
     words = [_fold_token(t) for t in "".join(chars).split()]
     joined: list[str] = []

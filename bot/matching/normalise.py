@@ -12,7 +12,8 @@ from functools import lru_cache
 
 MAX_CHARS = 1000  # a question longer than this is cut: nobody asks an FAQ question in 4000 characters
 
-_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+# shared with the crisis check (bot/crisis/text.py), which folds the rest harder
+ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_MAP = str.maketrans(
     {
         "أ": "ا",
@@ -58,10 +59,10 @@ _ARABIC_MAP = str.maketrans(
 # "عال" is spoken "على ال" ("عالمدرسة" = to the school); only before 4+ letters, so "عالمية" stays a word
 _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "عال", "لل", "ال")
 _CYRILLIC_MAP = str.maketrans({"ё": "е", "є": "е", "ї": "и", "і": "и", "й": "и", "ґ": "г", "ъ": "ь", "ы": "и"})
-_LATIN_MAP = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l"})
-_UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
+LATIN_MAP = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l"})
+UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
 _REPEATS = re.compile(r"(.)\1+")
-_APOSTROPHES = re.compile("['’ʼ`´]")
+APOSTROPHES = re.compile("['’ʼ`´]")
 
 
 def _is_invisible(char: str) -> bool:
@@ -69,7 +70,7 @@ def _is_invisible(char: str) -> bool:
     return unicodedata.category(char) in {"Cf", "Cc", "Cs", "Co", "Cn"}
 
 
-def _strip_latin_marks(text: str) -> str:
+def strip_latin_marks(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not (unicodedata.combining(c) and c < "\u0370"))
 
@@ -85,7 +86,7 @@ def _token(token: str) -> str:
     elif "\u0400" <= first <= "\u04ff":
         token = token.translate(_CYRILLIC_MAP)
     elif first.isascii() or "\u00c0" <= first <= "\u024f":
-        token = _UMLAUT_DIGRAPHS.sub(lambda m: m.group(1)[0], token.translate(_LATIN_MAP))
+        token = UMLAUT_DIGRAPHS.sub(lambda m: m.group(1)[0], token.translate(LATIN_MAP))
     return _REPEATS.sub(r"\1", token)
 
 
@@ -95,9 +96,9 @@ def normalise(text: str) -> str:
     text = text[:MAX_CHARS].replace("\u200c", " ")  # Persian zero-width non-joiner separates parts
     text = "".join(" " if _is_invisible(c) else c for c in text)
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _APOSTROPHES.sub("", text)
-    text = _strip_latin_marks(text.translate(_LATIN_MAP))
-    text = _ARABIC_DIACRITICS.sub("", text)  # after NFD, which splits hamza-below off alef
+    text = APOSTROPHES.sub("", text)
+    text = strip_latin_marks(text.translate(LATIN_MAP))
+    text = ARABIC_DIACRITICS.sub("", text)  # after NFD, which splits hamza-below off alef
     chars = [c if (c.isalnum() or unicodedata.category(c) == "Mn") else " " for c in text]
     tokens = "".join(chars).split()
     return " ".join(_token(t) for t in tokens if t)
