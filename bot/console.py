@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from bot.config import load_settings
 from bot.dialogue.replies import Button, Outcome
 from bot.service import CoreService
 from bot.telegram.render import plain
@@ -63,7 +64,8 @@ async def chat(
 
 def run_console(knowledge_dir: Path, language: str | None = None, stdin: TextIO = sys.stdin) -> None:
     async def main() -> None:
-        service = CoreService(knowledge_dir, ":memory:", handoff=False)
+        vectors = load_settings().db_path.parent / "example-vectors.npz"  # the first start embeds, later ones not
+        service = CoreService(knowledge_dir, ":memory:", handoff=False, vector_cache=vectors)
         await service.start()
         print("Wegweiser console chat – type a question, /menu, /help, a button number, or /quit.\n")
 

@@ -19,7 +19,8 @@ from bot.handoff.queue import HandoffQueue
 from bot.knowledge.loader import KnowledgeError, load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.problems import Problem
-from bot.matching.matcher import Matcher
+from bot.matching.hybrid import build_matcher
+from bot.matching.semantic import VectorStore, vector_store_beside
 from bot.pseudonyms import key_from_text, new_key, use_key
 from bot.storage.db import Database
 from bot.storage.inbox import InboxStore
@@ -50,6 +51,8 @@ class CoreService:
         handoff: bool = True,
         log_key: str | None = None,
         crisis_classifier: bool = True,
+        semantic_matching: bool = True,
+        vector_cache: Path | None = None,
     ) -> None:
         self.knowledge_dir = Path(knowledge_dir)
         self.db = Database(db_path)
@@ -63,6 +66,10 @@ class CoreService:
         self._reload_lock = asyncio.Lock()
         self._log_key = log_key
         self._use_classifier = crisis_classifier  # False: rules and matcher only (a few tests of the old nets)
+        self._semantic = semantic_matching  # False: the lexical index alone (bot.matching.hybrid)
+        # the example questions' vectors: beside the database, or where the caller says (the console chat's
+        # database lives in memory, its vectors need not)
+        self._vectors = VectorStore(vector_cache) if vector_cache else vector_store_beside(db_path)
 
     @property
     def dialogue(self) -> Dialogue:
@@ -84,8 +91,17 @@ class CoreService:
             classifier = await asyncio.to_thread(load_classifier)  # maps the 72 MB model once per process
             if classifier is None:
                 log.warning("crisis classifier missing: the crisis nets run without it")
+        matcher = await asyncio.to_thread(build_matcher, knowledge, self._semantic, self._vectors)
         self._dialogue = Dialogue(
-            knowledge, self.users, self.questions, self.tickets, self.queue, self.clock, self.retention, classifier
+            knowledge,
+            self.users,
+            self.questions,
+            self.tickets,
+            self.queue,
+            self.clock,
+            self.retention,
+            classifier,
+            matcher,
         )
         log.info("knowledge %s loaded: %d entries", knowledge.version, len(knowledge.entries))
 
@@ -108,7 +124,7 @@ class CoreService:
         async with self._reload_lock:
             try:
                 knowledge, problems = await asyncio.to_thread(load_knowledge, self.knowledge_dir)
-                matcher = await asyncio.to_thread(Matcher, knowledge)
+                matcher = await asyncio.to_thread(build_matcher, knowledge, self._semantic, self._vectors)
             except KnowledgeError as exc:
                 log.warning("knowledge reload refused: %d problem(s)", len(exc.problems))
                 return ReloadResult(False, self.knowledge.version, tuple(exc.problems))

@@ -14,6 +14,7 @@ from bot.cli import CRISIS_SETS, main
 from bot.clock import FixedClock
 from bot.crisis.detector import CrisisDetector
 from bot.crisis.evaluation import evaluate_crisis, evaluate_crisis_file, load_crisis_examples
+from bot.crisis.net import second_net
 from bot.crisis.rules import CrisisRules
 from bot.crisis.text import fold_words, forms
 from bot.handoff.hours import OfficeHours
@@ -224,7 +225,8 @@ def test_probe_messages_keep_working(knowledge: KnowledgeBase) -> None:
 def test_eval_command_reports_the_validation_set(capsys: pytest.CaptureFixture[str]) -> None:
     assert ("validation", VALIDATION.resolve()) in [(name, path.resolve()) for name, path in CRISIS_SETS]
     assert ("validation 2", VALIDATION_2.resolve()) in [(name, path.resolve()) for name, path in CRISIS_SETS]
-    assert main(["eval", "--knowledge", str(KNOWLEDGE), "--no-baseline", "--test", ""]) == 0
+    quick = ["--lexical", "--no-classifier"]  # the report's shape; the figures are tested elsewhere
+    assert main(["eval", "--knowledge", str(KNOWLEDGE), "--no-baseline", "--test", "", *quick]) == 0
     out = capsys.readouterr().out
     assert "== crisis validation: " in out
     assert "== crisis validation 2: " in out
@@ -338,11 +340,14 @@ async def test_second_net_puts_the_numbers_before_the_answer(real: CoreService) 
     assert out.urgent
     assert "112" in plain(out.replies[0].text)
     assert len(out.replies) > 1  # the answer still follows
-    # with the classifier sure that this asks about therapy, the mental-health answer itself leads with 112
     real.dialogue.classifier = classifier
     out = await real.dialogue.on_text(8, text, "de")
+    assert out.urgent  # a short message: the classifier does not hold the second net back
+    # a long one that the classifier is sure is ordinary is held back
+    school = "ich mache ein Schulprojekt über häusliche Gewalt in Deutschland und suche Statistiken, wo finde ich die"
+    assert second_net(real.knowledge, real.dialogue.matcher.match(school)) is not None
+    out = await real.dialogue.on_text(9, school, "de")
     assert not out.urgent
-    assert "112" in plain(out.replies[0].text)
 
 
 async def test_ordinary_question_keeps_its_answer(real: CoreService) -> None:

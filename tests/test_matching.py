@@ -311,7 +311,8 @@ def test_unknown_expected_entries_are_skipped_not_counted(matcher: Matcher, tmp_
 def test_eval_reports_the_frozen_test_split_apart(kb_dir: Path, tmp_path: Path) -> None:
     test = tmp_path / "testset.yaml"
     test.write_text("questions:\n  - {q: kindergeld beantragen, lang: de, expect: child-benefit}\n", encoding="utf-8")
-    command = [sys.executable, "-m", "bot", "eval", "--knowledge", str(kb_dir), "--no-baseline", "--test"]
+    quick = ["--lexical", "--no-classifier"]  # the report's shape: no embeddings needed in the subprocess
+    command = [sys.executable, "-m", "bot", "eval", "--knowledge", str(kb_dir), "--no-baseline", *quick, "--test"]
     with_test = subprocess.run([*command, str(test)], capture_output=True, text=True, cwd=ROOT, timeout=120, check=True)
     assert "== dev" in with_test.stdout
     assert "== test (frozen)" in with_test.stdout
@@ -326,7 +327,8 @@ def test_eval_reports_the_frozen_test_split_apart(kb_dir: Path, tmp_path: Path) 
 def test_eval_reports_the_validation_split_apart_without_its_mistakes(kb_dir: Path, tmp_path: Path) -> None:
     val = tmp_path / "val.yaml"
     val.write_text("questions:\n  - {q: wetter in kabul morgen, lang: de, expect: child-benefit}\n", encoding="utf-8")
-    command = [sys.executable, "-m", "bot", "eval", "--knowledge", str(kb_dir), "--no-baseline", "--test", ""]
+    quick = ["--lexical", "--no-classifier"]
+    command = [sys.executable, "-m", "bot", "eval", "--knowledge", str(kb_dir), "--no-baseline", *quick, "--test", ""]
     val2 = tmp_path / "val2.yaml"
     val2.write_text(
         "questions:\n  - {q: kindergeld beantragen, lang: de, expect: child-benefit}\n"

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.crisis.embedding import Embedder, load_embedder
+from bot.embedding import Embedder, load_embedder
 
 MODEL_FILE = Path(__file__).with_name("crisis_classifier.json")
 

