@@ -3,6 +3,8 @@ durable polling) against the Bot API double over loopback HTTP. Prints figures; 
 
     python bench/throughput.py            # 100 and 1,000 concurrent users
     python bench/throughput.py --quick    # fewer messages
+    python bench/throughput.py --unique   # every message a new text: each one is embedded (crisis classifier,
+                                          # semantic layer), as with real users; by default 12 texts repeat
 
 Each user writes a question, waits for the complete reply (answer + buttons), then writes the next
 (closed loop). Latency is measured from the moment the update is available to the bot until the last
@@ -47,6 +49,15 @@ QUESTIONS = [
 ]
 
 
+UNIQUE = False  # --unique
+
+
+def question(i: int, k: int) -> str:
+    """The k-th question of user i; with --unique a text never seen before (a number in brackets added)."""
+    text = QUESTIONS[(i + k) % len(QUESTIONS)]
+    return f"{text} ({i}.{k})" if UNIQUE else text
+
+
 async def reply_counts(knowledge: Path, users: int, per_user: int, tmp: Path) -> dict[int, list[int]]:
     """How many Telegram messages each question produces, from the same core (to know when a reply is complete)."""
     service = CoreService(knowledge, tmp / "expected.sqlite3", handoff=False)
@@ -58,7 +69,7 @@ async def reply_counts(knowledge: Path, users: int, per_user: int, tmp: Path) ->
         await service.dialogue.on_button(uid, "town:heinsberg")
         row = []
         for k in range(per_user):
-            outcome = await service.dialogue.on_text(uid, QUESTIONS[(i + k) % len(QUESTIONS)], "de")
+            outcome = await service.dialogue.on_text(uid, question(i, k), "de")
             row.append(sum(len(split_text(r.text)) for r in outcome.replies))
         counts[uid] = row
     await service.stop()
@@ -111,7 +122,7 @@ async def scenario(users: int, per_user: int, tmp: Path) -> dict[str, float]:
         for uid, user in handles.items():
             target[uid] += expected[uid][0]
             sent_at[uid] = time.perf_counter()
-            fake.send_text(user, QUESTIONS[(uid - 10_000) % len(QUESTIONS)])
+            fake.send_text(user, question(uid - 10_000, 0))
         open_users = set(handles)
         while open_users:
             await asyncio.sleep(0.001)
@@ -130,7 +141,7 @@ async def scenario(users: int, per_user: int, tmp: Path) -> dict[str, float]:
                         i = chat - 10_000
                         target[chat] += expected[chat][step[chat]]
                         sent_at[chat] = time.perf_counter()
-                        fake.send_text(handles[chat], QUESTIONS[(i + step[chat]) % len(QUESTIONS)])
+                        fake.send_text(handles[chat], question(i, step[chat]))
         elapsed = time.perf_counter() - start
         proc.terminate()
         await proc.wait()
@@ -151,7 +162,10 @@ async def scenario(users: int, per_user: int, tmp: Path) -> dict[str, float]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--unique", action="store_true", help="every message a new text (each is embedded)")
     args = parser.parse_args()
+    global UNIQUE
+    UNIQUE = args.unique
     runs = [(100, 10 if args.quick else 30), (1000, 2 if args.quick else 5)]
     tmp = Path(tempfile.mkdtemp(prefix="wegweiser-bench-"))
     try:
