@@ -30,7 +30,9 @@ from bot.crisis.training import NEVER_TRAIN_ON, Labelled, load_training_data, sa
 from bot.embedding import MODEL_NAME, E5Embedder, load_embedder
 from bot.handoff.hours import OfficeHours
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.matching.hybrid import build_matcher
 from bot.matching.matcher import Matcher
+from bot.matching.semantic import VectorStore
 from bot.service import CoreService
 from bot.telegram.render import plain
 from tests.conftest import KNOWLEDGE
@@ -269,7 +271,7 @@ async def test_in_an_open_ticket_chatting_does_not_raise_an_alarm(real: CoreServ
 
 def test_validation_3_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """Blind set (560 messages). Rules and matcher alone, untouched: 80.0 % recall, 11.4 % false alarms.
-    With the classifier: 98.9 % recall (95-100 % per language), 3.6 % false alarms, none on everyday ones."""
+    With the classifier: 98.9 % recall (95-100 % per language), 3.9 % false alarms, none on everyday ones."""
     report = evaluate_crisis_file(knowledge, VALIDATION_3, Matcher(knowledge), classifier=classifier)
     assert report.recall.rate >= 0.98, report.misses
     low = {lang: c.rate for lang, c in report.recall_by_language.items() if c.rate < 0.95}
@@ -288,7 +290,7 @@ def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier
 
 def test_everyday_questions_rarely_alarm(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """The matcher's labelled questions (2,127 not about a crisis topic, matcher_val3 among them, which the
-    classifier never saw): measured 12 alarms (0.6 %)."""
+    classifier never saw): measured 17 alarms (0.8 %) with the hybrid matcher."""
     examples = [
         CrisisExample(q["q"], q["lang"], False, "everyday")
         for name in ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml", "matcher_val3.yaml")
@@ -296,7 +298,8 @@ def test_everyday_questions_rarely_alarm(knowledge: KnowledgeBase, classifier: C
         if q["expect"] not in CRISIS_ENTRIES
     ]
     assert len(examples) >= 2000
-    report = evaluate_crisis(knowledge, examples, Matcher(knowledge), classifier=classifier)
+    matcher = build_matcher(knowledge, True, VectorStore())  # as the bot runs
+    report = evaluate_crisis(knowledge, examples, matcher, classifier=classifier)
     assert report.alarms.rate <= 0.01, report.false_alarms
 
 
