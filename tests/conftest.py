@@ -1,4 +1,4 @@
-"""Shared fixtures: a small test knowledge base, a fixed clock and a core service on a temp database."""
+"""Shared fixtures: a small test knowledge base, a fixed clock and core services (small and real knowledge)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,15 @@ async def service(
     kb_dir: Path, tmp_path: Path, clock: FixedClock, office_hours: OfficeHours
 ) -> AsyncIterator[CoreService]:
     core = CoreService(kb_dir, tmp_path / "test.sqlite3", clock=clock, office_hours=office_hours)
+    await core.start()
+    yield core
+    await core.stop()
+
+
+@pytest.fixture
+async def real(tmp_path: Path, clock: FixedClock, office_hours: OfficeHours) -> AsyncIterator[CoreService]:
+    """A core service on the real knowledge (with the crisis classifier and the semantic layer)."""
+    core = CoreService(KNOWLEDGE, tmp_path / "real.sqlite3", clock=clock, office_hours=office_hours)
     await core.start()
     yield core
     await core.stop()

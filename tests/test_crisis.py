@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from bot.crisis.evaluation import evaluate_crisis, evaluate_crisis_file, load_cr
 from bot.crisis.net import second_net
 from bot.crisis.rules import CrisisRules
 from bot.crisis.text import fold_words, forms
-from bot.handoff.hours import OfficeHours
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.checker import check_knowledge
 from bot.knowledge.loader import KnowledgeError
@@ -301,14 +299,6 @@ def test_checker_command_rejects_a_broken_crisis_file(kb_dir: Path) -> None:
 
 
 # -- the dialogue ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def real(tmp_path: Path, clock: FixedClock, office_hours: OfficeHours) -> AsyncIterator[CoreService]:
-    core = CoreService(KNOWLEDGE, tmp_path / "real.sqlite3", clock=clock, office_hours=office_hours)
-    await core.start()
-    yield core
-    await core.stop()
 
 
 async def test_crisis_reply_comes_first_in_the_message_language(real: CoreService) -> None:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
-from bot.handoff.hours import OfficeHours
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import hybrid
 from bot.matching.evaluation import evaluate_file, load_labelled
@@ -123,14 +120,6 @@ def test_empty_text_stays_a_fallback(matchers: tuple[Matcher, Matcher]) -> None:
 
 
 # -- in the service --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def real(tmp_path: Path, clock: FixedClock, office_hours: OfficeHours) -> AsyncIterator[CoreService]:
-    core = CoreService(KNOWLEDGE, tmp_path / "real.sqlite3", clock=clock, office_hours=office_hours)
-    await core.start()
-    yield core
-    await core.stop()
 
 
 async def test_the_service_uses_the_hybrid_and_keeps_it_on_reload(real: CoreService) -> None:

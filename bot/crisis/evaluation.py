@@ -16,7 +16,7 @@ import yaml
 
 from bot.crisis.classifier import ClassifierWeights, CrisisClassifier
 from bot.crisis.detector import CrisisDetector
-from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, answers_ordinary, first_net, second_net, third_net
+from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, rules_and_classifier, second_net
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 
@@ -112,8 +112,7 @@ def crisis_signal(
     weights: ClassifierWeights | None = None,
 ) -> CrisisSignal | None:
     result = matcher.match(text) if matcher is not None else None
-    signal = first_net(detector, text, probability, weights)
-    signal = signal or third_net(text, probability, weights, answers_ordinary(knowledge, result))
+    signal = rules_and_classifier(detector, knowledge, text, result, probability, weights).signal
     if signal is None and result is not None:
         signal = second_net(knowledge, result, min_score, probability, weights)
     return signal
@@ -132,7 +131,7 @@ def evaluate_crisis(
     probabilities: list[float | None] = [None] * len(examples)
     if classifier is not None:
         probabilities = list(classifier.probabilities([item.text for item in examples]))
-    elif matcher is not None and hasattr(matcher, "prepare"):
+    elif matcher is not None:
         matcher.prepare([item.text for item in examples])
     for item, probability in zip(examples, probabilities, strict=True):
         signal = crisis_signal(detector, knowledge, matcher, item.text, min_score, probability, weights)

@@ -6,7 +6,8 @@ sentence embeddings (`bot.crisis.classifier`), which generalises to wording nobo
 
 With the classifier present it also weighs the other two: on the blind sets most false alarms came from rules
 and cues that met an ordinary question ("the paperwork is killing me"). A rule or phrase stands unless the
-classifier is almost sure the message is ordinary; so does the second net; weighted cues need some agreement.
+classifier is almost sure a message of VETO_MIN_WORDS or more words is ordinary; so does the second net;
+weighted cues need some agreement. `rules_and_classifier` is the one place the first and third nets meet.
 When the matcher answers confidently with an ordinary entry, the classifier alone needs more: on the blind
 sets under 2 % of crisis messages were answered that way, but it halved the alarms on everyday questions.
 Without the classifier (its package missing) the first two nets decide alone, as before.
@@ -50,14 +51,31 @@ def standing_hits(
     return [hit for hit in hits if probability >= (weights.confirm_weak if hit.by_cues else rule_bar)]
 
 
-def first_net(
+@dataclass(frozen=True)
+class CrisisVerdict:
+    """What the rules and the classifier say of a message (the second net comes later, after matching)."""
+
+    hits: tuple[CrisisHit, ...]  # the rule hits that stand: they name the situations of the reply
+    signal: CrisisSignal | None
+
+
+def rules_and_classifier(
     detector: CrisisDetector,
+    knowledge: KnowledgeBase,
     text: str,
+    result: MatchResult | None,
     probability: float | None = None,
     weights: ClassifierWeights | None = None,
-) -> CrisisSignal | None:
-    hits = standing_hits(detector.detect_all(text), probability, weights, len(text.split()))
-    return CrisisSignal(hits[0].kind, hits[0].language, hits[0].rule.where) if hits else None
+    in_ticket: bool = False,
+) -> CrisisVerdict:
+    """The first and third nets, as the dialogue and the evaluation both decide. In an open ticket a counsellor
+    reads along and people chat ("ich heiße …, Musterweg 5"): the classifier alone then needs the certainty it
+    needs beside a confident ordinary answer."""
+    hits = tuple(standing_hits(detector.detect_all(text), probability, weights, len(text.split())))
+    if hits:
+        return CrisisVerdict(hits, CrisisSignal(hits[0].kind, hits[0].language, hits[0].rule.where))
+    ordinary = in_ticket or answers_ordinary(knowledge, result)
+    return CrisisVerdict((), third_net(text, probability, weights, ordinary))
 
 
 def second_net(

@@ -16,7 +16,7 @@ from bot.clock import Clock, from_text, to_text
 from bot.crisis import reply as crisis_texts
 from bot.crisis.classifier import CrisisClassifier
 from bot.crisis.detector import CrisisDetector
-from bot.crisis.net import answers_ordinary, second_net, standing_hits, third_net
+from bot.crisis.net import rules_and_classifier, second_net
 from bot.dialogue import actions
 from bot.dialogue.actions import Action, DeleteStep, Kind, Vote
 from bot.dialogue.cards import as_of_line, contact_card
@@ -197,14 +197,16 @@ class Dialogue:
             return
         probability = await self._crisis_probability(text)
         weights = self.classifier.weights if self.classifier else None
-        hits = standing_hits(self.crisis.detect_all(text), probability, weights, len(text.split()))
-        # matched before the ticket check: a confident ordinary answer also weighs the classifier (bot.crisis.net)
-        early = self.matcher.match(text, user.language) if len(text) <= MAX_QUESTION_CHARS else None
         ticket = await self.tickets.open_for_user(user.user_id)
-        # in an open ticket a counsellor reads along and people chat ("ich heiße …, Musterweg 5"): the classifier
-        # alone needs the certainty it needs beside a confident ordinary answer
-        ordinary = ticket is not None or answers_ordinary(self.kb, early)
-        danger = bool(hits) or third_net(text, probability, weights, ordinary) is not None
+        # matched before the crisis decision (a confident ordinary answer weighs the classifier); a message into
+        # an open ticket is not matched at all
+        fits = ticket is None and len(text) <= MAX_QUESTION_CHARS
+        early = self.matcher.match(text, user.language) if fits else None
+        verdict = rules_and_classifier(
+            self.crisis, self.kb, text, early, probability, weights, in_ticket=ticket is not None
+        )
+        hits = verdict.hits
+        danger = verdict.signal is not None
         if danger:
             self._crisis_reply(user, text, [h.kind for h in hits], hits[0].language if hits else None, out)
         if ticket is not None:

@@ -155,9 +155,7 @@ def evaluate(matcher: Matcher, questions: list[LabelledQuestion], baseline: bool
         else:
             kept.append(item)
     questions = kept
-    prepare = getattr(matcher, "prepare", None)  # the hybrid matcher embeds all questions in one batch
-    if prepare is not None:
-        prepare([item.question for item in questions])
+    matcher.prepare([item.question for item in questions])  # the hybrid embeds them all in one batch
     for item in questions:
         result = matcher.match(item.question)  # language unknown: the harder case
         tally = ours[item.language]

@@ -34,7 +34,7 @@ class HybridMatcher(Matcher):
         self.semantic = semantic
 
     def prepare(self, texts: Sequence[str]) -> None:
-        """Embed many questions in one batch (evaluation): `match` then finds their vectors remembered."""
+        """Embed many texts in one batch: `match` then finds their vectors remembered."""
         self.semantic.embedder.embed(list(texts))
 
     def match(self, text: str, language: str | None = None) -> MatchResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.model import KnowledgeBase
@@ -85,6 +86,9 @@ class Matcher:
         town_words = [w for town in knowledge.towns.values() for w in (town.name, *town.aliases)]
         town_words += REGION_WORDS
         self.index = MatchIndex(texts, ignore_words=town_words)
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Get ready to match many texts (evaluation). The lexical index needs nothing; the hybrid embeds."""
 
     def match(self, text: str, language: str | None = None) -> MatchResult:
         """Never raises: any text (empty, huge, control characters) gets a decision."""
