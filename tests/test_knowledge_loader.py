@@ -267,3 +267,42 @@ def test_glossary_problems_name_file_and_line(kb_dir: Path) -> None:
         "glossary.yaml:6: duplicate id 'jobcenter' (first in glossary.yaml:2)",
         "glossary.yaml:11: term 'kindergeld': 'use' must list the form per language (en: ...)",
     ]
+
+
+def test_out_of_scope_questions_load_per_language(kb_dir: Path) -> None:
+    (kb_dir / "out_of_scope.yaml").write_text(
+        'questions:\n  de:\n    - "billige flüge nach istanbul"\n    - "  "\n  en:\n    - "weather tomorrow"\n',
+        encoding="utf-8",
+    )
+    kb, _ = load_knowledge(kb_dir)
+    assert kb.out_of_scope == {"de": ("billige flüge nach istanbul",), "en": ("weather tomorrow",)}
+
+
+def test_out_of_scope_file_is_optional(kb_dir: Path) -> None:
+    kb, _ = load_knowledge(kb_dir)
+    assert kb.out_of_scope == {}
+
+
+def test_out_of_scope_problems_name_file_and_line(kb_dir: Path) -> None:
+    (kb_dir / "out_of_scope.yaml").write_text(
+        'questions:\n  de:\n    - "wetter"\n  xx:\n    - "hallo"\n  en: "not a list"\nextra: 1\n',
+        encoding="utf-8",
+    )
+    errors = _errors(kb_dir)
+    assert any("out_of_scope.yaml:4:" in e and "unknown language 'xx'" in e for e in errors), errors
+    assert any("out_of_scope.yaml:6:" in e and "must be a list" in e for e in errors), errors
+    assert any("out_of_scope.yaml:" in e and "extra" in e for e in errors), errors
+
+
+def test_out_of_scope_changes_the_knowledge_version(kb_dir: Path) -> None:
+    before, _ = load_knowledge(kb_dir)
+    (kb_dir / "out_of_scope.yaml").write_text('questions:\n  de:\n    - "wetter morgen"\n', encoding="utf-8")
+    after, _ = load_knowledge(kb_dir)
+    assert before.version != after.version
+
+
+def test_an_out_of_scope_question_that_an_entry_answers_is_reported(kb_dir: Path) -> None:
+    (kb_dir / "out_of_scope.yaml").write_text('questions:\n  ar:\n    - "وين بسجل السكن"\n', encoding="utf-8")
+    _, problems = load_knowledge(kb_dir)
+    warnings = [str(p) for p in problems if p.severity is Severity.WARNING]
+    assert any("out_of_scope.yaml:2:" in w and "address-registration" in w for w in warnings), warnings

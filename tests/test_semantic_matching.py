@@ -8,16 +8,17 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.matching import hybrid
-from bot.matching.evaluation import evaluate_file, load_labelled
+from bot.matching import gate, hybrid
+from bot.matching.evaluation import evaluate_file
 from bot.matching.hybrid import HybridMatcher, build_matcher
 from bot.matching.matcher import Decision, Matcher
-from bot.matching.semantic import VectorStore, build_semantic_model, vector_store_beside
+from bot.matching.semantic import OUT_OF_SCOPE, VectorStore, build_semantic_model, vector_store_beside
 from bot.service import CoreService
 from tests.conftest import KNOWLEDGE
 from tests.fakes import HashEmbedder
 
 VALIDATION_3 = Path(__file__).parent / "data" / "matcher_val3.yaml"  # blind; measured before any choice
+VALIDATION_4 = Path(__file__).parent / "data" / "matcher_val4.yaml"  # blind; never tuned on
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +80,40 @@ def test_the_model_knows_every_entry_with_examples_and_gives_shares(kb_dir: Path
     kb, _ = load_knowledge(kb_dir)
     model = build_semantic_model(kb, HashEmbedder(), VectorStore())
     assert model is not None
-    assert set(model.entry_ids) == {e.id for e in kb.entries.values() if any(e.questions.values())}
+    assert set(model.classes) == {e.id for e in kb.entries.values() if any(e.questions.values())}
     shares = model.probabilities("kindergeld beantragen")
     assert sum(shares.values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_out_of_scope_questions_are_a_class_of_their_own(kb_dir: Path) -> None:
+    (kb_dir / "out_of_scope.yaml").write_text(
+        "questions:\n  de:\n"
+        + "".join(f'    - "{q}"\n' for q in ("billige flüge nach istanbul", "flüge istanbul billig", "wetter morgen"))
+        + '  en:\n    - "cheap flights to istanbul"\n',
+        encoding="utf-8",
+    )
+    kb, _ = load_knowledge(kb_dir)
+    model = build_semantic_model(kb, HashEmbedder(name="hash-words"), VectorStore())
+    assert model is not None
+    assert OUT_OF_SCOPE in model.classes
+    reading = model.read("billige flüge istanbul")
+    assert OUT_OF_SCOPE not in reading.shares  # never an entry to answer with or to offer
+    assert reading.out_of_scope > max(reading.shares.values())
+    assert reading.out_of_scope + sum(reading.shares.values()) == pytest.approx(1.0, abs=1e-5)
+    assert model.read("kindergeld beantragen").out_of_scope < 0.5
+
+
+def test_nearest_tells_how_close_the_closest_example_is(kb_dir: Path) -> None:
+    kb, _ = load_knowledge(kb_dir)
+    model = build_semantic_model(kb, HashEmbedder(name="hash-words"), VectorStore())
+    assert model is not None
+    entry = kb.entries["address-registration"]
+    example = entry.questions["ar"][0]
+    reading = model.read(example)
+    assert reading.nearest[entry.id] == pytest.approx(1.0, abs=1e-5)
+    assert reading.nearest_any == pytest.approx(1.0, abs=1e-5)
+    assert set(reading.nearest) == set(model.example_entries)
+    assert model.read("zzz qqq").nearest_any < 0.5
 
 
 def test_without_the_embedding_package_the_lexical_matcher_is_used(
@@ -92,27 +124,99 @@ def test_without_the_embedding_package_the_lexical_matcher_is_used(
     assert type(build_matcher(knowledge, False)) is Matcher
 
 
-def test_the_hybrid_answers_only_what_the_lexical_rule_answers(matchers: tuple[Matcher, Matcher]) -> None:
-    """No answer rests on the embedding alone: an answer of the hybrid is the lexical answer."""
-    lexical, both = matchers
-    for item in load_labelled(VALIDATION_3):
-        mine = both.match(item.question)
-        if mine.decision is Decision.ANSWER:
-            theirs = lexical.match(item.question)
-            assert theirs.decision is Decision.ANSWER, item.question
-            assert theirs.entry_id == mine.entry_id, item.question
+def test_the_gate_decides_whether_the_hybrid_answers(
+    matchers: tuple[Matcher, Matcher], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both = matchers[1]
+    assert isinstance(both, HybridMatcher)
+    question = "wo kann ich kindergeld beantragen"
+    monkeypatch.setattr(both, "gate", lambda inputs: gate.ANSWER_AT)
+    sure = both.match(question)
+    assert sure.decision is Decision.ANSWER
+    assert sure.entry_id == sure.candidates[0].entry_id == "child-benefit"
+    monkeypatch.setattr(both, "gate", lambda inputs: gate.ANSWER_AT - 0.01)
+    unsure = both.match(question)
+    assert unsure.decision is Decision.SUGGEST
+    assert unsure.candidates == sure.candidates
+
+
+def test_no_answer_rests_on_the_embedding_alone(
+    matchers: tuple[Matcher, Matcher], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even a gate sure of itself cannot answer when the message shares no words with the entry."""
+    both = matchers[1]
+    assert isinstance(both, HybridMatcher)
+    monkeypatch.setattr(both, "gate", lambda inputs: 1.0)
+    for text in ("das papier wo steht das ich hier wohne", "qwrtz plmkj"):
+        result = both.match(text)
+        lexical = matchers[0].match(text)
+        if not any(c.entry_id == result.candidates[0].entry_id and c.score >= 0.22 for c in lexical.candidates):
+            assert result.decision is not Decision.ANSWER, text
+    assert both.match("qwrtz plmkj").decision is not Decision.ANSWER
+
+
+def test_without_out_of_scope_questions_the_gate_is_not_surer(kb_dir: Path) -> None:
+    """The fixture knowledge has no out_of_scope.yaml: that must not read as "far from anything unanswerable"."""
+    kb, _ = load_knowledge(kb_dir)
+    model = build_semantic_model(kb, HashEmbedder(name="hash-words"), VectorStore())
+    assert model is not None
+    matcher = HybridMatcher(kb, model)
+    inputs = matcher.gate_inputs("kindergeld beantragen")
+    assert inputs is not None
+    assert gate.features(inputs)[gate.FEATURES.index("unanswerable_lead")] == 0.0
+
+
+def test_the_gate_is_a_calibrated_probability(matchers: tuple[Matcher, Matcher]) -> None:
+    """Questions the FAQ plainly covers pass the gate; out-of-scope ones stay far below it."""
+    both = matchers[1]
+    assert isinstance(both, HybridMatcher)
+    covered = both.gate_inputs("Wo kann ich Kindergeld beantragen?")
+    unrelated = both.gate_inputs("wie wird das wetter morgen in köln")
+    assert covered is not None
+    assert unrelated is not None
+    assert both.gate(covered) >= gate.ANSWER_AT
+    assert both.gate(unrelated) < 0.5
+    assert len(gate.features(covered)) == len(gate.FEATURES) == len(gate.WEIGHTS)
+
+
+def test_fitting_the_gate_learns_which_way_each_feature_points() -> None:
+    width = len(gate.FEATURES)
+    samples = []
+    for i in range(200):
+        right = i % 2 == 0
+        row = [0.0] * width
+        row[0] = (0.8 if right else 0.2) + (i % 7) * 0.01  # higher lexical score: right
+        row[gate.FEATURES.index("out_of_scope")] = 0.1 if right else 0.7 + (i % 5) * 0.02  # out of scope: wrong
+        samples.append((tuple(row), right))
+    weights, bias = gate.fit(samples)
+    assert weights[0] > 0
+    assert weights[gate.FEATURES.index("out_of_scope")] < 0
+    assert len(weights) == width
+    assert isinstance(bias, float)
 
 
 def test_validation_3_floors_of_the_hybrid(matchers: tuple[Matcher, Matcher]) -> None:
-    """Blind set (448). Lexical alone: top-1 93.3 %, answered 85.5 %, confidently wrong 0.7 %.
-    Hybrid: top-1 96.1 %, answered 85.5 %, wrong 0.5 %."""
+    """Blind set (448; the gate's threshold was chosen here). Lexical alone: top-1 93.3 %, answered 85.5 %,
+    confidently wrong 0.7 %, out of scope answered 4 of 42. Hybrid with the gate: top-1 96.1 %, answered
+    86.5 %, wrong 1.0 %, out of scope answered 2 of 42."""
     lexical, both = matchers
     alone = evaluate_file(lexical, VALIDATION_3, baseline=False).total
     joint = evaluate_file(both, VALIDATION_3, baseline=False).total
     assert joint.rate("top1") >= 0.955
     assert joint.rate("top1") >= alone.rate("top1") + 0.02
-    assert joint.rate("answered_right") >= 0.85
+    assert joint.rate("answered_right") >= 0.86
+    assert joint.rate("confident_wrong") <= 0.012
+    assert joint.out_of_scope_answered <= 2
+
+
+def test_validation_4_floors_of_the_hybrid(matchers: tuple[Matcher, Matcher]) -> None:
+    """Blind set (462), measured before the gate and never tuned on. Before: top-1 95.0 %, answered 78.3 %,
+    wrong 0.7 %, out of scope answered 2 of 42. With the gate: 95.0 %, 80.0 %, 0.7 %, 1 of 42."""
+    joint = evaluate_file(matchers[1], VALIDATION_4, baseline=False).total
+    assert joint.rate("top1") >= 0.945
+    assert joint.rate("answered_right") >= 0.795
     assert joint.rate("confident_wrong") <= 0.01
+    assert joint.out_of_scope_answered <= 1
 
 
 def test_empty_text_stays_a_fallback(matchers: tuple[Matcher, Matcher]) -> None:
@@ -139,7 +243,6 @@ async def test_the_service_can_run_without_the_semantic_layer(tmp_path: Path) ->
         assert core.dialogue.classifier is None
     finally:
         await core.stop()
-
 
 
 def test_strange_text_never_breaks_the_hybrid(matchers: tuple[Matcher, Matcher]) -> None:

@@ -401,6 +401,8 @@ def _hints(path: Path, line: int) -> list[str]:
         if current is not None:
             hints[-1] = " ".join(part for part in current if part)
     return [h for h in hints if h]
+
+
 def _outdated_translations(kb: KnowledgeBase) -> list[Problem]:
     """Translations made from an older German text: the bot still shows them, the editors should know."""
     from bot.translations.status import outdated_problems

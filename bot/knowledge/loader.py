@@ -137,6 +137,7 @@ class _Reader:
         crisis = self._crisis(self.root / "crisis.yaml")
         tests = self._editor_tests(self.root / "tests.yaml", entries)
         glossary = self._glossary(self.root / "glossary.yaml")
+        out_of_scope = self._out_of_scope(self.root / "out_of_scope.yaml", entries)
         if self.problems.errors:
             return None
         return KnowledgeBase(
@@ -149,6 +150,7 @@ class _Reader:
             editor_tests=tuple(tests),
             version=self.digest.hexdigest()[:12],
             glossary=MappingProxyType(glossary),
+            out_of_scope=MappingProxyType(out_of_scope),
         )
 
     # -- generic field checks ----------------------------------------------------------------------
@@ -541,6 +543,7 @@ class _Reader:
                 path, item.line_of("review_by"), f"{owner}: 'review_by' ({review_by}) must be after 'as_of' ({as_of})"
             )
         return as_of, review_by
+
     def _translation_records(self, path: Path, item: LineDict, owner: str) -> dict[str, TranslationRecord]:
         """`translations:` of an entry (kept by `python -m bot translations`): per language its source and review."""
         value = item.get("translations")
@@ -715,6 +718,42 @@ class _Reader:
                 continue
             if question:
                 result.append(EditorTest(question, lang, expect, self.problems._name(path), item.line))
+        return result
+
+    def _out_of_scope(self, path: Path, entries: Mapping[str, Entry]) -> dict[str, tuple[str, ...]]:
+        """out_of_scope.yaml: `questions:` per language, like an entry's example questions. One that is also
+        an entry's example question contradicts it: a warning names the entry."""
+        data = self._file(path, None, required=False)
+        if not data:
+            return {}
+        self._unknown_keys(path, data, ("questions",))
+        value = data.get("questions")
+        if value is None:
+            return {}
+        if not isinstance(value, LineDict):
+            self.problems.error(path, data.line_of("questions"), "'questions' must list questions per language")
+            return {}
+        result: dict[str, tuple[str, ...]] = {}
+        for lang, questions in value.items():
+            line = value.line_of(lang)
+            if lang not in LANGUAGES:
+                self.problems.error(
+                    path, line, f"unknown language '{lang}' in 'questions'{did_you_mean(lang, LANGUAGES)}"
+                )
+                continue
+            if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+                self.problems.error(path, line, f"questions in '{lang}' must be a list of texts ('- ...')")
+                continue
+            result[lang] = tuple(q.strip() for q in questions if q.strip())
+            examples = {q.casefold(): e.id for e in entries.values() for q in e.questions.get(lang, ())}
+            for question in result[lang]:
+                if question.casefold() in examples:
+                    self.problems.warning(
+                        path,
+                        line,
+                        f"'{question}' is also an example question of entry '{examples[question.casefold()]}'",
+                        GROUP_QUESTIONS,
+                    )
         return result
 
     # -- glossary ----------------------------------------------------------------------------------

@@ -147,6 +147,7 @@ class Entry:
     def line_of(self, key: str) -> int:
         """The line of "answer.ar", else of "answer", else of the entry."""
         return self.lines.get(key) or self.lines.get(key.split(".")[0]) or self.line
+
     translations: Mapping[str, TranslationRecord] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -213,6 +214,9 @@ class KnowledgeBase:
     editor_tests: tuple[EditorTest, ...] = ()
     version: str = ""
     glossary: Mapping[str, GlossaryTerm] = field(default_factory=dict)
+    # questions the FAQ does not answer, per language (out_of_scope.yaml): the matcher learns from them
+    # what a question it must not answer looks like ("cheap flights to Istanbul" is not public transport)
+    out_of_scope: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def entries_in(self, category: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.category == category]

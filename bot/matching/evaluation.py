@@ -23,6 +23,9 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.matching.confidence import features, fit
+from bot.matching.gate import features as gate_features
+from bot.matching.gate import fit as fit_gate_weights
+from bot.matching.hybrid import HybridMatcher
 from bot.matching.language import detect_language
 from bot.matching.matcher import Decision, Matcher
 from bot.matching.normalise import normalise
@@ -122,7 +125,6 @@ class EvalReport:
             "wrong!: confident but wrong; oos-ans: out-of-scope questions that got a confident answer."
         )
         return "\n".join(lines)
-
 
     def _calibration(self) -> str:
         rows = [f"{'confidence':>11}{'n':>6}{'right':>8}{'answered':>10}{'right':>8}"]
@@ -236,3 +238,30 @@ def fit_confidence(matcher: Matcher, questions: list[LabelledQuestion]) -> tuple
         top = ranking.scored[0].entry_id if ranking.scored else None
         samples.append((features(ranking), top is not None and top == item.expect))
     return fit(samples)
+
+
+GATE_SPLITS = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")  # what the answer gate is fitted on
+# validation 3 chose the gate's threshold; validation 4 and the frozen split only measure it
+NEVER_FIT_ON = frozenset({"matcher_val3.yaml", "matcher_val4.yaml", "testset.yaml"})
+
+
+def gate_samples(matcher: HybridMatcher, questions: list[LabelledQuestion]) -> list[tuple[tuple[float, ...], bool]]:
+    """The gate's features per question, and whether the joint ranking's best entry is the right answer."""
+    known = set(matcher.index.questions)
+    kept = [item for item in questions if item.expect is None or item.expect in known]
+    matcher.prepare([item.question for item in kept])
+    samples = []
+    for item in kept:
+        inputs = matcher.gate_inputs(item.question)
+        if inputs is not None:
+            samples.append((gate_features(inputs), item.expect is not None and inputs.best == item.expect))
+    return samples
+
+
+def fit_gate(matcher: HybridMatcher, paths: list[Path]) -> tuple[tuple[float, ...], float]:
+    """Weights for gate.py, fitted on the labelled files (never the validation 3, 4 or frozen splits)."""
+    held_out = [path.name for path in paths if path.name in NEVER_FIT_ON]
+    if held_out:
+        raise ValueError(f"{', '.join(held_out)} only measure the gate; never fit it on them")
+    samples = [sample for path in paths for sample in gate_samples(matcher, load_labelled(path))]
+    return fit_gate_weights(samples)

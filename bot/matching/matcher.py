@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.confidence import confidence
-from bot.matching.index import IndexedText, MatchIndex, Scored
+from bot.matching.index import IndexedText, MatchIndex, Ranking, Scored
 from bot.matching.language import detect_language
 from bot.matching.normalise import normalise
 
@@ -92,20 +92,25 @@ class Matcher:
 
     def match(self, text: str, language: str | None = None) -> MatchResult:
         """Never raises: any text (empty, huge, control characters) gets a decision."""
+        return self.rank(text, language)[0]
+
+    def rank(self, text: str, language: str | None = None) -> tuple[MatchResult, Ranking | None]:
+        """The decision and the ranking it came from (None for a text without words)."""
         detected = detect_language(text[:1000])
         language = language or detected
         if not normalise(text):
-            return MatchResult(text, language, Decision.FALLBACK, ())
+            return MatchResult(text, language, Decision.FALLBACK, ()), None
         ranking = self.index.rank(text, limit=max(self.thresholds.suggestions, 2), language=detected or language)
         ranked = ranking.scored
         sure = confidence(ranking)
-        return MatchResult(
+        result = MatchResult(
             text,
             language,
             self.decide(ranked, sure),
             tuple(Candidate(s.entry_id, round(s.score, 4)) for s in ranked),
             round(sure, 4),
         )
+        return result, ranking
 
     def decide(self, ranked: list[Scored], sure: float = 0.0) -> Decision:
         """Score and margin first: on the dev set the plain rule answered more questions at the same rate of

@@ -86,22 +86,51 @@ def vector_store_beside(db_path: Path | str) -> VectorStore:
     return VectorStore(Path(db_path).parent / "example-vectors.npz")
 
 
+OUT_OF_SCOPE = "(out of scope)"  # the class of out_of_scope.yaml's questions; no entry id can look like it
+
+
+@dataclass(frozen=True)
+class SemanticReading:
+    """What the layer says of one message."""
+
+    shares: dict[str, float]  # probability per entry; with `out_of_scope` they sum to 1
+    out_of_scope: float  # probability that no entry answers it (0 when the knowledge lists no such questions)
+    nearest: dict[str, float]  # cosine similarity of the message to each entry's closest example question
+    nearest_any: float  # ... and to the closest example question of all
+    nearest_out_of_scope: float  # ... and to the closest question of out_of_scope.yaml (0 without any)
+
+
 @dataclass(frozen=True)
 class SemanticModel:
-    """Softmax weights per entry; `probabilities` of one message's vector sum to 1 over the known entries."""
+    """Softmax weights per class (entries, and "out of scope" when the knowledge has such questions), and
+    the example vectors, so `read` can tell how close a message is to anything an editor wrote."""
 
-    entry_ids: tuple[str, ...]
-    weights: npt.NDArray[np.float32]  # entries x dimensions
+    classes: tuple[str, ...]
+    weights: npt.NDArray[np.float32]  # classes x dimensions
     bias: npt.NDArray[np.float32]
     embedder: Embedder
+    examples: npt.NDArray[np.float32]  # example questions x dimensions, normalised, grouped by entry
+    example_starts: npt.NDArray[np.intp]  # where each entry's rows begin in `examples`
+    example_entries: tuple[str, ...]  # the entry of each group
+    unanswerable: npt.NDArray[np.float32]  # the questions of out_of_scope.yaml x dimensions, normalised
 
-    def probabilities(self, text: str) -> dict[str, float]:
+    def read(self, text: str) -> SemanticReading:
         vector = self.embedder.embed([text])[0]
         logits = self.weights @ vector + self.bias
         logits -= logits.max()
         exp = np.exp(logits)
         shares = exp / exp.sum()
-        return {entry_id: float(p) for entry_id, p in zip(self.entry_ids, shares, strict=True)}
+        by_class = {name: float(p) for name, p in zip(self.classes, shares, strict=True)}
+        out_of_scope = by_class.pop(OUT_OF_SCOPE, 0.0)
+        cosines = self.examples @ vector
+        closest = np.maximum.reduceat(cosines, self.example_starts) if len(cosines) else cosines
+        nearest = {entry: float(c) for entry, c in zip(self.example_entries, closest, strict=True)}
+        unanswerable = float((self.unanswerable @ vector).max()) if len(self.unanswerable) else 0.0
+        return SemanticReading(by_class, out_of_scope, nearest, max(nearest.values(), default=0.0), unanswerable)
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Probability per entry (without the out-of-scope share)."""
+        return self.read(text).shares
 
 
 _built: dict[tuple[str, str], SemanticModel | None] = {}  # (knowledge version, model): one fit per process
@@ -128,18 +157,32 @@ def _fit(knowledge: KnowledgeBase, embedder: Embedder, store: VectorStore | None
 
     texts: list[str] = []
     labels: list[str] = []
+    starts: list[int] = []
+    owners: list[str] = []
     for entry in knowledge.entries.values():
-        for questions in entry.questions.values():
+        questions = [q for language in entry.questions.values() for q in language]
+        if questions:
+            starts.append(len(texts))
+            owners.append(entry.id)
             texts.extend(questions)
             labels.extend([entry.id] * len(questions))
     if len(set(labels)) < 2:
         return None
+    examples = len(texts)
+    for unanswerable in knowledge.out_of_scope.values():
+        texts.extend(unanswerable)
+        labels.extend([OUT_OF_SCOPE] * len(unanswerable))
     vectors = (store or VectorStore()).vectors(embedder, texts)
     model = LogisticRegression(C=REGULARISATION, max_iter=3000)
     model.fit(vectors, labels)
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
     return SemanticModel(
         tuple(str(c) for c in model.classes_),
         np.asarray(model.coef_, dtype=np.float32),
         np.asarray(model.intercept_, dtype=np.float32),
         embedder,
+        np.asarray(unit[:examples], dtype=np.float32),
+        np.asarray(starts, dtype=np.intp),
+        tuple(owners),
+        np.asarray(unit[examples:], dtype=np.float32),
     )
