@@ -331,13 +331,20 @@ async def test_second_net_puts_the_numbers_before_the_answer(real: CoreService) 
     assert "112" in plain(out.replies[0].text)
     assert len(out.replies) > 1  # the answer still follows
     real.dialogue.classifier = classifier
+    # with the classifier the second net needs some agreement (confirm_weak): a question about help for
+    # depression gets the mental-health answer, which itself starts with 112, without the emergency block
     out = await real.dialogue.on_text(8, text, "de")
-    assert out.urgent  # a short message: the classifier does not hold the second net back
-    # a long one that the classifier is sure is ordinary is held back
+    assert not out.urgent
+    assert "112" in plain(out.replies[0].text)
     school = "ich mache ein Schulprojekt über häusliche Gewalt in Deutschland und suche Statistiken, wo finde ich die"
     assert second_net(real.knowledge, real.dialogue.matcher.match(school)) is not None
     out = await real.dialogue.on_text(9, school, "de")
     assert not out.urgent
+    # and the classifier's agreement lets it through
+    weights = classifier.weights if classifier else None
+    assert weights is not None
+    assert second_net(real.knowledge, real.dialogue.matcher.match(school), probability=0.19, weights=weights) is None
+    assert second_net(real.knowledge, real.dialogue.matcher.match(school), probability=0.2, weights=weights)
 
 
 async def test_ordinary_question_keeps_its_answer(real: CoreService) -> None:

@@ -24,7 +24,7 @@ from bot.crisis.detector import CrisisDetector, CrisisHit
 from bot.crisis.evaluation import CrisisExample, evaluate_crisis, evaluate_crisis_file
 from bot.crisis.net import MIN_WORDS_ALONE, VETO_MIN_WORDS, standing_hits, third_net
 from bot.crisis.rules import CrisisRules, Rule
-from bot.crisis.training import NEVER_TRAIN_ON, Labelled, load_training_data, sample_weights, train
+from bot.crisis.training import NEVER_TRAIN_ON, TRAINING_FILES, Labelled, load_training_data, sample_weights, train
 from bot.embedding import MODEL_NAME, E5Embedder, load_embedder
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching.hybrid import build_matcher
@@ -37,6 +37,8 @@ from tests.fakes import HashEmbedder
 
 DATA = Path(__file__).parent / "data"
 VALIDATION_3 = DATA / "crisis_val3.yaml"  # blind; the thresholds were chosen on it, it was never trained on
+VALIDATION_4 = DATA / "crisis_val4.yaml"  # blind; never tuned on
+VALIDATION_5 = DATA / "crisis_val5.yaml"  # blind; never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -259,14 +261,27 @@ async def test_in_an_open_ticket_chatting_does_not_raise_an_alarm(real: CoreServ
 
 def test_validation_3_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """Blind set (560 messages). Rules and matcher alone, untouched: 80.0 % recall, 11.4 % false alarms.
-    With the classifier: 98.9 % recall (95-100 % per language), 3.9 % false alarms, none on everyday ones."""
+    With the classifier: 98.9 % recall (95-100 % per language), 2.5 % false alarms, none on everyday ones."""
     report = evaluate_crisis_file(knowledge, VALIDATION_3, Matcher(knowledge), classifier=classifier)
     assert report.recall.rate >= 0.98, report.misses
     low = {lang: c.rate for lang, c in report.recall_by_language.items() if c.rate < 0.95}
     assert low == {}, report.misses
     assert len(report.recall_by_language) == 7
-    assert report.alarms.rate <= 0.045, report.false_alarms
+    assert report.alarms.rate <= 0.03, report.false_alarms
     assert report.alarms_by_kind["everyday"].caught == 0, report.false_alarms
+
+
+def test_validation_4_and_5_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
+    """Blind sets nothing was chosen on. Validation 4 (504): 99.6 % recall, 5.4 % false alarms (was 7.9 %
+    with chat to a counsellor judged outside a ticket). Validation 5 (546, measured first with the previous
+    classifier: 97.3 % / 12.3 %): 96.6 % recall (92.9-97.6 % per language), 9.1 % false alarms."""
+    four = evaluate_crisis_file(knowledge, VALIDATION_4, Matcher(knowledge), classifier=classifier)
+    assert four.recall.rate >= 0.99, four.misses
+    assert four.alarms.rate <= 0.06, four.false_alarms
+    five = evaluate_crisis_file(knowledge, VALIDATION_5, Matcher(knowledge), classifier=classifier)
+    assert five.recall.rate >= 0.96, five.misses
+    assert min(c.rate for c in five.recall_by_language.values()) >= 0.92, five.misses
+    assert five.alarms.rate <= 0.10, five.false_alarms
 
 
 def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
@@ -296,7 +311,7 @@ def test_everyday_questions_rarely_alarm(knowledge: KnowledgeBase, classifier: C
 
 
 def test_training_refuses_the_held_out_sets(knowledge: KnowledgeBase) -> None:
-    for name in ("crisis_test.yaml", "crisis_val3.yaml"):
+    for name in ("crisis_test.yaml", "crisis_val3.yaml", "crisis_val4.yaml", "crisis_val5.yaml"):
         with pytest.raises(ValueError, match="held out"):
             load_training_data(DATA, knowledge, (name,))
 
@@ -334,8 +349,7 @@ def test_crisis_train_command_writes_weights(tmp_path: Path, monkeypatch: pytest
     messages = [{"text": f"he hits me {i}", "lang": "en", "crisis": True} for i in range(5)]
     messages += [{"text": f"kita place {i}", "lang": "en", "crisis": False} for i in range(5)]
     (data_dir / "crisis_dev.yaml").write_text(yaml.safe_dump({"messages": messages}), encoding="utf-8")
-    others = ("crisis_val.yaml", "crisis_val2.yaml", "crisis_probes.yaml", "crisis_train.yaml", "crisis_train2.yaml")
-    for name in others:
+    for name in TRAINING_FILES[1:]:
         (data_dir / name).write_text("messages: []\n", encoding="utf-8")
     monkeypatch.setattr(embedding, "_shared", HashEmbedder())
     out = tmp_path / "weights.json"

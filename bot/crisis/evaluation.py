@@ -1,7 +1,8 @@
 """Measure the crisis nets on labelled messages: recall per language and situation, false alarms.
 
 File format (tests/data/crisis_dev.yaml): `messages: [{text, lang, crisis: true/false, kind}]`; `kind` is the
-situation for crisis messages and e.g. "everyday" / "hard-negative" for ordinary ones.
+situation for crisis messages and e.g. "everyday" / "hard-negative" for ordinary ones; messages of the kind
+"chat-with-counsellor" are judged as if written into an open ticket, where the bot meets them.
 The figures count what the person sees: a message is caught when a net fires (see bot.crisis.net). With a
 classifier, its probabilities are computed for all messages in one batch first.
 """
@@ -34,6 +35,10 @@ FITTING_KINDS = {
     "child-in-danger": {"child", "medical"},
     "exploitation": {"exploitation", "sexual"},
 }
+
+
+# messages written to a counsellor in an open ticket ("ok, Tuesday 2 pm"): judged as the bot meets them there
+IN_TICKET_KIND = "chat-with-counsellor"
 
 
 @dataclass(frozen=True)
@@ -110,9 +115,11 @@ def crisis_signal(
     min_score: float = SECOND_NET_SCORE,
     probability: float | None = None,
     weights: ClassifierWeights | None = None,
+    in_ticket: bool = False,
 ) -> CrisisSignal | None:
-    result = matcher.match(text) if matcher is not None else None
-    signal = rules_and_classifier(detector, knowledge, text, result, probability, weights).signal
+    """As the dialogue decides: a message into an open ticket is not matched (no second net there)."""
+    result = matcher.match(text) if matcher is not None and not in_ticket else None
+    signal = rules_and_classifier(detector, knowledge, text, result, probability, weights, in_ticket).signal
     if signal is None and result is not None:
         signal = second_net(knowledge, result, min_score, probability, weights)
     return signal
@@ -134,7 +141,8 @@ def evaluate_crisis(
     elif matcher is not None:
         matcher.prepare([item.text for item in examples])
     for item, probability in zip(examples, probabilities, strict=True):
-        signal = crisis_signal(detector, knowledge, matcher, item.text, min_score, probability, weights)
+        in_ticket = item.kind == IN_TICKET_KIND
+        signal = crisis_signal(detector, knowledge, matcher, item.text, min_score, probability, weights, in_ticket)
         caught = signal is not None
         if item.crisis:
             report.recall.add(caught)

@@ -8,8 +8,10 @@ What it learns from, and why:
   never alarms. Questions about the crisis entries are left out. They weigh less (0.5 and 0.3 of a labelled
   ordinary message): at full weight they drowned the hard negatives and cost recall; at 0.2 and 0.1 "write me
   a poem" and "12345" alarmed.
-The validation sets crisis_val3.yaml and crisis_val4.yaml and the frozen test split are never trained on:
-`eval` reports them. crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
+The validation sets crisis_val3/4/5.yaml and the frozen test split are never trained on: `eval` reports
+them. crisis_train3.yaml (many hard negatives: idioms, past events, crisis words as a subject, chat with a
+counsellor) was measured untouched before it was added (97.4 % recall, 9.9 % false alarms); with it the
+blind validation 5 went from 97.3 % / 12.3 % to 96.6 % / 9.1 %. crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
 The thresholds were chosen on crisis_val3.yaml, on out-of-fold predictions for crisis_train.yaml (the two
@@ -39,10 +41,19 @@ TRAINING_FILES = (
     "crisis_probes.yaml",
     "crisis_train.yaml",
     "crisis_train2.yaml",
+    "crisis_train3.yaml",
 )
 MATCHER_FILES = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")
 NEVER_TRAIN_ON = frozenset(
-    {"crisis_test.yaml", "crisis_val3.yaml", "crisis_val4.yaml", "testset.yaml", "matcher_val3.yaml"}
+    {
+        "crisis_test.yaml",
+        "crisis_val3.yaml",
+        "crisis_val4.yaml",
+        "crisis_val5.yaml",
+        "testset.yaml",
+        "matcher_val3.yaml",
+        "matcher_val4.yaml",
+    }
 )
 MATCHER_WEIGHT = 0.5
 FAQ_WEIGHT = 0.3
