@@ -122,7 +122,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.errors:
             for line in report.mistakes:
                 print(line)
-        held_out = (("validation", args.validation), ("validation 2", args.validation2), ("test (frozen)", args.test))
+        held_out = (
+            ("validation", args.validation),
+            ("validation 2", args.validation2),
+            ("validation 3 (blind; the answer gate's threshold chosen here)", str(EVAL_DIR / "matcher_val3.yaml")),
+            ("validation 4 (blind; never tuned on)", str(EVAL_DIR / "matcher_val4.yaml")),
+            ("test (frozen)", args.test),
+        )
         for name, extra in held_out:
             path = Path(extra)
             if extra and path.exists() and path.resolve() != Path(args.file).resolve():

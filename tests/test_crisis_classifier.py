@@ -272,13 +272,15 @@ def test_validation_3_floors_with_all_three_nets(knowledge: KnowledgeBase, class
 
 
 def test_validation_4_and_5_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
-    """Blind sets nothing was chosen on. Validation 4 (504): 99.6 % recall, 5.4 % false alarms (was 7.9 %
-    with chat to a counsellor judged outside a ticket). Validation 5 (546, measured first with the previous
-    classifier: 97.3 % / 12.3 %): 96.6 % recall (92.9-97.6 % per language), 9.1 % false alarms."""
-    four = evaluate_crisis_file(knowledge, VALIDATION_4, Matcher(knowledge), classifier=classifier)
-    assert four.recall.rate >= 0.99, four.misses
-    assert four.alarms.rate <= 0.06, four.false_alarms
-    five = evaluate_crisis_file(knowledge, VALIDATION_5, Matcher(knowledge), classifier=classifier)
+    """Blind sets nothing was chosen on, with the hybrid matcher as the bot runs. Validation 4 (504): 98.7 %
+    recall, 4.6 % false alarms (was 99.6 % / 7.9 % with chat to a counsellor judged outside a ticket).
+    Validation 5 (546, measured first with the previous classifier: 97.3 % / 12.3 %): 96.6 % recall
+    (92.9-97.6 % per language), 9.1 % false alarms."""
+    matcher = build_matcher(knowledge, True, VectorStore())
+    four = evaluate_crisis_file(knowledge, VALIDATION_4, matcher, classifier=classifier)
+    assert four.recall.rate >= 0.98, four.misses
+    assert four.alarms.rate <= 0.055, four.false_alarms
+    five = evaluate_crisis_file(knowledge, VALIDATION_5, matcher, classifier=classifier)
     assert five.recall.rate >= 0.96, five.misses
     assert min(c.rate for c in five.recall_by_language.values()) >= 0.92, five.misses
     assert five.alarms.rate <= 0.10, five.false_alarms
@@ -293,7 +295,7 @@ def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier
 
 def test_everyday_questions_rarely_alarm(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """The matcher's labelled questions (2,127 not about a crisis topic, matcher_val3 among them, which the
-    classifier never saw): measured 17 alarms (0.8 %) with the hybrid matcher."""
+    classifier never saw): measured 19 alarms (0.9 %) with the hybrid matcher."""
     crisis_entries = {entry.id for entry in knowledge.entries.values() if entry.crisis}
     examples = [
         CrisisExample(q["q"], q["lang"], False, "everyday")

@@ -27,7 +27,7 @@ from bot.matching.gate import features as gate_features
 from bot.matching.gate import fit as fit_gate_weights
 from bot.matching.hybrid import HybridMatcher
 from bot.matching.language import detect_language
-from bot.matching.matcher import Decision, Matcher
+from bot.matching.matcher import OUT_OF_SCOPE, Decision, Matcher
 from bot.matching.normalise import normalise
 
 BASELINE_ANSWER_SCORE = 85.0  # the baseline answers when WRatio reaches this
@@ -202,6 +202,8 @@ def _baseline(matcher: Matcher, questions: list[LabelledQuestion]) -> dict[str, 
     choices: list[str] = []
     owners: list[str] = []
     for entry_id, examples in matcher.index.questions.items():
+        if entry_id == OUT_OF_SCOPE:
+            continue
         for example in examples:
             choices.append(example)
             owners.append(entry_id)

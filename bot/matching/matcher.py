@@ -12,6 +12,8 @@ from bot.matching.index import IndexedText, MatchIndex, Ranking, Scored
 from bot.matching.language import detect_language
 from bot.matching.normalise import normalise
 
+OUT_OF_SCOPE = "(out of scope)"  # the pseudo-entry of out_of_scope.yaml's questions; no entry id looks like it
+
 # Every answer is about the district: naming it says nothing about the topic ("Arbeit im Kreis Heinsberg").
 REGION_WORDS = ("Kreis", "Heinsberg", "Kreis Heinsberg", "Хайнсберг", "هاينسبرغ", "هاینسبرگ")
 
@@ -83,6 +85,10 @@ class Matcher:
                 IndexedText(entry.id, a, is_question=False, language=lang, examples=ANSWER_EXAMPLES)
                 for lang, a in entry.answer.values.items()
             )
+        # the questions no entry answers compete like an entry: a message whose words are theirs ("flight
+        # ticket") is not answered, and an answer must lead them by the same margin as any other entry
+        for language, questions in knowledge.out_of_scope.items():
+            texts.extend(IndexedText(OUT_OF_SCOPE, q, language=language) for q in questions)
         town_words = [w for town in knowledge.towns.values() for w in (town.name, *town.aliases)]
         town_words += REGION_WORDS
         self.index = MatchIndex(texts, ignore_words=town_words)
@@ -100,14 +106,16 @@ class Matcher:
         language = language or detected
         if not normalise(text):
             return MatchResult(text, language, Decision.FALLBACK, ()), None
-        ranking = self.index.rank(text, limit=max(self.thresholds.suggestions, 2), language=detected or language)
+        limit = max(self.thresholds.suggestions, 2)
+        ranking = self.index.rank(text, limit=limit + 1, language=detected or language)
         ranked = ranking.scored
         sure = confidence(ranking)
+        entries = [s for s in ranked if s.entry_id != OUT_OF_SCOPE][:limit]
         result = MatchResult(
             text,
             language,
             self.decide(ranked, sure),
-            tuple(Candidate(s.entry_id, round(s.score, 4)) for s in ranked),
+            tuple(Candidate(s.entry_id, round(s.score, 4)) for s in entries),
             round(sure, 4),
         )
         return result, ranking
@@ -118,6 +126,9 @@ class Matcher:
         calibrated confidence `sure` backs still answers: on unseen questions (tests/data/matcher_val.yaml)
         most refusals of a right best entry were such questions, with a lead of a third of the score."""
         t = self.thresholds
+        if ranked and ranked[0].entry_id == OUT_OF_SCOPE:  # most like a question no entry answers
+            entries = [s for s in ranked if s.entry_id != OUT_OF_SCOPE]
+            return Decision.SUGGEST if entries and entries[0].score >= t.suggest else Decision.FALLBACK
         if not ranked or ranked[0].score < t.suggest:
             return Decision.FALLBACK
         top, others = ranked[0], ranked[1:]

@@ -26,6 +26,9 @@ import numpy.typing as npt
 
 from bot.embedding import Embedder, Vectors
 from bot.knowledge.model import KnowledgeBase
+from bot.matching.matcher import OUT_OF_SCOPE  # also the class of out_of_scope.yaml's questions here
+
+__all__ = ["OUT_OF_SCOPE", "SemanticModel", "SemanticReading", "VectorStore", "build_semantic_model"]
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +89,6 @@ def vector_store_beside(db_path: Path | str) -> VectorStore:
     return VectorStore(Path(db_path).parent / "example-vectors.npz")
 
 
-OUT_OF_SCOPE = "(out of scope)"  # the class of out_of_scope.yaml's questions; no entry id can look like it
 
 
 @dataclass(frozen=True)
