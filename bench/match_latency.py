@@ -50,6 +50,7 @@ from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.knowledge.model import Entry, KnowledgeBase  # noqa: E402
 from bot.matching.matcher import Matcher  # noqa: E402
 from bot.matching.normalise import normalise  # noqa: E402
+from bot.matching.terms import stem, stems  # noqa: E402
 
 SEED = 20_261_126
 KNOWLEDGE_DIR = ROOT / "knowledge"
@@ -276,6 +277,8 @@ def run_queries(matcher: Matcher, queries: Sequence[Query], into: Latencies) -> 
 
 def clear_caches() -> None:
     normalise.cache_clear()  # module-level: would otherwise carry texts over from an earlier build/size
+    stem.cache_clear()  # so are the stemmers' memos: every build starts cold, like the bot's first start
+    stems.cache_clear()
     gc.collect()
 
 

@@ -114,6 +114,7 @@ class MatchIndex:
             for variant in (token, *stems(token))
         )
         # town names as other scripts transliterate them ("هاینزبرگ", "гайнсберзі"): by consonant skeleton
+        self._town_memo = lru_cache(maxsize=1 << 16)(self._is_town)
         self.ignore_keys = frozenset(
             key
             for token in self.ignore
@@ -271,7 +272,11 @@ class MatchIndex:
         return self.is_town(token)
 
     def is_town(self, token: str) -> bool:
-        """A town with clitics ("بإركلنز") or as another script transliterates it ("هاینزبرگ", "гайнсберзі")."""
+        """A town with clitics ("بإركلنز") or as another script transliterates it ("هاینزبرگ", "гайнсберзі").
+        Remembered per token (bounded): the build asks it for every word of every example."""
+        return self._town_memo(token)
+
+    def _is_town(self, token: str) -> bool:
         if script_of(token) == "latin":  # Latin spellings are in `ignore` already, as written or stemmed
             return False
         variants = clitic_variants(token)

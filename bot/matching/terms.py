@@ -137,8 +137,10 @@ def script_of(token: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=50_000)
 def stem(token: str, language: str | None) -> str:
-    """The stem under the language's stemmer; a language of another script falls back to the token's script."""
+    """The stem under the language's stemmer; a language of another script falls back to the token's script.
+    Remembered (bounded): building the index stems every word of every example."""
     script = script_of(token)
     languages = _SCRIPT_LANGUAGES.get(script, ())
     if not languages or token.isdigit():
