@@ -261,7 +261,7 @@ async def test_in_an_open_ticket_chatting_does_not_raise_an_alarm(real: CoreServ
 
 def test_validation_3_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """Blind set (560 messages). Rules and matcher alone, untouched: 80.0 % recall, 11.4 % false alarms.
-    With the classifier: 98.9 % recall (95-100 % per language), 2.5 % false alarms, none on everyday ones."""
+    With the classifier: 98.9 % recall (95-100 % per language), 2.1 % false alarms, none on everyday ones."""
     report = evaluate_crisis_file(knowledge, VALIDATION_3, Matcher(knowledge), classifier=classifier)
     assert report.recall.rate >= 0.98, report.misses
     low = {lang: c.rate for lang, c in report.recall_by_language.items() if c.rate < 0.95}
@@ -273,17 +273,17 @@ def test_validation_3_floors_with_all_three_nets(knowledge: KnowledgeBase, class
 
 def test_validation_4_and_5_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """Blind sets nothing was chosen on, with the hybrid matcher as the bot runs. Validation 4 (504): 98.7 %
-    recall, 4.6 % false alarms (was 99.6 % / 7.9 % with chat to a counsellor judged outside a ticket).
-    Validation 5 (546, measured first with the previous classifier: 97.3 % / 12.3 %): 96.6 % recall
-    (92.9-97.6 % per language), 9.1 % false alarms."""
+    recall, 3.9 % false alarms (was 99.6 % / 7.9 % with chat to a counsellor judged outside a ticket).
+    Validation 5 (546, measured first with the previous classifier: 97.3 % / 12.3 %): 96.3 % recall
+    (92.9-97.6 % per language), 7.9 % false alarms."""
     matcher = build_matcher(knowledge, True, VectorStore())
     four = evaluate_crisis_file(knowledge, VALIDATION_4, matcher, classifier=classifier)
     assert four.recall.rate >= 0.98, four.misses
-    assert four.alarms.rate <= 0.055, four.false_alarms
+    assert four.alarms.rate <= 0.05, four.false_alarms
     five = evaluate_crisis_file(knowledge, VALIDATION_5, matcher, classifier=classifier)
     assert five.recall.rate >= 0.96, five.misses
     assert min(c.rate for c in five.recall_by_language.values()) >= 0.92, five.misses
-    assert five.alarms.rate <= 0.10, five.false_alarms
+    assert five.alarms.rate <= 0.09, five.false_alarms
 
 
 def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
@@ -295,7 +295,7 @@ def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier
 
 def test_everyday_questions_rarely_alarm(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """The matcher's labelled questions (2,127 not about a crisis topic, matcher_val3 among them, which the
-    classifier never saw): measured 19 alarms (0.9 %) with the hybrid matcher."""
+    classifier never saw): measured 17 alarms (0.8 %) with the hybrid matcher."""
     crisis_entries = {entry.id for entry in knowledge.entries.values() if entry.crisis}
     examples = [
         CrisisExample(q["q"], q["lang"], False, "everyday")
