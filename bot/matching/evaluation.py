@@ -229,13 +229,16 @@ def evaluate_file(matcher: Matcher, path: Path, baseline: bool = True) -> EvalRe
     return evaluate(matcher, load_labelled(path), baseline)
 
 
+def answerable(matcher: Matcher, questions: list[LabelledQuestion]) -> list[LabelledQuestion]:
+    """The questions whose expected entry the knowledge has (out-of-scope ones included), for fitting."""
+    known = set(matcher.index.questions)
+    return [item for item in questions if item.expect is None or item.expect in known]
+
+
 def fit_confidence(matcher: Matcher, questions: list[LabelledQuestion]) -> tuple[tuple[float, ...], float]:
     """Weights for confidence.py: the best candidate right (1) or not, out-of-scope questions as 0."""
-    known = set(matcher.index.questions)
     samples = []
-    for item in questions:
-        if item.expect is not None and item.expect not in known:
-            continue
+    for item in answerable(matcher, questions):
         ranking = matcher.index.rank(item.question, 3, detect_language(item.question))
         top = ranking.scored[0].entry_id if ranking.scored else None
         samples.append((features(ranking), top is not None and top == item.expect))
@@ -249,8 +252,7 @@ NEVER_FIT_ON = frozenset({"matcher_val3.yaml", "matcher_val4.yaml", "testset.yam
 
 def gate_samples(matcher: HybridMatcher, questions: list[LabelledQuestion]) -> list[tuple[tuple[float, ...], bool]]:
     """The gate's features per question, and whether the joint ranking's best entry is the right answer."""
-    known = set(matcher.index.questions)
-    kept = [item for item in questions if item.expect is None or item.expect in known]
+    kept = answerable(matcher, questions)
     matcher.prepare([item.question for item in kept])
     samples = []
     for item in kept:
