@@ -12,7 +12,7 @@ varied (word order shuffled, a typo, a word from another entry of the same langu
 the vocabulary grows as it would with more editors' examples. 1k is below the real size, so it is the
 real knowledge thinned to a seeded sample of its example questions (all 50 entries kept).
 
-Queries per size (fresh: new typos, new long and junk texts, and an empty normalise() cache): the
+Queries per size (fresh: new typos, new long and junk texts, and empty normalise() memos): the
 questions of tests/data/devset.yaml, a typo'd variant of each, a few 1,000-character inputs and junk.
 "cold" is the first time each query is seen (the index's token cache holds only the words of earlier
 queries, as in a running bot); "repeat" is the same queries asked again, with every LRU cache warm.
@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.knowledge.model import Entry, KnowledgeBase  # noqa: E402
 from bot.matching.matcher import Matcher  # noqa: E402
-from bot.matching.normalise import normalise  # noqa: E402
+from bot.matching.normalise import forget  # noqa: E402
 from bot.matching.terms import stem, stems  # noqa: E402
 
 SEED = 20_261_126
@@ -276,7 +276,7 @@ def run_queries(matcher: Matcher, queries: Sequence[Query], into: Latencies) -> 
 
 
 def clear_caches() -> None:
-    normalise.cache_clear()  # module-level: would otherwise carry texts over from an earlier build/size
+    forget()  # module-level memos: would otherwise carry texts over from an earlier build/size
     stem.cache_clear()  # so are the stemmers' memos: every build starts cold, like the bot's first start
     stems.cache_clear()
     gc.collect()
@@ -293,7 +293,7 @@ def build_seconds(knowledge: KnowledgeBase, repetitions: int) -> float:
 
 
 def build_memory(knowledge: KnowledgeBase) -> tuple[float, float]:
-    """Peak and retained MiB allocated while building the matcher (normalise() cache cleared first)."""
+    """Peak and retained MiB allocated while building the matcher (normalise() memos cleared first)."""
     clear_caches()
     tracemalloc.start()
     tracemalloc.reset_peak()
@@ -475,7 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     for line in table(results):
         print(line)
-    print("size: example questions; vocab: index tokens; build: Matcher(knowledge), normalise() cache cleared;")
+    print("size: example questions; vocab: index tokens; build: Matcher(knowledge), normalise() memos cleared;")
     print("mem: tracemalloc peak during the build; cold: first time each query is seen; repeat: asked again.")
     print(f"retained after build, MiB: {', '.join(f'{r.size:,}: {r.kept_mib:.1f}' for r in results)}")
     print()

@@ -45,6 +45,9 @@ def matcher() -> Matcher:
         ("Kita\u200b-Platz\u202e", "kita platz"),  # zero-width and RTL controls
         ("عالمدرسة", "المدرسة"),  # spoken "على ال" is cut like the article
         ("عالمية", "عالميه"),  # ... but not from a short word ("international")
+        ("e\u0301cole naïve", "ecole naive"),  # composed or not, accents go (the non-ASCII path)
+        ("Termin\tmorgen\nbitte_jetzt", "termin morgen bitte jetzt"),  # control characters, underscore
+        ("کیتا\u200dکجاست", "کیتا کجاست"),  # a zero-width joiner pasted inside Persian text
     ],
 )
 def test_normalisation_makes_variants_equal(a: str, b: str) -> None:

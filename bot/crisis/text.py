@@ -10,11 +10,10 @@ offers the word with its prefixes removed as extra forms. Editors' patterns go t
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 # Turkish and German special letters become their plain forms ("ölmek" meets "olmek"), as in the matcher
-from bot.matching.normalise import APOSTROPHES, ARABIC_DIACRITICS, LATIN_MAP, UMLAUT_DIGRAPHS, strip_latin_marks
+from bot.matching.normalise import UMLAUT_DIGRAPHS, plain
 
 MAX_CHARS = 2000
 
@@ -77,10 +76,7 @@ def _fold_token(token: str) -> str:
 def fold_words(text: str) -> tuple[str, ...]:
     """Lower-case words without marks, punctuation or invisible characters; Persian prefixes re-joined."""
     text = text[:MAX_CHARS].replace(_ZWNJ, "")  # the joiner only glues; "می‌خواهم" = "میخواهم"
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = APOSTROPHES.sub("", text.translate(LATIN_MAP))
-    text = strip_latin_marks(text)
-    text = ARABIC_DIACRITICS.sub("", text)
+    text = plain(text)
     chars = [c if c.isalnum() or c == "*" else " " for c in text]
     words = [_fold_token(t) for t in "".join(chars).split()]
     joined: list[str] = []

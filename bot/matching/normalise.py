@@ -12,7 +12,6 @@ from functools import lru_cache
 
 MAX_CHARS = 1000  # a question longer than this is cut: nobody asks an FAQ question in 4000 characters
 
-# shared with the crisis check (bot/crisis/text.py), which folds the rest harder
 ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_MAP = str.maketrans(
     {
@@ -70,11 +69,32 @@ def _is_invisible(char: str) -> bool:
     return unicodedata.category(char) in {"Cf", "Cc", "Cs", "Co", "Cn"}
 
 
+# the accents of Latin (and, decomposed, Cyrillic "й", "ё"): combining marks below U+0370
+_LATIN_MARKS = {code: None for code in range(0x300, 0x370) if unicodedata.combining(chr(code))}
+
+
 def strip_latin_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not (unicodedata.combining(c) and c < "\u0370"))
+    if text.isascii():  # nothing to decompose: most German, English and Turkish-without-letters texts
+        return text
+    return unicodedata.normalize("NFD", text).translate(_LATIN_MARKS)
 
 
+class _WordChars(dict[int, int]):
+    """A translate table that keeps letters, digits and non-spacing marks and makes everything else a space.
+    Filled per character on first sight, so `str.translate` does the work in C afterwards."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        value = code if char.isalnum() or unicodedata.category(char) == "Mn" else 0x20
+        self[code] = value
+        return value
+
+
+_WORD_CHARS = _WordChars()
+_ASCII_NON_WORD = re.compile("[^0-9a-z]")  # after casefold(), ASCII letters are lower-case
+
+
+@lru_cache(maxsize=1 << 16)
 def _token(token: str) -> str:
     first = token[0]
     if "\u0600" <= first <= "\u06ff":
@@ -90,19 +110,31 @@ def _token(token: str) -> str:
     return _REPEATS.sub(r"\1", token)
 
 
+def plain(text: str) -> str:
+    """Case-folded NFKC without apostrophes, Latin accents and special letters, or Arabic diacritics:
+    the steps the matcher and the crisis check (bot/crisis/text.py) share before each splits words its way."""
+    text = APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
+    text = strip_latin_marks(text.translate(LATIN_MAP))
+    return text if text.isascii() else ARABIC_DIACRITICS.sub("", text)  # after NFD, which splits hamza-below off
+
+
 @lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Lower-case, script-normalised, punctuation-free words separated by single spaces."""
     text = text[:MAX_CHARS].replace("\u200c", " ")  # Persian zero-width non-joiner separates parts
-    text = "".join(" " if _is_invisible(c) else c for c in text)
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = APOSTROPHES.sub("", text)
-    text = strip_latin_marks(text.translate(LATIN_MAP))
-    text = ARABIC_DIACRITICS.sub("", text)  # after NFD, which splits hamza-below off alef
-    chars = [c if (c.isalnum() or unicodedata.category(c) == "Mn") else " " for c in text]
-    tokens = "".join(chars).split()
-    return " ".join(_token(t) for t in tokens if t)
+    if not text.isprintable():  # every invisible character is unprintable; most texts have none
+        text = "".join(" " if _is_invisible(c) else c for c in text)
+    text = plain(text)
+    text = _ASCII_NON_WORD.sub(" ", text) if text.isascii() else text.translate(_WORD_CHARS)
+    return " ".join([_token(t) for t in text.split()])
 
 
 def tokens(text: str) -> list[str]:
     return normalise(text).split()
+
+
+def forget() -> None:
+    """Empty every memo of this module (texts, words, characters): benchmarks measure a cold start."""
+    normalise.cache_clear()
+    _token.cache_clear()
+    _WORD_CHARS.clear()
