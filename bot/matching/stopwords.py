@@ -3,7 +3,8 @@
 STOP words carry no weight at all (articles, pronouns, question words, auxiliaries). FILLER words are
 request verbs and politeness ("bekomme", "suche", "help", "need") that a topic rarely hinges on: they keep
 a little weight, so "Hilfe" alone is not nothing, but they cannot outvote a topic word. The lists are
-normalised by `normalise()` before use, so write them as people type them. Keep them to function words:
+normalised by `normalise()` before use, so write them as people type them. Arabic and Persian have a
+second list in Latin letters, for Arabizi ("bdi", "3ndi") and Finglish ("mikham", "koja"). Keep them to function words:
 a topic word here would blind the matcher to that topic. The FAQ drops each example's own language's stop
 words; a question drops those of its detected language, and other languages' ones only where no example
 uses them, so English "is" does not silence Turkish "iş" (work).
@@ -85,6 +86,11 @@ STOP: dict[str, str] = {
         تمام ازاي إزاي ليه ايه إيه وش اشلون شلون شنو وشو اشو منو ماكو اكو أكو مافي مب بيكون بتكون بكون صار صارت
         رح راح عايز عايزه كيفاش ابغى ابغا ده دي والله الله اخوان اخوي يجزيكم الخير صباح مساء حدا محد امتى امته
         هيدا هيدي عم حيكون كنت صارلي وشلون شكو
+        ana enta enti inta inti howa hiya e7na ehna fi fe 3la 3ala 3al mn min ma msh mesh mish mush la w wa aw
+        bs bas shu sho shou esh eish wen wein fein fen kif kef keef ezay izay shlon leh lesh laish meen mta emta
+        imta bdi badi biddi 3ayez 3ayz 3ayza abga ab8a 3ndi 3andi andi 3ndk momken mumkin lazem lazim hal ya el
+        il hon hena hnak halla2 delwa2ti kaman kteer ktir shi 7aga 7aja kol kul 3shan 3ashan la2en la2anno iza
+        eza y3ni ya3ni tayeb salam marhaba mar7aba shukran shokran ahlan ra7 3am 3m sarli gama3a jama3a wallah
     """,
     "fa": """
         من تو او ما شما ایشان آنها انها مرا به برای براى را از با در تا که این آن اون این ها های
@@ -95,6 +101,10 @@ STOP: dict[str, str] = {
         هر همه همین همان همون اینجا انجا اونجا الان حالا هنوز دیگه دیگر خیلی یک یه بی مثل مثلا مانند اگر
         اگه وقتی چون زیرا کسی چیزی جایی خود خودم خودش اینها ایشون باشه بشه شده بکنم بکنیم
         علیکم ببخشید تشکر مه اس تان هستیم داریم خواهش جان عزیز
+        man shoma ma ba az dar be ro ra va ya ke ham ye yek in oon un chi chera koja kojast chetor chetori chejoori
+        chejori chand cheghadr kodoom kodam mishe mitoonam mitunam mitavanam bayad hast hastam nist daram dare
+        dashtam mikham mikhastam mikhaym lotfan salam slm mamnoon mamnun merci baraye bara age vali hanooz alan
+        inja unja kheili khaili bebakhshid soal konam kone konim beram ki key aya ast
     """,
 }
 
