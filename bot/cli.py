@@ -88,6 +88,7 @@ CRISIS_SETS = (
     ("validation 3 (blind; classifier thresholds chosen here)", EVAL_DIR / "crisis_val3.yaml"),
     ("validation 4 (blind; never tuned on)", EVAL_DIR / "crisis_val4.yaml"),
     ("validation 5 (blind; never tuned on)", EVAL_DIR / "crisis_val5.yaml"),
+    ("validation 6 (blind; never tuned on)", EVAL_DIR / "crisis_val6.yaml"),
     ("test (frozen)", EVAL_DIR / "crisis_test.yaml"),
 )
 
@@ -127,6 +128,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             ("validation 2", args.validation2),
             ("validation 3 (blind; the answer gate's threshold chosen here)", str(EVAL_DIR / "matcher_val3.yaml")),
             ("validation 4 (blind; never tuned on)", str(EVAL_DIR / "matcher_val4.yaml")),
+            ("validation 5 (blind, Arabic and Persian; never tuned on)", str(EVAL_DIR / "matcher_val5.yaml")),
             ("test (frozen)", args.test),
         )
         for name, extra in held_out:
