@@ -39,6 +39,7 @@ DATA = Path(__file__).parent / "data"
 VALIDATION_3 = DATA / "crisis_val3.yaml"  # blind; the thresholds were chosen on it, it was never trained on
 VALIDATION_4 = DATA / "crisis_val4.yaml"  # blind; never tuned on
 VALIDATION_5 = DATA / "crisis_val5.yaml"  # blind; never tuned on
+VALIDATION_6 = DATA / "crisis_val6.yaml"  # blind; never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -271,19 +272,26 @@ def test_validation_3_floors_with_all_three_nets(knowledge: KnowledgeBase, class
     assert report.alarms_by_kind["everyday"].caught == 0, report.false_alarms
 
 
-def test_validation_4_and_5_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
+def test_validation_4_5_and_6_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """Blind sets nothing was chosen on, with the hybrid matcher as the bot runs. Validation 4 (504): 98.7 %
     recall, 3.9 % false alarms (was 99.6 % / 7.9 % with chat to a counsellor judged outside a ticket).
-    Validation 5 (546, measured first with the previous classifier: 97.3 % / 12.3 %): 96.3 % recall
-    (92.9-97.6 % per language), 7.9 % false alarms."""
+    Validation 5 (546, measured first with the previous classifier: 97.3 % / 12.3 %): 96.6 % recall
+    (95.2-97.6 % per language), 7.5 % false alarms. Validation 6 (560, measured first with the classifier
+    before crisis_train5: 98.2 % / 13.6 %): 98.6 % recall (97.5-100 %), 14.3 % false alarms: 23 % of its hard
+    negatives, 1 of 70 everyday questions."""
     matcher = build_matcher(knowledge, True, VectorStore())
     four = evaluate_crisis_file(knowledge, VALIDATION_4, matcher, classifier=classifier)
     assert four.recall.rate >= 0.98, four.misses
     assert four.alarms.rate <= 0.05, four.false_alarms
     five = evaluate_crisis_file(knowledge, VALIDATION_5, matcher, classifier=classifier)
     assert five.recall.rate >= 0.96, five.misses
-    assert min(c.rate for c in five.recall_by_language.values()) >= 0.92, five.misses
+    assert min(c.rate for c in five.recall_by_language.values()) >= 0.95, five.misses
     assert five.alarms.rate <= 0.09, five.false_alarms
+    six = evaluate_crisis_file(knowledge, VALIDATION_6, matcher, classifier=classifier)
+    assert six.recall.rate >= 0.985, six.misses
+    assert min(c.rate for c in six.recall_by_language.values()) >= 0.975, six.misses
+    assert six.alarms.rate <= 0.15, six.false_alarms
+    assert six.alarms_by_kind["everyday"].caught <= 1, six.false_alarms
 
 
 def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
@@ -295,7 +303,8 @@ def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier
 
 def test_everyday_questions_rarely_alarm(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """The matcher's labelled questions (2,127 not about a crisis topic, matcher_val3 among them, which the
-    classifier never saw): measured 17 alarms (0.8 %) with the hybrid matcher."""
+    classifier never saw): measured 20 alarms (0.9 %) with the hybrid matcher (17 before the classifier alone
+    went from 0.5 to 0.4)."""
     crisis_entries = {entry.id for entry in knowledge.entries.values() if entry.crisis}
     examples = [
         CrisisExample(q["q"], q["lang"], False, "everyday")
@@ -313,7 +322,7 @@ def test_everyday_questions_rarely_alarm(knowledge: KnowledgeBase, classifier: C
 
 
 def test_training_refuses_the_held_out_sets(knowledge: KnowledgeBase) -> None:
-    for name in ("crisis_test.yaml", "crisis_val3.yaml", "crisis_val4.yaml", "crisis_val5.yaml"):
+    for name in ("crisis_test.yaml", "crisis_val3.yaml", "crisis_val4.yaml", "crisis_val5.yaml", "crisis_val6.yaml"):
         with pytest.raises(ValueError, match="held out"):
             load_training_data(DATA, knowledge, (name,))
 

@@ -6,14 +6,16 @@ What it learns from, and why:
 - the matchers' labelled everyday questions (MATCHER_FILES) and the FAQ's example questions of ordinary
   entries: what ordinary traffic looks like, so "I want to talk to a person" or a question about the Kita
   never alarms. Questions about the crisis entries are left out. They weigh less (0.5 and 0.3 of a labelled
-  ordinary message): at full weight they drowned the hard negatives and cost recall; at 0.2 and 0.1 "write me
-  a poem" and "12345" alarmed.
-The validation sets crisis_val3/4/5.yaml and the frozen test split are never trained on: `eval` reports
+  ordinary message; the FAQ's now 0.22, see FAQ_WEIGHT): at full weight they drowned the hard negatives and
+  cost recall; at 0.2 and 0.1 "write me a poem" and "12345" alarmed.
+The validation sets crisis_val3-6.yaml and the frozen test split are never trained on: `eval` reports
 them. crisis_train3.yaml (many hard negatives: idioms, past events, crisis words as a subject, chat with a
 counsellor) was measured untouched before it was added (97.4 % recall, 9.9 % false alarms); with it the
 blind validation 5 went from 97.3 % / 12.3 % to 96.6 % / 9.1 %. crisis_train4.yaml (660, new situations
 for the weak kinds and more hard negatives) likewise (untouched: 96.6 % / 13.2 %); with it validation 3
 went from 2.5 to 2.1 % false alarms at the same recall, validation 5 to 96.3 % / 7.9 %.
+crisis_train5.yaml (620: weak kinds in the weakest languages, hard negatives) likewise (untouched: 97.1 % /
+16.8 %); crisis_val6.yaml (560) was measured first (98.2 % / 13.6 %) and is never trained or tuned on.
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
@@ -46,6 +48,7 @@ TRAINING_FILES = (
     "crisis_train2.yaml",
     "crisis_train3.yaml",
     "crisis_train4.yaml",
+    "crisis_train5.yaml",
 )
 MATCHER_FILES = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")
 NEVER_TRAIN_ON = frozenset(
@@ -54,16 +57,24 @@ NEVER_TRAIN_ON = frozenset(
         "crisis_val3.yaml",
         "crisis_val4.yaml",
         "crisis_val5.yaml",
+        "crisis_val6.yaml",
         "testset.yaml",
         "matcher_val3.yaml",
         "matcher_val4.yaml",
+        "matcher_val5.yaml",
     }
 )
 MATCHER_WEIGHT = 0.5
-FAQ_WEIGHT = 0.3
+FAQ_WEIGHT = 0.22
+# 0.3 until the FAQ grew by 1,200 blind example questions (indirect ones among them, 2026-11-30): with the
+# total weight of FAQ examples held about where 0.3 had put it, out-of-fold recall on train 1-5 and validation 3
+# rose 96.6 -> 96.9 % at 8.3 -> 8.5 % false alarms (classifier alone from 0.4)
 REGULARISATION = 16.0  # scikit-learn's C; 16 and 64 were compared, 16 caught more at the same false alarms
 
-THRESHOLD = 0.5  # the classifier alone
+THRESHOLD = 0.4  # the classifier alone
+# 0.5 until crisis_train5 (2026-11-30): on out-of-fold probabilities for train 1-5 and on validation 3, 0.4 caught
+# 96.4 -> 97.0 % at 7.6 -> 8.5 % false alarms (validation 3: 98.6 % / 1.4 -> 1.8 %), and 20 of 2,127 everyday
+# questions alarm instead of 17. A false alarm still gets its answer below the numbers; a miss gets none
 THRESHOLD_ANSWERED = 0.8  # alone, when the matcher confidently answers with an ordinary entry (or in a ticket)
 # 0.9 until the answer gate (2026-11-30): the matcher now answers far more often, and at 0.9 the nets lost
 # recall on out-of-fold probabilities (train, train2, train3, validation 3: 97.3 -> 96.8 %). 0.7 restores
