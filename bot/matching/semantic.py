@@ -6,8 +6,8 @@ question learns where each entry's questions lie, across all seven languages at 
 validation sets it alone ranked the right entry first about as often as the lexical index (92-93 %), but it
 errs on other questions, so the two together rank better than either (bot.matching.hybrid).
 
-Built from the editors' example questions whenever the knowledge loads: embedding ~6,000 examples takes
-about 45 s on two cores the first time, so vectors are kept on disk (keyed by model and text; example
+Built from the editors' example questions whenever the knowledge loads: embedding ~7,000 examples takes
+about a minute on two cores the first time, so vectors are kept on disk (keyed by model and text; example
 questions only, never users' messages) and a reload embeds only new examples; the fit takes ~3 s and runs
 beside the serving bot. scikit-learn does the fit: a well-kept solver beats one we would write.
 """
