@@ -558,6 +558,29 @@ def test_checker_names_the_line_of_a_broken_asking_list(kb_dir: Path) -> None:
     assert any(e.startswith("crisis.yaml:5:") and "'asking' must be a list" in e for e in errors), errors
 
 
+def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
+    _write_crisis(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      hit: [hit, beat]\n      me: [me]\n    rules:\n"
+        "      - {kind: violence, all: [hit, me], within: 3}\n"
+        '    past: ["years ago", "as a child"]\n',
+    )
+    kb, _ = load_knowledge(kb_dir)
+    detector = CrisisDetector(kb.crisis_rules)
+    old = detector.detect("my father beat me as a child, can i get therapy paid by the insurance")
+    assert old is not None
+    assert old.in_past
+    now = detector.detect("he beat me again tonight")
+    assert now is not None
+    assert not now.in_past
+
+
+def test_checker_names_the_line_of_a_broken_past_list(kb_dir: Path) -> None:
+    _write_crisis(kb_dir, "languages:\n  en:\n    cues:\n      - {weight: 1, words: [me]}\n    past: {years: ago}\n")
+    errors = _errors(kb_dir)
+    assert any(e.startswith("crisis.yaml:5:") and "'past' must be a list" in e for e in errors), errors
+
+
 def test_an_ordinary_phrase_also_switches_off_rules_near_it(kb_dir: Path) -> None:
     _write_crisis(
         kb_dir,

@@ -22,7 +22,7 @@ from bot.crisis.classifier import (
 )
 from bot.crisis.detector import CrisisDetector, CrisisHit
 from bot.crisis.evaluation import CrisisExample, evaluate_crisis, evaluate_crisis_file
-from bot.crisis.net import MIN_WORDS_ALONE, VETO_MIN_WORDS, standing_hits, third_net
+from bot.crisis.net import MIN_WORDS_ALONE, PAST_CONFIRM, VETO_MIN_WORDS, standing_hits, third_net
 from bot.crisis.rules import CrisisRules, Rule
 from bot.crisis.training import NEVER_TRAIN_ON, TRAINING_FILES, Labelled, load_training_data, sample_weights, train
 from bot.embedding import MODEL_NAME, E5Embedder, load_embedder
@@ -197,6 +197,12 @@ def test_rule_hits_stand_unless_the_classifier_is_sure_the_message_is_ordinary()
     assert standing_hits([strong, weak], weights.confirm_rule / 2, weights, long) == []
     # in a short message a rule or phrase is never held back, weighted cues still are
     assert standing_hits([strong, weak], 0.0, weights, long - 1) == [strong]
+    # a message that names a time long past: a rule needs PAST_CONFIRM, short or long
+    old = CrisisHit("violence", "de", rule, (0, 1), in_past=True)
+    assert standing_hits([old], PAST_CONFIRM, weights, long - 1) == [old]
+    assert standing_hits([old], PAST_CONFIRM - 0.01, weights, long - 1) == []
+    assert standing_hits([old], PAST_CONFIRM - 0.01, weights, long) == []
+    assert standing_hits([old], None, weights, long) == [old]  # no classifier: the rule stands
 
 
 # -- in the dialogue -------------------------------------------------------------------------------------
@@ -213,6 +219,23 @@ async def test_with_no_rules_at_all_the_classifier_still_shows_the_numbers_first
     real.dialogue.classifier = None
     out = await real.dialogue.on_text(99, DANGER[2])
     assert not out.urgent  # proof that it was the classifier
+
+
+async def test_an_old_story_with_a_question_stays_quiet_and_renewed_danger_does_not(real: CoreService) -> None:
+    """The shipped rules and classifier: the same rule hit ("Vater hat mich geschlagen"), once in a story told
+    as past with an ordinary question (crisis.yaml `past:`), once with the danger back today."""
+    old = "Mein Vater hat mich als Kind geschlagen. Kann ich eine Therapie bekommen, zahlt das die Krankenkasse?"
+    again = "Mein Vater hat mich als Kind geschlagen und heute hat er mich wieder geschlagen, er ist noch im Haus"
+    hit = real.dialogue.crisis.detect(old)
+    assert hit is not None  # the rule does see it
+    assert hit.in_past
+    quiet = await real.dialogue.on_text(301, old)
+    assert not quiet.urgent
+    assert quiet.replies
+    loud = await real.dialogue.on_text(302, again)
+    assert loud.urgent
+    first = plain(loud.replies[0].text)
+    assert "112" in first or "110" in first
 
 
 async def test_everyday_questions_keep_their_answer_without_an_alarm(real: CoreService) -> None:
@@ -274,11 +297,12 @@ def test_validation_3_floors_with_all_three_nets(knowledge: KnowledgeBase, class
 
 def test_validation_4_5_and_6_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """Blind sets nothing was chosen on, with the hybrid matcher as the bot runs. Validation 4 (504): 98.7 %
-    recall, 3.9 % false alarms (was 99.6 % / 7.9 % with chat to a counsellor judged outside a ticket).
+    recall, 3.6 % false alarms (was 99.6 % / 7.9 % with chat to a counsellor judged outside a ticket).
     Validation 5 (546, measured first with the previous classifier: 97.3 % / 12.3 %): 96.6 % recall
-    (95.2-97.6 % per language), 7.5 % false alarms. Validation 6 (560, measured first with the classifier
-    before crisis_train5: 98.2 % / 13.6 %): 98.6 % recall (97.5-100 %), 14.3 % false alarms: 23 % of its hard
-    negatives, 1 of 70 everyday questions."""
+    (95.2-97.6 % per language), 6.0 % false alarms. Validation 6 (560, measured first with the classifier
+    before crisis_train5: 98.2 % / 13.6 %): 98.6 % recall (97.5-100 %), 13.6 % false alarms: 21 % of its hard
+    negatives, 1 of 70 everyday questions. (crisis.yaml `past:` took 0.3, 1.5 and 0.7 points of false alarms
+    off validations 4, 5 and 6 at the same recall.)"""
     matcher = build_matcher(knowledge, True, VectorStore())
     four = evaluate_crisis_file(knowledge, VALIDATION_4, matcher, classifier=classifier)
     assert four.recall.rate >= 0.98, four.misses

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -53,6 +53,7 @@ class CrisisHit:
     rule: Rule
     span: tuple[int, int]  # first and last word index (folded words)
     by_cues: bool = False  # found by adding up weighted cues, not by a rule or phrase: a weaker sign
+    in_past: bool = False  # the message names a time long past ("vor Jahren"): the classifier must agree more
 
 
 class _Index:
@@ -126,7 +127,7 @@ class CrisisDetector:
         self.rules = rules
         slots: dict[str, Slot] = {}
         cue_phrases = [p for cue in rules.cues for p in cue.phrases]
-        for rule in (*rules.rules, *rules.negatives, *rules.asking, *cue_phrases):
+        for rule in (*rules.rules, *rules.negatives, *rules.asking, *rules.past, *cue_phrases):
             for slot in (*rule.slots, *rule.unless):
                 slots.setdefault(slot.key, slot)
         for cue in rules.cues:
@@ -152,6 +153,8 @@ class CrisisDetector:
         # false alarms, questions and ordinary phrases are looked at only when their last word is there
         self._negatives_by_slot = _by_last_slot([(r, needed, unless) for r, (needed, unless) in self._negatives])
         self._asking_by_slot = _by_last_slot([(r, needed, unless) for r, (needed, unless) in self._asking])
+        past = [(rule, self._compile(rule)) for rule in rules.past]
+        self._past_by_slot = _by_last_slot([(r, needed, unless) for r, (needed, unless) in past])
         self._veto_phrases_by_slot = _by_last_slot([(r, needed, ()) for r, needed in veto_phrases])
         for number, cue in enumerate(self._cues):
             if cue.slot:
@@ -200,13 +203,14 @@ class CrisisDetector:
         questions = _present(self._asking_by_slot, present)
         asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
+        if any(_spans(rule, slots, unless, positions) for rule, slots, unless in _present(self._past_by_slot, present)):
+            hits = [replace(hit, in_past=True) for hit in hits]
         hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind)))
         kept: list[CrisisHit] = []
         for hit in hits:  # two readings of the same words ("killing myself"): the more specific one
             if not any(hit.span[0] <= k.span[1] and k.span[0] <= hit.span[1] for k in kept):
                 kept.append(hit)
         return kept
-
 
     def _cue_hits(
         self, positions: dict[int, list[int]], blocked: list[tuple[int, int]], threshold: int = CUE_THRESHOLD

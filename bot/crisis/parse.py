@@ -16,7 +16,7 @@ from bot.languages import LANGUAGES
 
 GROUP = "Krise (crisis.yaml)"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-BLOCK_KEYS = ("words", "rules", "phrases", "cues", "not", "asking")
+BLOCK_KEYS = ("words", "rules", "phrases", "cues", "not", "asking", "past")
 CUE_KEYS = ("kind", "weight", "words")
 RULE_KEYS = ("kind", "all", "within", "unless", "in_order")
 NOT_KEYS = ("all", "within")
@@ -49,6 +49,7 @@ class _Parser:
         negatives: list[Rule] = []
         cues: list[Cue] = []
         asking: list[Rule] = []
+        past: list[Rule] = []
         for lang, block in blocks.items():
             line = blocks.line_of(lang)
             if lang not in LANGUAGES:
@@ -59,14 +60,15 @@ class _Parser:
                 continue
             self._block(lang, block, rules, negatives)
             cues.extend(self._cues(lang, block))
-            asking.extend(self._asking(lang, block))
+            asking.extend(self._phrase_list(lang, block, "asking"))
+            past.extend(self._phrase_list(lang, block, "past"))
         missing = [lang for lang in LANGUAGES if lang not in blocks]
         if missing:
             self.problems.warning(
                 self.path, blocks.line, f"no crisis signals in {', '.join(missing)}", "Fehlende Übersetzungen"
             )
         languages = tuple(lang for lang in blocks if lang in LANGUAGES)
-        return CrisisRules(tuple(rules), tuple(negatives), languages, tuple(cues), tuple(asking))
+        return CrisisRules(tuple(rules), tuple(negatives), languages, tuple(cues), tuple(asking), tuple(past))
 
     # -- one language ----------------------------------------------------------------------------------
 
@@ -114,14 +116,15 @@ class _Parser:
             return []
         return [c for c in (self._cue(lang, item, value.line_of(i)) for i, item in enumerate(value)) if c]
 
-    def _asking(self, lang: str, block: LineDict) -> list[Rule]:
-        value = block.get("asking")
+    def _phrase_list(self, lang: str, block: LineDict, key: str) -> list[Rule]:
+        """'asking' and 'past': plain lists of words or phrases."""
+        value = block.get(key)
         if value is None:
             return []
         if not isinstance(value, LineList):
-            self.error(block.line_of("asking"), f"{lang}: 'asking' must be a list of words or phrases")
+            self.error(block.line_of(key), f"{lang}: '{key}' must be a list of words or phrases")
             return []
-        found = [self._phrase(lang, "asking", item, value.line_of(i)) for i, item in enumerate(value)]
+        found = [self._phrase(lang, key, item, value.line_of(i)) for i, item in enumerate(value)]
         return [rule for rule in found if rule]
 
     def _cue(self, lang: str, item: Any, line: int) -> Cue | None:

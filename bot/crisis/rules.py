@@ -116,6 +116,7 @@ class CrisisRules:
     languages: tuple[str, ...] = field(default=())
     cues: tuple[Cue, ...] = ()
     asking: tuple[Rule, ...] = ()  # question forms about procedures and places (see ASKING_EXTRA)
+    past: tuple[Rule, ...] = ()  # time words that put what is told in the past (see bot/crisis/net.py PAST_CONFIRM)
 
     @property
     def empty(self) -> bool:
