@@ -346,7 +346,8 @@ def test_everyday_questions_rarely_alarm(knowledge: KnowledgeBase, classifier: C
 
 
 def test_training_refuses_the_held_out_sets(knowledge: KnowledgeBase) -> None:
-    for name in ("crisis_test.yaml", "crisis_val3.yaml", "crisis_val4.yaml", "crisis_val5.yaml", "crisis_val6.yaml"):
+    held_out = ("crisis_test.yaml", "crisis_val3.yaml", "crisis_val4.yaml", "crisis_val5.yaml", "crisis_val6.yaml")
+    for name in (*held_out, "testset.yaml", "matcher_val5.yaml", "matcher_val6.yaml"):
         with pytest.raises(ValueError, match="held out"):
             load_training_data(DATA, knowledge, (name,))
 

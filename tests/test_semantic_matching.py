@@ -9,7 +9,7 @@ import pytest
 
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching import gate, hybrid
-from bot.matching.evaluation import evaluate_file
+from bot.matching.evaluation import evaluate_file, fit_gate
 from bot.matching.hybrid import HybridMatcher, build_matcher
 from bot.matching.matcher import Decision, Matcher
 from bot.matching.semantic import OUT_OF_SCOPE, VectorStore, build_semantic_model, vector_store_beside
@@ -250,6 +250,14 @@ def test_validation_5_and_6_floors(matchers: tuple[Matcher, Matcher]) -> None:
     assert six.out_of_scope_answered <= 1
     assert evaluate_file(lexical, VALIDATION_5, baseline=False).total.rate("top1") >= 0.875
     assert evaluate_file(lexical, VALIDATION_6, baseline=False).total.rate("top1") >= 0.935
+
+
+def test_the_gate_is_never_fitted_on_a_split_that_only_measures(matchers: tuple[Matcher, Matcher]) -> None:
+    both = matchers[1]
+    assert isinstance(both, HybridMatcher)
+    for name in ("matcher_val3.yaml", "matcher_val4.yaml", "matcher_val5.yaml", "matcher_val6.yaml", "testset.yaml"):
+        with pytest.raises(ValueError, match="only measure the gate"):
+            fit_gate(both, [VALIDATION_3.parent / name])
 
 
 def test_empty_text_stays_a_fallback(matchers: tuple[Matcher, Matcher]) -> None:

@@ -62,6 +62,7 @@ NEVER_TRAIN_ON = frozenset(
         "matcher_val3.yaml",
         "matcher_val4.yaml",
         "matcher_val5.yaml",
+        "matcher_val6.yaml",
     }
 )
 MATCHER_WEIGHT = 0.5
