@@ -13,9 +13,10 @@ import re
 from functools import lru_cache
 
 # Turkish and German special letters become their plain forms ("ölmek" meets "olmek"), as in the matcher
-from bot.matching.normalise import UMLAUT_DIGRAPHS, plain
+from bot.matching.normalise import UMLAUT_DIGRAPHS, WordChars, plain
 
 MAX_CHARS = 2000
+_WORD_CHARS = WordChars(lambda char: char.isalnum() or char == "*")  # stars: editors' patterns go through fold
 
 _ARABIC_MAP = str.maketrans(
     {
@@ -77,8 +78,7 @@ def fold_words(text: str) -> tuple[str, ...]:
     """Lower-case words without marks, punctuation or invisible characters; Persian prefixes re-joined."""
     text = text[:MAX_CHARS].replace(_ZWNJ, "")  # the joiner only glues; "می‌خواهم" = "میخواهم"
     text = plain(text)
-    chars = [c if c.isalnum() or c == "*" else " " for c in text]
-    words = [_fold_token(t) for t in "".join(chars).split()]
+    words = [_fold_token(t) for t in text.translate(_WORD_CHARS).split()]
     joined: list[str] = []
     glue = ""
     for word in words:

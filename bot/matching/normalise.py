@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 MAX_CHARS = 1000  # a question longer than this is cut: nobody asks an FAQ question in 4000 characters
@@ -79,18 +80,22 @@ def strip_latin_marks(text: str) -> str:
     return unicodedata.normalize("NFD", text).translate(_LATIN_MARKS)
 
 
-class _WordChars(dict[int, int]):
-    """A translate table that keeps letters, digits and non-spacing marks and makes everything else a space.
-    Filled per character on first sight, so `str.translate` does the work in C afterwards."""
+class WordChars(dict[int, int]):
+    """A translate table that keeps the characters `keep` accepts and makes every other one a space. Filled per
+    character on first sight, so `str.translate` does the work in C afterwards."""
+
+    def __init__(self, keep: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.keep = keep
 
     def __missing__(self, code: int) -> int:
-        char = chr(code)
-        value = code if char.isalnum() or unicodedata.category(char) == "Mn" else 0x20
+        value = code if self.keep(chr(code)) else 0x20
         self[code] = value
         return value
 
 
-_WORD_CHARS = _WordChars()
+# letters, digits and non-spacing marks
+_WORD_CHARS = WordChars(lambda char: char.isalnum() or unicodedata.category(char) == "Mn")
 _ASCII_NON_WORD = re.compile("[^0-9a-z]")  # after casefold(), ASCII letters are lower-case
 
 
