@@ -203,7 +203,8 @@ class CrisisDetector:
         questions = _present(self._asking_by_slot, present)
         asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
-        if any(_spans(rule, slots, unless, positions) for rule, slots, unless in _present(self._past_by_slot, present)):
+        past = _present(self._past_by_slot, present) if hits else []  # most messages have no hit to mark
+        if any(_spans(rule, slots, unless, positions) for rule, slots, unless in past):
             hits = [replace(hit, in_past=True) for hit in hits]
         hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind)))
         kept: list[CrisisHit] = []
