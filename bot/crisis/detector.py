@@ -137,8 +137,6 @@ class CrisisDetector:
         self._index = _Index(list(slots.values()))
         self._lookup = lru_cache(maxsize=65536)(self._index.lookup)
         self._positives = [(rule, self._compile(rule)) for rule in rules.rules]
-        self._negatives = [(rule, self._compile(rule)) for rule in rules.negatives]
-        self._asking = [(rule, self._compile(rule)) for rule in rules.asking]
         # a rule needs all its word groups: it is looked at only when its last one is in the message
         self._by_slot: dict[int, list[int]] = defaultdict(list)
         for number, (_, (needed, _)) in enumerate(self._positives):
@@ -149,13 +147,12 @@ class CrisisDetector:
         self._cue_by_slot: dict[int, list[int]] = defaultdict(list)
         self._cue_phrases: dict[int, list[tuple[int, Rule, tuple[int, ...]]]] = defaultdict(list)
         self._veto_slots = {self._numbers[c.slot.key] for c in self._cues if c.slot and c.weight < 0}
-        veto_phrases = [(p, self._compile(p)[0]) for c in self._cues if c.weight < 0 for p in c.phrases]
+        veto_phrases = [p for c in self._cues if c.weight < 0 for p in c.phrases]
         # false alarms, questions and ordinary phrases are looked at only when their last word is there
-        self._negatives_by_slot = _by_last_slot([(r, needed, unless) for r, (needed, unless) in self._negatives])
-        self._asking_by_slot = _by_last_slot([(r, needed, unless) for r, (needed, unless) in self._asking])
-        past = [(rule, self._compile(rule)) for rule in rules.past]
-        self._past_by_slot = _by_last_slot([(r, needed, unless) for r, (needed, unless) in past])
-        self._veto_phrases_by_slot = _by_last_slot([(r, needed, ()) for r, needed in veto_phrases])
+        self._negatives_by_slot = self._by_last_slot(rules.negatives)
+        self._asking_by_slot = self._by_last_slot(rules.asking)
+        self._past_by_slot = self._by_last_slot(rules.past)
+        self._veto_phrases_by_slot = self._by_last_slot(veto_phrases, with_unless=False)
         for number, cue in enumerate(self._cues):
             if cue.slot:
                 self._cue_by_slot[self._numbers[cue.slot.key]].append(number)
@@ -165,6 +162,14 @@ class CrisisDetector:
 
     def _compile(self, rule: Rule) -> tuple[tuple[int, ...], tuple[int, ...]]:
         return tuple(self._numbers[s.key] for s in rule.slots), tuple(self._numbers[s.key] for s in rule.unless)
+
+    def _by_last_slot(self, rules: Iterable[Rule], with_unless: bool = True) -> dict[int, list[_Compiled]]:
+        """Rules by their last word group: a rule is looked at only when that group is in the message."""
+        found: dict[int, list[_Compiled]] = defaultdict(list)
+        for rule in rules:
+            needed, unless = self._compile(rule)
+            found[needed[-1]].append((rule, needed, unless if with_unless else ()))
+        return found
 
     def is_crisis(self, text: str) -> bool:
         return self.detect(text) is not None
@@ -259,13 +264,6 @@ class CrisisDetector:
 
 
 _Compiled = tuple[Rule, tuple[int, ...], tuple[int, ...]]
-
-
-def _by_last_slot(rules: list[_Compiled]) -> dict[int, list[_Compiled]]:
-    found: dict[int, list[_Compiled]] = defaultdict(list)
-    for item in rules:
-        found[item[1][-1]].append(item)
-    return found
 
 
 def _present(by_slot: dict[int, list[_Compiled]], present: Iterable[int]) -> list[_Compiled]:
