@@ -20,7 +20,7 @@ from bot.storage.db import Database
 from bot.storage.inbox import InboxStore
 from bot.telegram.webhook import Limits, WebhookServer
 from tests.conftest import ROOT
-from tests.telegram.botapi_double import DEFAULT_TOKEN, FakeTelegram, serve_http
+from tests.telegram.botapi_double import DEFAULT_TOKEN, FakeTelegram, UserHandle, serve_http
 
 
 def free_port() -> int:
@@ -29,10 +29,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_webhook_stores_then_answers_and_checks_the_secret(kb_dir: Path, tmp_path: Path) -> None:
-    fake = FakeTelegram()
-    user = fake.user(4242, "Webhook", "de")
-    port = free_port()
+BOT_SECRET = "s3cret-token"
+
+
+@contextlib.asynccontextmanager
+async def webhook_bot(
+    fake: FakeTelegram, kb_dir: Path, tmp_path: Path, port: int, **extra: str
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, Path]]:
+    """`python run_bot.py` in webhook mode against the Bot API double, up until setWebhook was called;
+    stopped with SIGTERM on the way out. Yields the process and its log file."""
     async with serve_http(fake) as url:
         env = {
             "PATH": os.environ.get("PATH", ""),
@@ -42,9 +47,9 @@ async def test_webhook_stores_then_answers_and_checks_the_secret(kb_dir: Path, t
             "BOT_DB_PATH": str(tmp_path / "db.sqlite3"),
             "BOT_KNOWLEDGE_DIR": str(kb_dir),
             "WEBHOOK_URL": "https://bot.example.org/telegram",
-            "WEBHOOK_SECRET": "s3cret-token",
-            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_SECRET": BOT_SECRET,  # Telegram accepts only A-Z, a-z, 0-9, _ and -
             "WEBHOOK_PORT": str(port),
+            **extra,
         }
         log = tmp_path / "bot.log"
         with log.open("wb") as out:
@@ -53,46 +58,53 @@ async def test_webhook_stores_then_answers_and_checks_the_secret(kb_dir: Path, t
             )
         try:
             await fake.wait_until(lambda: fake.webhook is not None, timeout=60)
-            assert fake.webhook is not None
-            assert fake.webhook["url"] == "https://bot.example.org/telegram"
-            update = {
-                "update_id": 777,
-                "message": {
-                    "message_id": 1,
-                    "date": 1795679441,
-                    "chat": {"id": user.id, "type": "private", "first_name": "Webhook"},
-                    "from": user.to_dict(),
-                    "text": "kindergeld beantragen",
-                },
-            }
-            fake.send_text(user, "(the user wrote the message that Telegram now pushes)")  # opens the chat
-            async with httpx.AsyncClient(trust_env=False, timeout=10) as client:
-                for _ in range(100):  # the server comes up right after setWebhook
-                    try:
-                        refused = await client.post(f"http://127.0.0.1:{port}/telegram", content=json.dumps(update))
-                        break
-                    except httpx.ConnectError:
-                        await asyncio.sleep(0.1)
-                assert refused.status_code == 403  # no secret header
-                ok = await client.post(
-                    f"http://127.0.0.1:{port}/telegram",
-                    content=json.dumps(update),
-                    headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
-                )
-                assert ok.status_code == 200
-                again = await client.post(  # Telegram re-delivers: stored once, answered once
-                    f"http://127.0.0.1:{port}/telegram",
-                    content=json.dumps(update),
-                    headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"},
-                )
-                assert again.status_code == 200
-            (answer,) = await fake.wait_for_reply(user, timeout=30)
-            assert "Familienkasse" in (answer.text or "")
-            await asyncio.sleep(0.5)
-            assert len(fake.sent_to(user)) == 1
+            yield proc, log
         finally:
             proc.send_signal(signal.SIGTERM)
             await asyncio.wait_for(proc.wait(), 30)
+
+
+def text_update(update_id: int, user: UserHandle, text: str) -> dict[str, object]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 1,
+            "date": 1795679441,
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": user.to_dict(),
+            "text": text,
+        },
+    }
+
+
+async def test_webhook_stores_then_answers_and_checks_the_secret(kb_dir: Path, tmp_path: Path) -> None:
+    fake = FakeTelegram()
+    user = fake.user(4242, "Webhook", "de")
+    port = free_port()
+    async with webhook_bot(fake, kb_dir, tmp_path, port, WEBHOOK_LISTEN="127.0.0.1") as (proc, log):
+        assert fake.webhook is not None
+        assert fake.webhook["url"] == "https://bot.example.org/telegram"
+        update = text_update(777, user, "kindergeld beantragen")
+        fake.send_text(user, "(the user wrote the message that Telegram now pushes)")  # opens the chat
+        async with httpx.AsyncClient(trust_env=False, timeout=10) as client:
+            for _ in range(100):  # the server comes up right after setWebhook
+                try:
+                    refused = await client.post(f"http://127.0.0.1:{port}/telegram", content=json.dumps(update))
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.1)
+            assert refused.status_code == 403  # no secret header
+            for _ in range(2):  # Telegram re-delivers: stored once, answered once
+                ok = await client.post(
+                    f"http://127.0.0.1:{port}/telegram",
+                    content=json.dumps(update),
+                    headers={"X-Telegram-Bot-Api-Secret-Token": BOT_SECRET},
+                )
+                assert ok.status_code == 200
+        (answer,) = await fake.wait_for_reply(user, timeout=30)
+        assert "Familienkasse" in (answer.text or "")
+        await asyncio.sleep(0.5)
+        assert len(fake.sent_to(user)) == 1
     assert proc.returncode == 0, log.read_text()
 
 
@@ -231,80 +243,50 @@ async def test_production_webhook_survives_abuse_with_bounded_memory(kb_dir: Pat
     fake = FakeTelegram()
     user = fake.user(4343, "Webhook", "de")
     port = free_port()
-    async with serve_http(fake) as url:
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
-            "TELEGRAM_API_BASE_URL": str(url),
-            "BOT_DB_PATH": str(tmp_path / "db.sqlite3"),
-            "BOT_KNOWLEDGE_DIR": str(kb_dir),
-            "WEBHOOK_URL": "https://bot.example.org/telegram",
-            "WEBHOOK_SECRET": "s3cret-token",  # Telegram accepts only A-Z, a-z, 0-9, _ and -
-            "WEBHOOK_PORT": str(port),  # WEBHOOK_LISTEN unset: 127.0.0.1 by default
-        }
-        log = tmp_path / "bot.log"
-        with log.open("wb") as out:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable, str(ROOT / "run_bot.py"), env=env, stdout=out, stderr=out, cwd=str(ROOT)
-            )
-        try:
-            await fake.wait_until(lambda: fake.webhook is not None, timeout=60)
-            for _ in range(100):
-                try:
-                    await exchange(port, post(b"{}", secret=b"s3cret-token"))
-                    break
-                except ConnectionError:
-                    await asyncio.sleep(0.1)
-            before = rss_kb(proc.pid)
-            huge = b"POST /telegram HTTP/1.1\r\nHost: bot\r\nX-Junk: " + b"a" * 5_000_000 + b"\r\n\r\n"
-            lines = b"POST /telegram HTTP/1.1\r\nHost: bot\r\n" + b"".join(
-                b"X-Junk-%06d: aaaa\r\n" % i for i in range(200_000)
-            )
-            for flood in (huge, lines):  # one endless header line; endless short header lines (5 MB each)
-                for _ in range(2):
-                    await asyncio.gather(*(exchange(port, flood) for _ in range(25)))
-            nasty = [
-                b"POST /telegram HTTP/1.1\r\nHost: bot\r\nContent-Length: -5\r\n\r\n",
-                post(b'{"update_id": 1}', secret=b"\xff\xfe\xe4"),
-                post(b"{not json", secret=b"s3cret-token"),
-            ]
-            assert [status_of(await exchange(port, raw)) for raw in nasty] == [400, 403, 400]
-            idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(200)]
-            await asyncio.sleep(0.5)
-            over_the_cap = 0
-            for reader, _ in idle:
-                with contextlib.suppress(TimeoutError, ConnectionError):
-                    over_the_cap += await asyncio.wait_for(reader.read(1), 0.01) == b""
-            assert over_the_cap >= 100  # the server keeps at most 100 connections open
-            for _, writer in idle:
-                writer.close()
-            grown_mb = (rss_kb(proc.pid) - before) / 1024
-            print(f"webhook process memory: {before / 1024:.0f} MB before, grew by {grown_mb:.1f} MB")
-            assert grown_mb < 25, f"memory grew by {grown_mb:.0f} MB"
-            assert proc.returncode is None  # still running
-            fake.send_text(user, "(opens the chat)")
-            update = {
-                "update_id": 900001,
-                "message": {
-                    "message_id": 1,
-                    "date": 1795679441,
-                    "chat": {"id": user.id, "type": "private", "first_name": "Webhook"},
-                    "from": user.to_dict(),
-                    "text": "kindergeld beantragen",
-                },
-            }
-            for _ in range(50):  # the idle connections may still hold the cap for a moment
-                answer = await exchange(port, post(json.dumps(update).encode(), secret=b"s3cret-token"))
-                if status_of(answer) == 200:
-                    break
-                await asyncio.sleep(0.2)
-            assert status_of(answer) == 200
-            (reply,) = await fake.wait_for_reply(user, timeout=30)
-            assert "Familienkasse" in (reply.text or "")
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(proc.wait(), 30)
+    async with webhook_bot(fake, kb_dir, tmp_path, port) as (proc, log):  # WEBHOOK_LISTEN unset: 127.0.0.1
+        for _ in range(100):
+            try:
+                await exchange(port, post(b"{}", secret=BOT_SECRET.encode()))
+                break
+            except ConnectionError:
+                await asyncio.sleep(0.1)
+        before = rss_kb(proc.pid)
+        huge = b"POST /telegram HTTP/1.1\r\nHost: bot\r\nX-Junk: " + b"a" * 5_000_000 + b"\r\n\r\n"
+        lines = b"POST /telegram HTTP/1.1\r\nHost: bot\r\n" + b"".join(
+            b"X-Junk-%06d: aaaa\r\n" % i for i in range(200_000)
+        )
+        for flood in (huge, lines):  # one endless header line; endless short header lines (5 MB each)
+            for _ in range(2):
+                await asyncio.gather(*(exchange(port, flood) for _ in range(25)))
+        nasty = [
+            b"POST /telegram HTTP/1.1\r\nHost: bot\r\nContent-Length: -5\r\n\r\n",
+            post(b'{"update_id": 1}', secret=b"\xff\xfe\xe4"),
+            post(b"{not json", secret=BOT_SECRET.encode()),
+        ]
+        assert [status_of(await exchange(port, raw)) for raw in nasty] == [400, 403, 400]
+        idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(200)]
+        await asyncio.sleep(0.5)
+        over_the_cap = 0
+        for reader, _ in idle:
+            with contextlib.suppress(TimeoutError, ConnectionError):
+                over_the_cap += await asyncio.wait_for(reader.read(1), 0.01) == b""
+        assert over_the_cap >= 100  # the server keeps at most 100 connections open
+        for _, writer in idle:
+            writer.close()
+        grown_mb = (rss_kb(proc.pid) - before) / 1024
+        print(f"webhook process memory: {before / 1024:.0f} MB before, grew by {grown_mb:.1f} MB")
+        assert grown_mb < 25, f"memory grew by {grown_mb:.0f} MB"
+        assert proc.returncode is None  # still running
+        fake.send_text(user, "(opens the chat)")
+        update = text_update(900001, user, "kindergeld beantragen")
+        for _ in range(50):  # the idle connections may still hold the cap for a moment
+            answer = await exchange(port, post(json.dumps(update).encode(), secret=BOT_SECRET.encode()))
+            if status_of(answer) == 200:
+                break
+            await asyncio.sleep(0.2)
+        assert status_of(answer) == 200
+        (reply,) = await fake.wait_for_reply(user, timeout=30)
+        assert "Familienkasse" in (reply.text or "")
     text = log.read_text()
     assert proc.returncode == 0, text
     assert "Traceback" not in text
