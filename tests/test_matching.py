@@ -15,6 +15,7 @@ from bot.knowledge import load_knowledge
 from bot.matching import Decision, Matcher, detect_language, normalise
 from bot.matching.evaluation import evaluate_file
 from bot.matching.matcher import OUT_OF_SCOPE
+from bot.matching.terms import cyrillic_readings, is_filler
 from tests.conftest import KNOWLEDGE, ROOT
 
 DEVSET = Path(__file__).parent / "data" / "devset.yaml"
@@ -65,10 +66,38 @@ def test_normalisation_makes_variants_equal(a: str, b: str) -> None:
         ("как получить пособие", "ru"),
         ("nasıl iş bulabilirim", "tr"),
         ("😀👍", None),
+        # Russian and Ukrainian in Latin letters: not English because of "i"
+        ("gde mne vzyat spravku i kak dolgo zhdat", "ru"),
+        ("shcho meni robyty yakshcho i syn khvoryi", "uk"),
+        ("i need to go to the doctor with my son", "en"),
+        ("man mikham kar peyda konam ba in madrak", None),  # Finglish stays unguessed
+        ("ana bdi a3mel anmeldung w ma ba3ref wen", None),  # so does Arabizi
     ],
 )
 def test_language_detection(text: str, language: str | None) -> None:
     assert detect_language(text) == language
+
+
+def test_latin_letters_are_read_as_russian_or_ukrainian() -> None:
+    assert cyrillic_readings("pomogite") == ("помогите",)
+    assert cyrillic_readings("shcho") == ("що",)
+    assert set(cyrillic_readings("hochu")) == {"хочу", "гочу"}  # Russian "х", Ukrainian "г"
+    assert cyrillic_readings("3ndi") == ()  # Arabizi digits are not Cyrillic
+    assert is_filler("poluchit") and not is_filler("kvartiru")  # "получить" is a request verb
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("mne nuzhen perevodchik na termin", "interpreters"),  # was: bank account
+        ("de shukaty likarya dlya dytyny", "find-doctor"),  # was: "did you mean"
+        ("kak zapisat rebenka v shkolu", "school-enrollment"),
+    ],
+)
+def test_russian_and_ukrainian_in_latin_letters_are_answered(matcher: Matcher, question: str, entry: str) -> None:
+    result = matcher.match(question)
+    assert result.decision is Decision.ANSWER
+    assert result.candidates[0].entry_id == entry
 
 
 @pytest.mark.parametrize(

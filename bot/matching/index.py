@@ -30,10 +30,13 @@ from bot.matching.terms import (
     MIN_SKELETON,
     STOP_WORDS,
     clitic_variants,
+    cyrillic_readings,
     is_filler,
     latin_skeleton,
     other_skeletons,
+    reads_as,
     script_of,
+    script_of_language,
     stem,
     stems,
     stop_words,
@@ -42,6 +45,7 @@ from bot.matching.terms import (
 CLITIC_SIMILARITY = 0.95
 MIN_TOWN_SKELETON = 5  # "Gangelt" is KNKLT; shorter keys would hide ordinary words
 SKELETON_SIMILARITY = 0.85
+TRANSLIT_SIMILARITY = 0.9  # Russian or Ukrainian written in Latin letters, read back into Cyrillic
 PREFIX_SIMILARITY = 0.8
 PREFIX_MIN = 5
 FUZZY_DISCOUNT = 0.7  # a typo match is evidence, but weaker than the word itself
@@ -156,9 +160,10 @@ class MatchIndex:
             terms: set[str] = set()
             fillers: set[str] = set()
             stop = stop_words(item.language if item.is_question else None)
+            translit = item.is_question and script_of_language(item.language) == "cyrillic"
             content: list[str] = []
             for token in norm.split():
-                if token in stop or token in self.ignore or self.is_town(token):
+                if token in stop or token in self.ignore or self.is_town(token) or (translit and reads_as(token, stop)):
                     continue
                 content.append(token)
                 if item.is_question:
@@ -246,13 +251,27 @@ class MatchIndex:
                 for key in other_skeletons(variant):
                     if len(key) >= MIN_SKELETON and key in self.skeletons:
                         return tuple((term, SKELETON_SIMILARITY) for term in self.skeletons[key])
+        if script == "latin":
+            for reading in cyrillic_readings(token):
+                known = self._known(reading)
+                if known:
+                    return tuple((term, TRANSLIT_SIMILARITY) for term in known)
         if len(token) < 4:
             return ()
         shortest = max(PREFIX_MIN, (len(token) + 1) // 2)
         for end in range(len(token) - 1, shortest - 1, -1):  # agglutination: "basvurabilirim" -> "basvur"
             if token[:end] in self.idf:  # a stem that starts the word
                 return ((token[:end], PREFIX_SIMILARITY),)
-        probe = stems(token)[0]
+        found = self._similar(stems(token)[0])
+        if not found and script == "latin":  # "nimeckogo": the reading lacks the soft sign of "німецького"
+            for reading in cyrillic_readings(token)[:2]:
+                found = self._similar(stems(reading)[0])
+                if found:
+                    break
+        return found
+
+    def _similar(self, probe: str) -> tuple[tuple[str, float], ...]:
+        """Index terms spelled like `probe` (a typo), discounted by how alike they are."""
         sizes = range(len(probe) - 2, len(probe) + 3)
         candidates = [t for size in sizes for t in self.buckets.get((probe[0], size), ())]
         found = process.extract(probe, candidates, scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(probe)), limit=4)
@@ -266,6 +285,8 @@ class MatchIndex:
         if self._known(token):
             return False
         if token in STOP_WORDS:
+            return True
+        if reads_as(token, STOP_WORDS):  # "gde", "mne", "shcho"
             return True
         if token[0] in "وف" and token[1:] in STOP_WORDS:  # "وشو", "وما": a conjunction glued to a stop word
             return True
@@ -288,6 +309,8 @@ class MatchIndex:
         """The question's content words with their weights and the index terms they match."""
         stop = stop_words(language)
         words = [t for t in dict.fromkeys(normalise(text).split()) if not self.is_ignored(t, stop)]
+        if script_of_language(language) == "cyrillic":  # Russian in Latin letters: "mne nuzhen termin"
+            words = [t for t in words if not reads_as(t, stop)]
         focus = _focus_words(text) if len(words) >= self.LONG_MESSAGE else frozenset()
         if len(words) > self.MAX_WORDS:  # a pasted story: keep its question, then its first words
             kept = set([w for w in words if w in focus][: self.MAX_WORDS])

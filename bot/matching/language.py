@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.matching.normalise import tokens
+from bot.matching.terms import STOP_BY_LANGUAGE, STOP_WORDS, cyrillic_readings
 
 _PERSIAN_LETTERS = set("پچژگکی")
 _UKRAINIAN_LETTERS = set("іїєґ")
@@ -47,6 +48,9 @@ def detect_language(text: str) -> str | None:
     if any(c in _TURKISH_LETTERS for c in text):
         return "tr"
     cue = _by_cues(words, ("de", "en", "tr"))
+    slavic, hits = _latin_slavic(words)
+    if slavic and hits > max(len(words & _CUES[lang]) for lang in ("de", "en", "tr")):
+        return slavic
     if cue:
         return cue
     if any(c in _GERMAN_LETTERS for c in text.lower()):
@@ -61,3 +65,27 @@ def _by_cues(words: set[str], languages: tuple[str, ...]) -> str | None:
     if ranked[0] == 0 or (len(ranked) > 1 and ranked[0] == ranked[1]):
         return None
     return best
+
+
+_LATIN_FUNCTION_WORDS = frozenset(w for w in STOP_WORDS if w.isascii()) | _CUES["de"] | _CUES["en"] | _CUES["tr"]
+
+
+def _latin_slavic(words: set[str]) -> tuple[str | None, int]:
+    """Russian or Ukrainian typed in Latin letters ("gde mne poluchit", "shcho robyty yakshcho"): how many
+    words read as their function words. Single letters and function words of a Latin-script language ("i",
+    "ne", "to", Finglish "man") do not count. Two such words, and a quarter of all, are needed; the language
+    with more words of its own wins, Russian on a tie (the chosen language wins over the guess anyway)."""
+    found = 0
+    ru = uk = 0
+    for word in words - _LATIN_FUNCTION_WORDS:
+        if len(word) < 2:  # Arabizi "w", "b"
+            continue
+        readings = cyrillic_readings(word)
+        in_ru = any(r in STOP_BY_LANGUAGE["ru"] for r in readings)
+        in_uk = any(r in STOP_BY_LANGUAGE["uk"] for r in readings)
+        found += in_ru or in_uk
+        ru += in_ru and not in_uk
+        uk += in_uk and not in_ru
+    if found < 2 or found * 4 < len(words):  # two in a long Finglish or Arabizi message are chance
+        return None, found
+    return ("uk" if uk > ru else "ru"), found

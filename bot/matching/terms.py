@@ -137,6 +137,10 @@ def script_of(token: str) -> str:
     return "other"
 
 
+def script_of_language(language: str | None) -> str | None:
+    return next((script for script, languages in _SCRIPT_LANGUAGES.items() if language in languages), None)
+
+
 @lru_cache(maxsize=50_000)
 def stem(token: str, language: str | None) -> str:
     """The stem under the language's stemmer; a language of another script falls back to the token's script.
@@ -162,9 +166,18 @@ def stems(token: str) -> tuple[str, ...]:
 FILLER_STEMS = frozenset(s for words in FILLER.values() for w in normalise(words).split() for s in stems(w))
 
 
+@lru_cache(maxsize=50_000)
 def is_filler(token: str) -> bool:
-    """A request verb or politeness word in any inflection ("bekommt", "bekomme", "bekommen")."""
-    return any(s in FILLER_STEMS for s in stems(token))
+    """A request verb or politeness word in any inflection ("bekommt", "bekomme", "bekommen"), also Russian or
+    Ukrainian in Latin letters ("iskat", "poluchit")."""
+    if any(s in FILLER_STEMS for s in stems(token)):
+        return True
+    return script_of(token) == "latin" and any(s in FILLER_STEMS for r in cyrillic_readings(token) for s in stems(r))
+
+
+def reads_as(token: str, words: frozenset[str]) -> bool:
+    """A Latin-letter word that, read as Russian or Ukrainian, is one of `words` ("gde" among the stop words)."""
+    return script_of(token) == "latin" and any(r in words for r in cyrillic_readings(token))
 
 
 def stop_words(language: str | None) -> frozenset[str]:
@@ -320,3 +333,74 @@ def other_skeletons(token: str) -> tuple[str, ...]:
 
 
 _REPEATED = re.compile(r"([A-Z])\1+")
+
+
+# -- Russian and Ukrainian in Latin letters ---------------------------------------------------------------
+# People on a phone without a Cyrillic keyboard write "gde poluchit kindergeld" or "shcho robyty z dopomogoyu".
+# A Latin word the index does not know is read back into (normalised) Cyrillic and looked up there. Only the
+# usual informal spellings are covered; "h" is "х" in Russian spellings and "г" in Ukrainian ones, so both.
+
+_CYRILLIC_SEQUENCES = (
+    ("shch", ("щ",)),
+    ("sch", ("щ",)),
+    ("zh", ("ж",)),
+    ("kh", ("х",)),
+    ("ch", ("ч",)),
+    ("sh", ("ш",)),
+    ("ts", ("ц",)),
+    ("tz", ("ц",)),
+    ("ya", ("я",)),
+    ("ja", ("я",)),
+    ("yu", ("ю",)),
+    ("ju", ("ю",)),
+    ("ye", ("е",)),
+    ("je", ("е",)),
+    ("yo", ("е",)),
+    ("jo", ("е",)),
+    ("yi", ("и",)),
+    ("ji", ("и",)),
+    ("a", ("а",)),
+    ("b", ("б",)),
+    ("v", ("в",)),
+    ("w", ("в",)),
+    ("g", ("г",)),
+    ("h", ("х", "г")),
+    ("d", ("д",)),
+    ("e", ("е",)),
+    ("z", ("з",)),
+    ("i", ("и",)),
+    ("y", ("и",)),
+    ("j", ("и",)),
+    ("k", ("к",)),
+    ("q", ("к",)),
+    ("l", ("л",)),
+    ("m", ("м",)),
+    ("n", ("н",)),
+    ("o", ("о",)),
+    ("p", ("п",)),
+    ("r", ("р",)),
+    ("s", ("с",)),
+    ("t", ("т",)),
+    ("u", ("у",)),
+    ("f", ("ф",)),
+    ("c", ("ц",)),
+    ("x", ("кс",)),
+)
+MAX_READINGS = 4
+
+
+@lru_cache(maxsize=50_000)
+def cyrillic_readings(token: str) -> tuple[str, ...]:
+    """A Latin-letter word read as Russian or Ukrainian ("pomogite" -> "помогите"); () for words with other
+    letters (digits, accents). At most MAX_READINGS, the Russian reading of "h" first."""
+    readings = [""]
+    i = 0
+    while i < len(token):
+        for latin, cyrillic in _CYRILLIC_SEQUENCES:
+            if token.startswith(latin, i):
+                readings = [r + c for r in readings for c in cyrillic][:MAX_READINGS]
+                i += len(latin)
+                break
+        else:
+            return ()
+    return tuple(readings)
