@@ -135,6 +135,7 @@ class MatchIndex:
         example_owner: list[int] = []
         questions: dict[str, list[str]] = defaultdict(list)
         skeletons: dict[str, set[str]] = defaultdict(set)
+        latin_languages: dict[str, set[str | None]] = defaultdict(set)  # Latin terms -> languages using them
         answer_terms: dict[int, set[str]] = defaultdict(set)
         answer_share: dict[int, float] = {}
         seen_answers: dict[tuple[str, str | None], frozenset[str]] = {}  # copies share their answers' words
@@ -170,8 +171,12 @@ class MatchIndex:
                     terms.add(stem(token, item.language))
                     if is_filler(token):
                         fillers.add(stem(token, item.language))
+                    if script_of(token) == "latin":
+                        latin_languages[stem(token, item.language)].add(item.language)
                 else:  # keywords and titles: language unknown or mixed, so every stemmer of the script
                     terms.update(stems(token))
+                    for term in stems(token):
+                        latin_languages[term].add(None)
                 if item.language in (None, "de") and script_of(token) == "latin" and not token.isdigit():
                     key = latin_skeleton(token)  # German words, as other scripts transliterate them
                     if len(key) >= MIN_SKELETON:
@@ -222,6 +227,8 @@ class MatchIndex:
             for example, fillers in zip(example_terms, example_fillers, strict=True)
         )
         self.skeletons = {key: tuple(sorted(terms)) for key, terms in skeletons.items()}
+        # words only Russian and Ukrainian examples in Latin letters use: also read as Cyrillic when asked
+        self.translit_terms = frozenset(t for t, used in latin_languages.items() if used <= {"ru", "uk"})
         buckets: dict[tuple[str, int], list[str]] = defaultdict(list)  # (first letter, length) -> terms
         for term in self.idf:
             if len(term) >= 4:
@@ -239,13 +246,16 @@ class MatchIndex:
     def _lookup_uncached(self, token: str) -> tuple[tuple[str, float], ...]:
         """Terms that are this word (as stem), a clitic-free form, a transliteration or a likely misspelling."""
         known = self._known(token)
+        script = script_of(token)
         if known:
-            return tuple((term, 1.0) for term in known)
+            found = tuple((term, 1.0) for term in known)
+            if all(t in self.translit_terms for t in known):  # "dytyny": a few Latin examples; "дитини": many
+                found += tuple((t, TRANSLIT_SIMILARITY) for r in cyrillic_readings(token) for t in self._known(r))
+            return found
         for variant in clitic_variants(token):
             known = self._known(variant)
             if known:
                 return tuple((term, CLITIC_SIMILARITY) for term in known)
-        script = script_of(token)
         if script in ("arabic", "cyrillic"):
             for variant in (token, *clitic_variants(token)):
                 for key in other_skeletons(variant):

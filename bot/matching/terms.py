@@ -392,7 +392,8 @@ MAX_READINGS = 4
 @lru_cache(maxsize=50_000)
 def cyrillic_readings(token: str) -> tuple[str, ...]:
     """A Latin-letter word read as Russian or Ukrainian ("pomogite" -> "помогите"); () for words with other
-    letters (digits, accents). At most MAX_READINGS, the Russian reading of "h" first."""
+    letters (digits, accents). At most MAX_READINGS, the Russian reading of "h" first, and "-t" also as the
+    infinitive's "-ть"."""
     readings = [""]
     i = 0
     while i < len(token):
@@ -403,4 +404,6 @@ def cyrillic_readings(token: str) -> tuple[str, ...]:
                 break
         else:
             return ()
-    return tuple(readings)
+    if token.endswith("t"):  # an infinitive without its soft sign: "zapisat", "poluchit"
+        readings += [r + "ь" for r in readings]
+    return tuple(readings[:MAX_READINGS])
