@@ -15,7 +15,7 @@ from bot.crisis.detector import CrisisDetector
 from bot.crisis.evaluation import evaluate_crisis, evaluate_crisis_file, load_crisis_examples
 from bot.crisis.net import second_net
 from bot.crisis.rules import CrisisRules
-from bot.crisis.text import fold_words, forms
+from bot.crisis.text import fold_words, forms, laughs
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.checker import check_knowledge
 from bot.knowledge.loader import KnowledgeError
@@ -573,6 +573,36 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
     now = detector.detect("he beat me again tonight")
     assert now is not None
     assert not now.in_past
+
+
+@pytest.mark.parametrize(
+    ("text", "laughing"),
+    [
+        ("my boss will kill me if I am late again 😂", True),
+        ("этот формуляр меня убьёт хахаха", True),
+        ("امي رح تدبحني اذا ما نجحت ههههه", True),
+        ("the exam is killing me lol", True),
+        ("he will kill me, I am not joking", False),  # words for joking are not laughter
+        ("я не жартую, він мене вб'є", False),
+        ("Hahn im Korb, er will mich umbringen", False),  # "ha" inside a word
+    ],
+)
+def test_laughter_is_recognised_in_emoji_and_written_forms(text: str, laughing: bool) -> None:
+    assert laughs(text) is laughing
+
+
+def test_a_laughing_message_marks_its_hits(kb_dir: Path) -> None:
+    _write_crisis(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      kill: [kill]\n      me: [me]\n    rules:\n"
+        "      - {kind: threat, all: [kill, me], within: 3}\n",
+    )
+    kb, _ = load_knowledge(kb_dir)
+    detector = CrisisDetector(kb.crisis_rules)
+    joke = detector.detect("my boss will kill me if I am late 😂")
+    assert joke is not None and joke.laughing
+    threat = detector.detect("he will kill me tonight")
+    assert threat is not None and not threat.laughing
 
 
 def test_checker_names_the_line_of_a_broken_past_list(kb_dir: Path) -> None:

@@ -203,6 +203,10 @@ def test_rule_hits_stand_unless_the_classifier_is_sure_the_message_is_ordinary()
     assert standing_hits([old], PAST_CONFIRM - 0.01, weights, long - 1) == []
     assert standing_hits([old], PAST_CONFIRM - 0.01, weights, long) == []
     assert standing_hits([old], None, weights, long) == [old]  # no classifier: the rule stands
+    # a laughing message ("my boss will kill me if I'm late 😂"): the same bar
+    joke = CrisisHit("threat", "de", rule, (0, 1), laughing=True)
+    assert standing_hits([joke], PAST_CONFIRM, weights, long) == [joke]
+    assert standing_hits([joke], PAST_CONFIRM - 0.01, weights, long - 1) == []
 
 
 # -- in the dialogue -------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from bot.crisis.rules import (
     Slot,
     WordPattern,
 )
-from bot.crisis.text import fold_words, forms
+from bot.crisis.text import fold_words, forms, laughs
 
 MIN_FUZZY = 7  # shorter words and patterns must be spelled right: too many near neighbours
 MAX_WORDS = 300  # a longer message is checked on its first 300 words
@@ -54,6 +54,7 @@ class CrisisHit:
     span: tuple[int, int]  # first and last word index (folded words)
     by_cues: bool = False  # found by adding up weighted cues, not by a rule or phrase: a weaker sign
     in_past: bool = False  # the message names a time long past ("vor Jahren"): the classifier must agree more
+    laughing: bool = False  # the message laughs ("😂", "хахах"): likewise
 
 
 class _Index:
@@ -211,6 +212,8 @@ class CrisisDetector:
         past = _present(self._past_by_slot, present) if hits else []  # most messages have no hit to mark
         if any(_spans(rule, slots, unless, positions) for rule, slots, unless in past):
             hits = [replace(hit, in_past=True) for hit in hits]
+        if hits and laughs(text):
+            hits = [replace(hit, laughing=True) for hit in hits]
         hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind)))
         kept: list[CrisisHit] = []
         for hit in hits:  # two readings of the same words ("killing myself"): the more specific one
