@@ -46,6 +46,30 @@ def detector(knowledge: KnowledgeBase) -> CrisisDetector:
 
 
 @pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("muzh zaper menya v kvartire i zabral telefon", "муж запер меня в квартире и забрал телефон"),
+        ("on skazal chto ub'yet menya segodnya noch'yu", "он сказал что убьет меня сегодня ночью"),
+    ],
+)
+def test_russian_typed_in_latin_letters_meets_the_russian_rules(
+    detector: CrisisDetector, latin: str, cyrillic: str
+) -> None:
+    written = detector.detect(cyrillic)
+    typed = detector.detect(latin)
+    assert written is not None
+    assert typed is not None
+    assert (typed.kind, typed.rule.where) == (written.kind, written.rule.where)
+
+
+@pytest.mark.parametrize(
+    "text", ["sinava nasil kayit olurum", "hamile kaldim nasil basvururum", "insulted because im arab"]
+)
+def test_other_latin_languages_are_not_read_as_russian(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None  # Turkish "nasil" would read as "насил" (violence)
+
+
+@pytest.mark.parametrize(
     ("a", "b"),
     [
         ("ÖLMEK İSTİYORUM", "olmek istiyorum"),  # Turkish letters and dotted capital I
@@ -600,9 +624,11 @@ def test_a_laughing_message_marks_its_hits(kb_dir: Path) -> None:
     kb, _ = load_knowledge(kb_dir)
     detector = CrisisDetector(kb.crisis_rules)
     joke = detector.detect("my boss will kill me if I am late 😂")
-    assert joke is not None and joke.laughing
+    assert joke is not None
+    assert joke.laughing
     threat = detector.detect("he will kill me tonight")
-    assert threat is not None and not threat.laughing
+    assert threat is not None
+    assert not threat.laughing
 
 
 def test_checker_names_the_line_of_a_broken_past_list(kb_dir: Path) -> None:

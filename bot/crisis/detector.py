@@ -28,9 +28,12 @@ from bot.crisis.rules import (
     WordPattern,
 )
 from bot.crisis.text import fold_words, forms, laughs
+from bot.matching.language import latin_russian_or_ukrainian
+from bot.matching.terms import cyrillic_readings
 
 MIN_FUZZY = 7  # shorter words and patterns must be spelled right: too many near neighbours
 MAX_WORDS = 300  # a longer message is checked on its first 300 words
+MIN_TRANSLIT = 3  # Latin words from this length are also read as Russian or Ukrainian
 # when two situations are read from the same words, the first of these wins
 PRIORITY = (
     "suicide",
@@ -137,6 +140,7 @@ class CrisisDetector:
         self._numbers = {key: number for number, key in enumerate(slots)}
         self._index = _Index(list(slots.values()))
         self._lookup = lru_cache(maxsize=65536)(self._index.lookup)
+        self._read_as_cyrillic = lru_cache(maxsize=65536)(self._read_as_cyrillic_uncached)
         self._positives = [(rule, self._compile(rule)) for rule in rules.rules]
         # a rule needs all its word groups: it is looked at only when its last one is in the message
         self._by_slot: dict[int, list[int]] = defaultdict(list)
@@ -160,6 +164,14 @@ class CrisisDetector:
             for phrase in cue.phrases:
                 needed, _ = self._compile(phrase)
                 self._cue_phrases[needed[-1]].append((number, phrase, needed))
+
+    def _read_as_cyrillic_uncached(self, word: str) -> frozenset[int]:
+        """The word groups of a Latin word read back into Cyrillic ("ubyu", "zaper", "tabletki")."""
+        found: frozenset[int] = frozenset()
+        if len(word) >= MIN_TRANSLIT and word.isascii() and word.isalpha():
+            for reading in cyrillic_readings(word):
+                found |= self._index.lookup(reading)
+        return found
 
     def _compile(self, rule: Rule) -> tuple[tuple[int, ...], tuple[int, ...]]:
         return tuple(self._numbers[s.key] for s in rule.slots), tuple(self._numbers[s.key] for s in rule.unless)
@@ -185,8 +197,11 @@ class CrisisDetector:
         if not words or not (self._positives or self._cues):
             return []
         positions: dict[int, list[int]] = defaultdict(list)
+        # Russian or Ukrainian typed in Latin letters ("muzh zaper menya"): only then are Latin words read as
+        # Cyrillic; Turkish "nasil" would read as "насил" (violence)
+        translit = latin_russian_or_ukrainian(text)
         for index, word in enumerate(words):
-            for number in self._lookup(word):
+            for number in self._lookup(word) | self._read_as_cyrillic(word) if translit else self._lookup(word):
                 positions[number].append(index)
         present = positions.keys()
         hits: list[CrisisHit] = []

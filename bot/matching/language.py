@@ -70,7 +70,7 @@ def _by_cues(words: set[str], languages: tuple[str, ...]) -> str | None:
 _LATIN_FUNCTION_WORDS = frozenset(w for w in STOP_WORDS if w.isascii()) | _CUES["de"] | _CUES["en"] | _CUES["tr"]
 
 
-def _latin_slavic(words: set[str]) -> tuple[str | None, int]:
+def _latin_slavic(words: set[str], least: int = 2, share: int = 4) -> tuple[str | None, int]:
     """Russian or Ukrainian typed in Latin letters ("gde mne poluchit", "shcho robyty yakshcho"): how many
     words read as their function words. Single letters and function words of a Latin-script language ("i",
     "ne", "to", Finglish "man") do not count. Two such words, and a quarter of all, are needed; the language
@@ -86,6 +86,16 @@ def _latin_slavic(words: set[str]) -> tuple[str | None, int]:
         found += in_ru or in_uk
         ru += in_ru and not in_uk
         uk += in_uk and not in_ru
-    if found < 2 or found * 4 < len(words):  # two in a long Finglish or Arabizi message are chance
+    if found < least or found * share < len(words):  # two in a long Finglish or Arabizi message are chance
         return None, found
     return ("uk" if uk > ru else "ru"), found
+
+
+def latin_russian_or_ukrainian(text: str) -> bool:
+    """The message may be Russian or Ukrainian typed in Latin letters: a looser test than detect_language's
+    (one word in ten reading as a Russian or Ukrainian function word, and at least as many as a Latin-script
+    language's cue words), for the crisis check: "muzh zaper menya v kvartire" has one such word."""
+    words = set(tokens(text[:1000]))
+    found = _latin_slavic(words, 1, 10)[1]
+    latin_cues = max(len(words & _CUES[lang]) for lang in ("de", "en", "tr"))
+    return found >= 1 and found * 10 >= len(words) and found >= latin_cues

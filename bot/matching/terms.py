@@ -387,6 +387,7 @@ _CYRILLIC_SEQUENCES = (
     ("x", ("кс",)),
 )
 MAX_READINGS = 4
+_LATIN_VOWELS = frozenset("aeiouy")
 
 
 @lru_cache(maxsize=50_000)
@@ -399,6 +400,8 @@ def cyrillic_readings(token: str) -> tuple[str, ...]:
     while i < len(token):
         for latin, cyrillic in _CYRILLIC_SEQUENCES:
             if token.startswith(latin, i):
+                if latin[0] in "yj" and len(latin) == 2 and i and token[i - 1] not in _LATIN_VOWELS:
+                    cyrillic = (*cyrillic, "ь" + cyrillic[0])  # "ubyet", "semya": "убьет", "семья"
                 readings = [r + c for r in readings for c in cyrillic][:MAX_READINGS]
                 i += len(latin)
                 break
