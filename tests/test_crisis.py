@@ -63,6 +63,25 @@ def test_russian_typed_in_latin_letters_meets_the_russian_rules(
 
 
 @pytest.mark.parametrize(
+    ("text", "alarm"),
+    [
+        ("german grammar is killing me", False),
+        ("эта грамматика меня убьёт", False),
+        ("bu gramer beni oldurecek", False),
+        ("die Nachtschicht bringt mich um", False),
+        ("گرامر آلمانی منو میکشه", False),
+        ("my husband is killing me", True),  # a person, not a burden
+        ("он меня убьёт", True),
+        ("kocam beni oldurecek", True),
+    ],
+)
+def test_a_burden_that_kills_is_a_figure_of_speech_and_a_person_is_not(
+    detector: CrisisDetector, text: str, alarm: bool
+) -> None:
+    assert (detector.detect(text) is not None) is alarm
+
+
+@pytest.mark.parametrize(
     "text", ["sinava nasil kayit olurum", "hamile kaldim nasil basvururum", "insulted because im arab"]
 )
 def test_other_latin_languages_are_not_read_as_russian(detector: CrisisDetector, text: str) -> None:
