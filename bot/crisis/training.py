@@ -18,6 +18,8 @@ crisis_train5.yaml (620: weak kinds in the weakest languages, hard negatives) li
 16.8 %); crisis_val6.yaml (560) was measured first (98.2 % / 13.6 %) and is never trained or tuned on.
 crisis_train6.yaml (690: hard-to-detect messages of every kind, tempting hard negatives) likewise (untouched:
 97.7 % / 19.1 %); with it validation 3 went from 2.1 to 1.8 % false alarms at the same recall.
+crisis_train7.yaml (480: new scenes per language, indirect suicidal messages) likewise (untouched, after round
+6: 95.2 % / 7.5 %).
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
@@ -52,6 +54,7 @@ TRAINING_FILES = (
     "crisis_train4.yaml",
     "crisis_train5.yaml",
     "crisis_train6.yaml",
+    "crisis_train7.yaml",
 )
 MATCHER_FILES = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")
 NEVER_TRAIN_ON = frozenset(
