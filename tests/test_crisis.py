@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from pathlib import Path
 
@@ -354,6 +355,17 @@ async def test_crisis_reply_comes_first_in_the_message_language(real: CoreServic
     assert "116 016" in first
     assert out.urgent
     assert out.replies[0].buttons[0][0].action == "human:urgent"
+
+
+async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: CoreService) -> None:
+    """Typed on an English phone: the rules read it as Russian, and the reply is Russian, not English."""
+    await real.dialogue.on_command(9, "start", "", "en")
+    out = await real.dialogue.on_text(9, "pomogite muzh zaper menya v kvartire i zabral telefon mne strashno")
+    assert out.urgent
+    first = plain(out.replies[0].text)
+    assert "112" in first
+    assert "110" in first
+    assert re.search("[а-я]", first)  # Cyrillic: the Russian crisis text
 
 
 async def test_suicidal_message_gets_the_crisis_line(real: CoreService) -> None:

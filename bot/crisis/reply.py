@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.matching.language import detect_language
+from bot.matching.language import detect_language, latin_russian_or_ukrainian
 
 # situation kind (crisis.yaml) -> the text with its helpline and a warm line
 SITUATION_TEXT = {
@@ -48,6 +48,8 @@ def reply_language(text: str, chosen: str | None, rule_language: str | None) -> 
     because a guess between them from a short message is unreliable.
     """
     detected = detect_language(text[:1000])
+    if detected is None and rule_language in ("ru", "uk") and latin_russian_or_ukrainian(text):
+        detected = rule_language  # "pomogite muzh zaper menya": a Russian rule fired on Latin letters
     if detected is None or chosen is None:
         return chosen or detected or rule_language
     if detected != chosen and any({detected, chosen} <= pair for pair in _SAME_SCRIPT):

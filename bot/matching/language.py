@@ -49,8 +49,9 @@ def detect_language(text: str) -> str | None:
         return "tr"
     cue = _by_cues(words, ("de", "en", "tr"))
     slavic, hits = _latin_slavic(words)
-    if slavic and hits > max(len(words & _CUES[lang]) for lang in ("de", "en", "tr")):
-        return slavic
+    latin_cues = max(len(words & _CUES[lang]) for lang in ("de", "en", "tr"))
+    if hits > latin_cues:  # more words read as Russian/Ukrainian than as German, English or Turkish
+        return slavic  # None when too few of the message's words do: then unsure rather than "en"
     if cue:
         return cue
     if any(c in _GERMAN_LETTERS for c in text.lower()):
