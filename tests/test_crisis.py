@@ -273,6 +273,8 @@ def test_eval_command_reports_the_validation_set(capsys: pytest.CaptureFixture[s
     assert "== crisis validation: " in out
     assert "== crisis validation 2: " in out
     assert "== crisis dev: " in out
+    for split in range(3, 7):  # the matcher's blind validation sets, each under its own heading
+        assert f"== validation {split} (blind" in out
 
 
 def test_eval_command_reports_crisis_figures(capsys: pytest.CaptureFixture[str]) -> None:
