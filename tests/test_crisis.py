@@ -293,6 +293,13 @@ def _write_crisis(kb_dir: Path, text: str) -> None:
     (kb_dir / "crisis.yaml").write_text(text, encoding="utf-8")
 
 
+def _detector(kb_dir: Path, text: str) -> CrisisDetector:
+    """A detector on the test knowledge with `text` as its crisis.yaml."""
+    _write_crisis(kb_dir, text)
+    kb, _ = load_knowledge(kb_dir)
+    return CrisisDetector(kb.crisis_rules)
+
+
 def _errors(kb_dir: Path) -> list[str]:
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(kb_dir)
@@ -461,13 +468,11 @@ def test_in_order_rule_needs_the_groups_in_the_given_order(kb_dir: Path) -> None
         "      - {kind: threat, all: [me], in_order: maybe}\n",
     )
     assert _errors(kb_dir) == ["crisis.yaml:8: de: 'in_order' must be true or false"]
-    _write_crisis(
+    detector = _detector(
         kb_dir,
         "languages:\n  de:\n    words:\n      me: [mich]\n      kill: [toten]\n"
         "    rules:\n      - {kind: threat, all: [me, kill], within: 3, in_order: true}\n",
     )
-    kb, _ = load_knowledge(kb_dir)
-    detector = CrisisDetector(kb.crisis_rules)
     assert detector.detect("er will mich toten") is not None
     assert detector.detect("toten mich") is None
 
@@ -490,9 +495,7 @@ CUES = """languages:
 
 @pytest.fixture
 def cue_detector(kb_dir: Path) -> CrisisDetector:
-    _write_crisis(kb_dir, CUES)
-    kb, _ = load_knowledge(kb_dir)
-    return CrisisDetector(kb.crisis_rules)
+    return _detector(kb_dir, CUES)
 
 
 @pytest.mark.parametrize(
@@ -563,13 +566,11 @@ def test_the_article_alif_is_no_person_prefix() -> None:
 
 
 def test_ordinary_context_also_switches_off_rules_near_it(kb_dir: Path) -> None:
-    _write_crisis(
+    detector = _detector(
         kb_dir,
         "languages:\n  en:\n    words:\n      burn: [fire]\n    rules:\n      - {kind: fire, all: [burn], within: 1}\n"
         "    cues:\n      - {weight: -4, words: [barbecue]}\n",
     )
-    kb, _ = load_knowledge(kb_dir)
-    detector = CrisisDetector(kb.crisis_rules)
     assert detector.detect("may we make a fire for a barbecue") is None
     assert detector.detect("fire in the kitchen, and tomorrow we wanted to have a barbecue") is not None
 
@@ -590,9 +591,7 @@ ASKING = """languages:
 
 @pytest.fixture
 def asking_detector(kb_dir: Path) -> CrisisDetector:
-    _write_crisis(kb_dir, ASKING)
-    kb, _ = load_knowledge(kb_dir)
-    return CrisisDetector(kb.crisis_rules)
+    return _detector(kb_dir, ASKING)
 
 
 def test_a_question_about_a_procedure_needs_one_more_point(asking_detector: CrisisDetector) -> None:
@@ -616,14 +615,12 @@ def test_checker_names_the_line_of_a_broken_asking_list(kb_dir: Path) -> None:
 
 
 def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
-    _write_crisis(
+    detector = _detector(
         kb_dir,
         "languages:\n  en:\n    words:\n      hit: [hit, beat]\n      me: [me]\n    rules:\n"
         "      - {kind: violence, all: [hit, me], within: 3}\n"
         '    past: ["years ago", "as a child"]\n',
     )
-    kb, _ = load_knowledge(kb_dir)
-    detector = CrisisDetector(kb.crisis_rules)
     old = detector.detect("my father beat me as a child, can i get therapy paid by the insurance")
     assert old is not None
     assert old.in_past
@@ -649,13 +646,11 @@ def test_laughter_is_recognised_in_emoji_and_written_forms(text: str, laughing: 
 
 
 def test_a_laughing_message_marks_its_hits(kb_dir: Path) -> None:
-    _write_crisis(
+    detector = _detector(
         kb_dir,
         "languages:\n  en:\n    words:\n      kill: [kill]\n      me: [me]\n    rules:\n"
         "      - {kind: threat, all: [kill, me], within: 3}\n",
     )
-    kb, _ = load_knowledge(kb_dir)
-    detector = CrisisDetector(kb.crisis_rules)
     joke = detector.detect("my boss will kill me if I am late 😂")
     assert joke is not None
     assert joke.laughing
@@ -671,14 +666,12 @@ def test_checker_names_the_line_of_a_broken_past_list(kb_dir: Path) -> None:
 
 
 def test_an_ordinary_phrase_also_switches_off_rules_near_it(kb_dir: Path) -> None:
-    _write_crisis(
+    detector = _detector(
         kb_dir,
         "languages:\n  en:\n    words:\n      broke: [broke]\n      body: [arm]\n    rules:\n"
         "      - {kind: violence, all: [broke, body], within: 3}\n"
         '    cues:\n      - {weight: -4, words: ["while playing"]}\n',
     )
-    kb, _ = load_knowledge(kb_dir)
-    detector = CrisisDetector(kb.crisis_rules)
     assert detector.detect("she broke her arm while playing") is None
     assert detector.detect("he broke my arm") is not None
 

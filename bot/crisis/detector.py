@@ -140,7 +140,7 @@ class CrisisDetector:
         self._numbers = {key: number for number, key in enumerate(slots)}
         self._index = _Index(list(slots.values()))
         self._lookup = lru_cache(maxsize=65536)(self._index.lookup)
-        self._read_as_cyrillic = lru_cache(maxsize=65536)(self._read_as_cyrillic_uncached)
+        self._lookup_as_cyrillic_too = lru_cache(maxsize=65536)(self._lookup_as_cyrillic_too_uncached)
         self._positives = [(rule, self._compile(rule)) for rule in rules.rules]
         # a rule needs all its word groups: it is looked at only when its last one is in the message
         self._by_slot: dict[int, list[int]] = defaultdict(list)
@@ -165,11 +165,11 @@ class CrisisDetector:
                 needed, _ = self._compile(phrase)
                 self._cue_phrases[needed[-1]].append((number, phrase, needed))
 
-    def _read_as_cyrillic_uncached(self, word: str) -> frozenset[int]:
-        """The word groups of a Latin word read back into Cyrillic ("ubyu", "zaper", "tabletki")."""
-        found: frozenset[int] = frozenset()
-        if len(word) >= MIN_TRANSLIT and word.isascii() and word.isalpha():
-            for reading in cyrillic_readings(word):
+    def _lookup_as_cyrillic_too_uncached(self, word: str) -> frozenset[int]:
+        """The word groups of a word, and of a Latin word also read back into Cyrillic ("ubyu", "zaper")."""
+        found = self._lookup(word)
+        if len(word) >= MIN_TRANSLIT:
+            for reading in cyrillic_readings(word):  # () unless the word is plain Latin letters
                 found |= self._index.lookup(reading)
         return found
 
@@ -199,9 +199,9 @@ class CrisisDetector:
         positions: dict[int, list[int]] = defaultdict(list)
         # Russian or Ukrainian typed in Latin letters ("muzh zaper menya"): only then are Latin words read as
         # Cyrillic; Turkish "nasil" would read as "насил" (violence)
-        translit = latin_russian_or_ukrainian(text)
+        lookup = self._lookup_as_cyrillic_too if latin_russian_or_ukrainian(text) else self._lookup
         for index, word in enumerate(words):
-            for number in self._lookup(word) | self._read_as_cyrillic(word) if translit else self._lookup(word):
+            for number in lookup(word):
                 positions[number].append(index)
         present = positions.keys()
         hits: list[CrisisHit] = []

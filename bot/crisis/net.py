@@ -67,11 +67,11 @@ def standing_hits(
         return list(hits)
     rule_bar = weights.confirm_rule if words >= VETO_MIN_WORDS else 0.0
     cue_bar = max(weights.confirm_weak, CUE_IN_TICKET) if in_ticket else weights.confirm_weak
-    past_bar = max(rule_bar, PAST_CONFIRM)
+    doubt_bar = max(rule_bar, PAST_CONFIRM)  # an old story or a laughing message
     return [
         hit
         for hit in hits
-        if probability >= (cue_bar if hit.by_cues else past_bar if hit.in_past or hit.laughing else rule_bar)
+        if probability >= (cue_bar if hit.by_cues else doubt_bar if hit.in_past or hit.laughing else rule_bar)
     ]
 
 

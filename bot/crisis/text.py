@@ -130,7 +130,7 @@ def forms(word: str) -> tuple[str, ...]:
 # Laughter: "my boss will kill me if I'm late 😂", "этот формуляр меня убьёт хахах", "امي رح تدبحني ههههه".
 # In the blind training and dev messages about 200 ordinary ones laugh and one message from a person in danger
 # does ("я не жартую": "I am not joking" is no laughter, so words for joking are not listed). A laughing
-# message still alarms when the classifier finds it dangerous (bot/crisis/net.py DOUBT_CONFIRM).
+# message still alarms when the classifier finds it dangerous (bot/crisis/net.py PAST_CONFIRM).
 _LAUGHING_EMOJI = frozenset("😂🤣😆😁😄😹😜😝😅")
 _LAUGHING_WORDS = re.compile(
     r"(?<!\w)(?:a?(?:ha){2,}h?|(?:he){2,}|lo+l|lmao|xd+|:d|а?(?:ха){2,}|(?:хе){2,}|(?:ه){3,}|(?:خ){3,})(?!\w)",

@@ -175,8 +175,9 @@ class MatchIndex:
                         latin_languages[stem(token, item.language)].add(item.language)
                 else:  # keywords and titles: language unknown or mixed, so every stemmer of the script
                     terms.update(stems(token))
-                    for term in stems(token):
-                        latin_languages[term].add(None)
+                    if script_of(token) == "latin":
+                        for term in stems(token):
+                            latin_languages[term].add(None)
                 if item.language in (None, "de") and script_of(token) == "latin" and not token.isdigit():
                     key = latin_skeleton(token)  # German words, as other scripts transliterate them
                     if len(key) >= MIN_SKELETON:

@@ -49,8 +49,7 @@ def detect_language(text: str) -> str | None:
         return "tr"
     cue = _by_cues(words, ("de", "en", "tr"))
     slavic, hits = _latin_slavic(words)
-    latin_cues = max(len(words & _CUES[lang]) for lang in ("de", "en", "tr"))
-    if hits > latin_cues:  # more words read as Russian/Ukrainian than as German, English or Turkish
+    if hits > _latin_cue_count(words):  # more words read as Russian/Ukrainian than as German, English or Turkish
         return slavic  # None when too few of the message's words do: then unsure rather than "en"
     if cue:
         return cue
@@ -97,6 +96,10 @@ def latin_russian_or_ukrainian(text: str) -> bool:
     (one word in ten reading as a Russian or Ukrainian function word, and at least as many as a Latin-script
     language's cue words), for the crisis check: "muzh zaper menya v kvartire" has one such word."""
     words = set(tokens(text[:1000]))
-    found = _latin_slavic(words, 1, 10)[1]
-    latin_cues = max(len(words & _CUES[lang]) for lang in ("de", "en", "tr"))
-    return found >= 1 and found * 10 >= len(words) and found >= latin_cues
+    slavic, found = _latin_slavic(words, least=1, share=10)
+    return slavic is not None and found >= _latin_cue_count(words)
+
+
+def _latin_cue_count(words: set[str]) -> int:
+    """Cue words of the Latin-script language the message has most of."""
+    return max(len(words & _CUES[lang]) for lang in ("de", "en", "tr"))
