@@ -223,7 +223,8 @@ class MatchIndex:
         # the numbers an example names ("ich bin 16"): a question about a 9-year-old is not that example
         self.example_numbers = tuple(frozenset(t for t in text.split() if t.isdigit()) for text in example_text)
         self.example_weight = tuple(
-            sum(max(self.idf[t], self.EXAMPLE_FLOOR) * (FILLER_FACTOR if t in fillers else 1.0) for t in example)
+            # summed in a fixed order: a set's order changes with the hash seed, and so would the last bits
+            sum(max(self.idf[t], self.EXAMPLE_FLOOR) * (FILLER_FACTOR if t in fillers else 1) for t in sorted(example))
             or 1.0
             for example, fillers in zip(example_terms, example_fillers, strict=True)
         )
@@ -379,6 +380,19 @@ class MatchIndex:
             if not word.matches:
                 continue
             share = word.weight / total
+            solid = max(similarity for _, similarity in word.matches) >= PREFIX_SIMILARITY  # not a typo match
+            if len(word.matches) == 1:  # the usual case: one term, no best-of per entry and example needed
+                term, similarity = word.matches[0]
+                for number, saturation in self.entry_tf[term]:
+                    entry_cover[number] += share * (similarity * saturation)
+                    if solid:
+                        entry_solid[number] += share * (similarity * saturation)
+                hit = similarity * max(self.idf[term], self.EXAMPLE_FLOOR) * word.factor
+                covered = share * similarity
+                for example in self.postings.get(term, ()):
+                    example_cover[example] += covered
+                    example_hit[example] += hit
+                continue
             best_entry: dict[int, float] = {}
             best_example: dict[int, tuple[float, float]] = {}
             for term, similarity in word.matches:
@@ -390,7 +404,6 @@ class MatchIndex:
                 for example in self.postings.get(term, ()):
                     if similarity > best_example.get(example, (0.0, 0.0))[0]:
                         best_example[example] = (similarity, hit)
-            solid = max(similarity for _, similarity in word.matches) >= PREFIX_SIMILARITY  # not a typo match
             for number, value in best_entry.items():
                 entry_cover[number] += share * value
                 if solid:
