@@ -20,6 +20,8 @@ crisis_train6.yaml (690: hard-to-detect messages of every kind, tempting hard ne
 97.7 % / 19.1 %); with it validation 3 went from 2.1 to 1.8 % false alarms at the same recall.
 crisis_train7.yaml (480: new scenes per language, indirect suicidal messages) likewise (untouched, after round
 6: 95.2 % / 7.5 %).
+crisis_train8.yaml (630: 45 crisis messages and 45 tempting hard negatives per language) likewise (untouched:
+97.5 % / 10.8 %); its false alarms came mostly from rules, and crisis.yaml learnt the figures of speech first.
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
@@ -55,6 +57,7 @@ TRAINING_FILES = (
     "crisis_train5.yaml",
     "crisis_train6.yaml",
     "crisis_train7.yaml",
+    "crisis_train8.yaml",
 )
 MATCHER_FILES = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")
 NEVER_TRAIN_ON = frozenset(
