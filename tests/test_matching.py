@@ -473,3 +473,18 @@ def test_scores_do_not_depend_on_the_hash_seed() -> None:
         outputs.append([json.loads(line)["candidates"] for line in result.stdout.splitlines()])
     assert len(outputs[0]) == len(questions)
     assert outputs[0] == outputs[1]
+
+
+def test_every_listed_stop_and_filler_word_counts() -> None:
+    """The lists were once normalised as one text, which normalise() cuts at 1,000 characters: the end of the
+    Arabic, German and Persian lists was silently lost."""
+    from bot.matching.stopwords import FILLER, STOP
+    from bot.matching.terms import STOP_BY_LANGUAGE
+
+    for language, words in STOP.items():
+        listed = {token for word in words.split() for token in normalise(word).split()}
+        assert listed <= STOP_BY_LANGUAGE[language], language
+    assert {normalise(word) for word in ("damit", "deshalb", "vielleicht")} <= STOP_BY_LANGUAGE["de"]
+    assert {normalise(word) for word in ("wallah", "3ndi")} <= STOP_BY_LANGUAGE["ar"]
+    for words in FILLER.values():
+        assert all(is_filler(normalise(word).split()[0]) for word in words.split())
