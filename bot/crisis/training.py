@@ -22,6 +22,8 @@ crisis_train7.yaml (480: new scenes per language, indirect suicidal messages) li
 6: 95.2 % / 7.5 %).
 crisis_train8.yaml (630: 45 crisis messages and 45 tempting hard negatives per language) likewise (untouched:
 97.5 % / 10.8 %); its false alarms came mostly from rules, and crisis.yaml learnt the figures of speech first.
+crisis_train9.yaml (440: half of the crisis messages suicidal, tempting hard negatives) likewise (untouched:
+93.6 % / 12.3 %).
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
@@ -58,6 +60,7 @@ TRAINING_FILES = (
     "crisis_train6.yaml",
     "crisis_train7.yaml",
     "crisis_train8.yaml",
+    "crisis_train9.yaml",
 )
 MATCHER_FILES = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")
 NEVER_TRAIN_ON = frozenset(
