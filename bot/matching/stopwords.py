@@ -4,7 +4,8 @@ STOP words carry no weight at all (articles, pronouns, question words, auxiliari
 request verbs and politeness ("bekomme", "suche", "help", "need") that a topic rarely hinges on: they keep
 a little weight, so "Hilfe" alone is not nothing, but they cannot outvote a topic word. The lists are
 normalised by `normalise()` before use, so write them as people type them. Arabic and Persian have a
-second list in Latin letters, for Arabizi ("bdi", "3ndi") and Finglish ("mikham", "koja"). Keep them to function words:
+second list in Latin letters, for Arabizi ("bdi", "3ndi") and Finglish ("mikham", "koja"); Finglish "ki" (who) is
+a filler, not a stop word: in "KI چیست" it is the Kommunales Integrationszentrum. Keep them to function words:
 a topic word here would blind the matcher to that topic. The FAQ drops each example's own language's stop
 words; a question drops those of its detected language, and other languages' ones only where no example
 uses them, so English "is" does not silence Turkish "iş" (work).
@@ -104,7 +105,7 @@ STOP: dict[str, str] = {
         man shoma ma ba az dar be ro ra va ya ke ham ye yek in oon un chi chera koja kojast chetor chetori chejoori
         chejori chand cheghadr kodoom kodam mishe mitoonam mitunam mitavanam bayad hast hastam nist daram dare
         dashtam mikham mikhastam mikhaym lotfan salam slm mamnoon mamnun merci baraye bara age vali hanooz alan
-        inja unja kheili khaili bebakhshid soal konam kone konim beram ki key aya ast
+        inja unja kheili khaili bebakhshid soal konam kone konim beram key aya ast
     """,
 }
 
@@ -141,6 +142,7 @@ FILLER: dict[str, str] = {
     """,
     "fa": """
         بگیرم گرفتن پیدا کنم کنم کمک بدانم بدونم اطلاعات انجام بدهم بدم بخرم خرید خریدن
+        ki
         ساله سال سالشه سن
     """,
 }
