@@ -89,6 +89,7 @@ CRISIS_SETS = (
     ("validation 4 (blind; never tuned on)", EVAL_DIR / "crisis_val4.yaml"),
     ("validation 5 (blind; never tuned on)", EVAL_DIR / "crisis_val5.yaml"),
     ("validation 6 (blind; never tuned on)", EVAL_DIR / "crisis_val6.yaml"),
+    ("validation 7 (blind; gas cues added after its misses)", EVAL_DIR / "crisis_val7.yaml"),
     ("test (frozen)", EVAL_DIR / "crisis_test.yaml"),
 )
 

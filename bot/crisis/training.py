@@ -24,6 +24,8 @@ crisis_train8.yaml (630: 45 crisis messages and 45 tempting hard negatives per l
 97.5 % / 10.8 %); its false alarms came mostly from rules, and crisis.yaml learnt the figures of speech first.
 crisis_train9.yaml (440: half of the crisis messages suicidal, tempting hard negatives) likewise (untouched:
 93.6 % / 12.3 %).
+crisis_val7.yaml (420: every kind evenly, hard negatives) was measured first (98.6 % / 9.5 %); a classifier trained
+on it too lost 2 messages of validation 3, so it stays a validation set and is never trained on.
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
@@ -70,6 +72,7 @@ NEVER_TRAIN_ON = frozenset(
         "crisis_val4.yaml",
         "crisis_val5.yaml",
         "crisis_val6.yaml",
+        "crisis_val7.yaml",
         "testset.yaml",
         "matcher_val3.yaml",
         "matcher_val4.yaml",
