@@ -381,18 +381,6 @@ class MatchIndex:
                 continue
             share = word.weight / total
             solid = max(similarity for _, similarity in word.matches) >= PREFIX_SIMILARITY  # not a typo match
-            if len(word.matches) == 1:  # the usual case: one term, no best-of per entry and example needed
-                term, similarity = word.matches[0]
-                for number, saturation in self.entry_tf[term]:
-                    entry_cover[number] += share * (similarity * saturation)
-                    if solid:
-                        entry_solid[number] += share * (similarity * saturation)
-                hit = similarity * max(self.idf[term], self.EXAMPLE_FLOOR) * word.factor
-                covered = share * similarity
-                for example in self.postings.get(term, ()):
-                    example_cover[example] += covered
-                    example_hit[example] += hit
-                continue
             best_entry: dict[int, float] = {}
             best_example: dict[int, tuple[float, float]] = {}
             for term, similarity in word.matches:
