@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,8 @@ from bot.knowledge import load_knowledge
 from bot.matching import Decision, Matcher, detect_language, normalise
 from bot.matching.evaluation import evaluate_file
 from bot.matching.matcher import OUT_OF_SCOPE
-from bot.matching.terms import cyrillic_readings, is_filler
+from bot.matching.stopwords import FILLER, STOP
+from bot.matching.terms import STOP_BY_LANGUAGE, cyrillic_readings, is_filler
 from tests.conftest import KNOWLEDGE, ROOT
 
 DEVSET = Path(__file__).parent / "data" / "devset.yaml"
@@ -455,8 +457,6 @@ def test_ask_reads_stdin(kb_dir: Path) -> None:
 def test_scores_do_not_depend_on_the_hash_seed() -> None:
     """Python orders sets by a per-process hash seed; a sum over a set then differs in its last bits, and a tie
     between two examples went to a different one from run to run (4 of 2,262 questions changed scores)."""
-    import yaml
-
     questions = [item["q"] for item in yaml.safe_load(DEVSET.read_text(encoding="utf-8"))["questions"]]
     outputs = []
     for seed in ("1", "2"):
@@ -478,9 +478,6 @@ def test_scores_do_not_depend_on_the_hash_seed() -> None:
 def test_every_listed_stop_and_filler_word_counts() -> None:
     """The lists were once normalised as one text, which normalise() cuts at 1,000 characters: the end of the
     Arabic, German and Persian lists was silently lost."""
-    from bot.matching.stopwords import FILLER, STOP
-    from bot.matching.terms import STOP_BY_LANGUAGE
-
     for language, words in STOP.items():
         listed = {token for word in words.split() for token in normalise(word).split()}
         assert listed <= STOP_BY_LANGUAGE[language], language

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.matching.normalise import tokens
+from bot.matching.normalise import listed_words, tokens
 from bot.matching.terms import STOP_BY_LANGUAGE, STOP_WORDS, cyrillic_readings
 
 _PERSIAN_LETTERS = set("پچژگکی")
@@ -23,7 +23,7 @@ _CUE_WORDS: dict[str, str] = {
     "fa": "من چطور كجا چه كي مي خواهم ميخواهم براي است هست نيست و را از كمك لطفا",
     "ar": "انا كيف وين اين ماذا شو متى بدي اريد ممكن في من على عن هل لو سمحت مساعده",
 }
-_CUES = {lang: frozenset(tokens(words)) for lang, words in _CUE_WORDS.items()}
+_CUES = {lang: frozenset(listed_words(words)) for lang, words in _CUE_WORDS.items()}
 
 
 def detect_language(text: str) -> str | None:

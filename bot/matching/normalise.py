@@ -138,6 +138,12 @@ def tokens(text: str) -> list[str]:
     return normalise(text).split()
 
 
+def listed_words(listing: str) -> list[str]:
+    """The normalised words of a word list written in code (stop words, cue words), each word on its own:
+    normalise() cuts a text at MAX_CHARS, which once silently dropped the end of the longer lists."""
+    return [token for word in listing.split() for token in normalise(word).split()]
+
+
 def forget() -> None:
     """Empty every memo of this module (texts, words, characters): benchmarks measure a cold start."""
     normalise.cache_clear()

@@ -16,7 +16,7 @@ from typing import Protocol
 
 import Stemmer
 
-from bot.matching.normalise import normalise
+from bot.matching.normalise import listed_words
 from bot.matching.stopwords import FILLER, STOP
 
 FILLER_FACTOR = 0.25  # weight left to a request verb or politeness word
@@ -123,12 +123,7 @@ _STEMMERS: dict[str, _StemWord] = {
     lang: _CUSTOM.get(lang) or Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()
 }
 
-# word by word: normalise() cuts a text at MAX_CHARS, and the Arabic list alone is longer than that
-def _word_list(words: str) -> list[str]:
-    return [token for word in words.split() for token in normalise(word).split()]
-
-
-STOP_BY_LANGUAGE = {lang: frozenset(_word_list(words)) for lang, words in STOP.items()}
+STOP_BY_LANGUAGE = {lang: frozenset(listed_words(words)) for lang, words in STOP.items()}
 STOP_WORDS = frozenset().union(*STOP_BY_LANGUAGE.values())
 
 
@@ -169,7 +164,7 @@ def stems(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(_STEMMERS[lang].stemWord(token)) for lang in _SCRIPT_LANGUAGES[script]))
 
 
-FILLER_STEMS = frozenset(s for words in FILLER.values() for w in _word_list(words) for s in stems(w))
+FILLER_STEMS = frozenset(s for words in FILLER.values() for w in listed_words(words) for s in stems(w))
 
 
 @lru_cache(maxsize=50_000)
