@@ -313,7 +313,7 @@ class MatchIndex:
         if script_of(token) == "latin":  # Latin spellings are in `ignore` already, as written or stemmed
             return False
         variants = clitic_variants(token)
-        if any(v in self.ignore or stems(v)[0] in self.ignore for v in variants):
+        if any(v in self.ignore or stem(v, "ar") in self.ignore for v in variants):  # only the first stemmer
             return True
         return any(key in self.ignore_keys for v in (token, *variants, *stems(token)) for key in other_skeletons(v))
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bot.knowledge.model import KnowledgeBase
@@ -70,6 +72,20 @@ class MatchResult:
         return self.candidates[0].score if self.candidates else 0.0
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while the index is built. The build makes hundreds of thousands of small
+    containers and no reference cycles, so each collection in it only walks what is being built: a fifth of the
+    build time. Reference counting still frees everything; the collector is back on afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class Matcher:
     """Matches free text against one knowledge version; rebuilt when the knowledge is reloaded."""
 
@@ -91,7 +107,8 @@ class Matcher:
             texts.extend(IndexedText(OUT_OF_SCOPE, q, language=language) for q in questions)
         town_words = [w for town in knowledge.towns.values() for w in (town.name, *town.aliases)]
         town_words += REGION_WORDS
-        self.index = MatchIndex(texts, ignore_words=town_words)
+        with collection_paused():
+            self.index = MatchIndex(texts, ignore_words=town_words)
 
     def prepare(self, texts: Sequence[str]) -> None:
         """Get ready to match many texts (evaluation). The lexical index needs nothing; the hybrid embeds."""

@@ -37,6 +37,13 @@ class _StemWord(Protocol):
     def stemWord(self, word: str) -> str: ...
 
 
+def _by_length(suffixes: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Endings grouped by length, longest first: a word's ending of each length is one set lookup, where a loop
+    over every ending was a third of the index build."""
+    sizes = sorted({len(s) for s in suffixes}, reverse=True)
+    return tuple((size, frozenset(s for s in suffixes if len(s) == size)) for size in sizes)
+
+
 class PersianStemmer:
     """Light Persian stemming on normalised letters: plural, possessive and comparative endings, the verb
     prefix mi-/nemi-. Snowball's Persian stemmer expects unnormalised letters and cut "درخواست" to "درخو";
@@ -54,14 +61,16 @@ class PersianStemmer:
         )
     )
 
+    _ENDINGS = _by_length(_SUFFIXES)
+
     def stemWord(self, word: str) -> str:
         for prefix in self._PREFIXES:
             if word.startswith(prefix) and len(word) - len(prefix) >= 3:
                 word = word[len(prefix) :]
                 break
-        for suffix in self._SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                return word[: -len(suffix)]
+        for size, endings in self._ENDINGS:
+            if len(word) - size >= 3 and word[-size:] in endings:
+                return word[:-size]
         return word
 
 
@@ -104,6 +113,8 @@ class UkrainianStemmer:
         )
     )
 
+    _ENDINGS = _by_length(_SUFFIXES)
+
     def stemWord(self, word: str) -> str:
         if word.endswith("рзи"):  # locative of -рг: "у Гайнсберзі", "у Вегберзі"
             word = word[:-2] + "г"
@@ -111,10 +122,10 @@ class UkrainianStemmer:
             if word.endswith(suffix) and len(word) - len(suffix) >= 4:
                 word = word[: -len(suffix)]
                 break
-        for suffix in self._SUFFIXES:
-            shortest = 4 if suffix in self._PAST else 3  # "школа" is no past tense of "шко-"
-            if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
-                return word[: -len(suffix)]
+        for size, endings in self._ENDINGS:
+            suffix = word[-size:]
+            if suffix in endings and len(word) - size >= (4 if suffix in self._PAST else 3):  # "школа": no "шко-"
+                return word[:-size]
         return word
 
 
