@@ -485,3 +485,33 @@ def test_every_listed_stop_and_filler_word_counts() -> None:
     assert {normalise(word) for word in ("wallah", "3ndi")} <= STOP_BY_LANGUAGE["ar"]
     for words in FILLER.values():
         assert all(is_filler(normalise(word).split()[0]) for word in words.split())
+
+
+def test_repeated_digits_are_kept() -> None:
+    """Letters typed twice are one letter ("hallooo"); digits are not: "112" is no child's age "12"."""
+    assert normalise("112 116117 110") == "112 116117 110"
+    assert normalise("۱۱۲") == "112"
+
+
+def test_numbers_alone_are_answered_only_when_they_name_a_topic(matcher: Matcher) -> None:
+    """A sum, an age or a date alone is no FAQ question, however alike an example naming the same numbers is;
+    a number the FAQ asks about on its own (the on-call doctors' 116117) is."""
+    for question in ("was ist 15 mal 17", "17", "2023 2024", "ich bin 16 17"):
+        assert matcher.match(question).decision is not Decision.ANSWER, question
+    result = matcher.match("was ist 116117")
+    assert result.decision is Decision.ANSWER
+    assert result.candidates[0].entry_id == "find-doctor"
+
+
+def test_two_words_are_joined_only_when_the_index_reads_the_whole(matcher: Matcher) -> None:
+    """"job center" is one known compound; but a stem that only starts the first word ("سالشه" in
+    "سالشهتنها") must not swallow the second word."""
+    words = [w.word for w in matcher.index.analyse("برادرم ۱۷ سالشه تنها آمده آلمان", "fa")]
+    assert "سالشه" in words or any(w.startswith("سالش") and len(w) <= 5 for w in words), words
+    assert not any(len(w) > 6 and w.startswith("سالشه") for w in words), words
+    assert "jobcenter" in [w.word for w in matcher.index.analyse("wo ist das job center", "de")]
+
+
+def test_spoken_forms_of_what_and_to_be_are_stop_words() -> None:
+    assert {normalise(w) for w in ("чё", "чо", "ща")} <= STOP_BY_LANGUAGE["ru"]
+    assert {normalise(w) for w in ("هستی", "هستید")} <= STOP_BY_LANGUAGE["fa"]

@@ -49,7 +49,7 @@ class HybridMatcher(Matcher):
             log.warning("semantic layer failed (%s); lexical result used", type(error).__name__)
             return lexical
         inputs, candidates = self._joint(lexical, ranking, reading)
-        if self.gate(inputs) >= ANSWER_AT and self._worded(lexical, inputs.best):
+        if ranking.topical and self.gate(inputs) >= ANSWER_AT and self._worded(lexical, inputs.best):
             decision = Decision.ANSWER
         elif lexical.decision is not Decision.FALLBACK or max(reading.shares.values(), default=0.0) >= SUGGEST_ALONE:
             decision = Decision.SUGGEST

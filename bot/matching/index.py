@@ -80,6 +80,7 @@ class Ranking:
     scored: list[Scored]
     words: int  # content words (not stop words, towns)
     unknown_share: float  # share of the question's weight that no FAQ word explains
+    topical: bool = True  # False: only numbers that name no topic ("15 mal 17"), never answered directly
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,7 @@ class MatchIndex:
 
     def __init__(self, texts: Iterable[IndexedText], ignore_words: Iterable[str] = ()) -> None:
         self.ignore = frozenset(
-            variant
-            for word in ignore_words
-            for token in normalise(word).split()
-            for variant in (token, *stems(token))
+            variant for word in ignore_words for token in normalise(word).split() for variant in (token, *stems(token))
         )
         # town names as other scripts transliterate them ("هاینزبرگ", "гайнсберзі"): by consonant skeleton
         self._town_memo = lru_cache(maxsize=1 << 16)(self._is_town)
@@ -222,6 +220,13 @@ class MatchIndex:
         self.example_text = tuple(example_text)
         # the numbers an example names ("ich bin 16"): a question about a 9-year-old is not that example
         self.example_numbers = tuple(frozenset(t for t in text.split() if t.isdigit()) for text in example_text)
+        # numbers that are a topic's name: an example asks about them alone ("was ist 116117", "112 или 110")
+        self.topic_numbers = frozenset(
+            number
+            for text, numbers in zip(example_text, self.example_numbers, strict=True)
+            if numbers and len(numbers) == len(text.split())
+            for number in numbers
+        )
         self.example_weight = tuple(
             # summed in a fixed order: a set's order changes with the hash seed, and so would the last bits
             sum(max(self.idf[t], self.EXAMPLE_FLOOR) * (FILLER_FACTOR if t in fillers else 1) for t in sorted(example))
@@ -338,7 +343,9 @@ class MatchIndex:
                     both = self._lookup(joint)
                 else:  # both halves known on their own: only the compound as written (cheap, no typo search)
                     both = tuple((term, 1.0) for term in self._known(joint))
-                if both and both[0][1] >= SKELETON_SIMILARITY:
+                # the joint must be read as a whole: a stem that starts the first half ("سالشه" in "سالشهتنها")
+                # would swallow the second word
+                if both and both[0][1] >= SKELETON_SIMILARITY and any(len(t) > len(words[i]) for t, _ in both):
                     joined.append((words[i] + words[i + 1], both))
                     i += 2
                     continue
@@ -369,7 +376,10 @@ class MatchIndex:
             return Ranking([], len(words), 1.0)
         unknown = sum(w.weight for w in words if not _solid(w.matches)) / total  # typo guesses are no knowledge
         query = " ".join(w.word for w in words)  # content words only: stop words make any two texts alike
-        return Ranking(self._ranked(words, total, limit, query), len(words), unknown)
+        # a sum, an age or a date alone ("was ist 15 mal 17") is no question the FAQ answers, however alike
+        # it is to an example that names the same numbers
+        topical = any(not w.word.isdigit() or w.word in self.topic_numbers for w in words)
+        return Ranking(self._ranked(words, total, limit, query), len(words), unknown, topical)
 
     def _ranked(self, words: list[QueryWord], total: float, limit: int, query: str = "") -> list[Scored]:
         entry_cover: dict[int, float] = defaultdict(float)

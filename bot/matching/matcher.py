@@ -128,10 +128,13 @@ class Matcher:
         ranked = ranking.scored
         sure = confidence(ranking)
         entries = [s for s in ranked if s.entry_id != OUT_OF_SCOPE][:limit]
+        decision = self.decide(ranked, sure)
+        if decision is Decision.ANSWER and not ranking.topical:
+            decision = Decision.SUGGEST
         result = MatchResult(
             text,
             language,
-            self.decide(ranked, sure),
+            decision,
             tuple(Candidate(s.entry_id, round(s.score, 4)) for s in entries),
             round(sure, 4),
         )

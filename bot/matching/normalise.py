@@ -61,7 +61,7 @@ _ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "عال", "لل", "�
 _CYRILLIC_MAP = str.maketrans({"ё": "е", "є": "е", "ї": "и", "і": "и", "й": "и", "ґ": "г", "ъ": "ь", "ы": "и"})
 LATIN_MAP = str.maketrans({"ß": "ss", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l"})
 UMLAUT_DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
-_REPEATS = re.compile(r"(.)\1+")
+_REPEATS = re.compile(r"(\D)\1+")  # letters typed twice ("hilfeee"); not digits: "112" is no "12", "116117" no "1617"
 APOSTROPHES = re.compile("['’ʼ`´]")
 
 
