@@ -681,3 +681,29 @@ def test_a_childs_age_is_not_an_emergency_number(detector: CrisisDetector) -> No
     assert detector.detect("сину 12 років яка школа") is None
     assert detector.detect("сыну 12 лет какая школа нужна") is None
     assert detector.detect("дитина не дихає, дзвоню 112") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yangin tupu evde zorunlu mu Almanya'da, kiraci olarak?",  # fire extinguisher
+        "برای خونه کپسول آتش‌نشانی لازمه؟ قانونش چیه؟",
+        "kizim 2 gundur hasta ama ates yok, doktora gitmeli miyim",  # Turkish "ateş" is also fever
+        "تلفوني مات وانا عم احكي مع الفاميليين كاسه",  # "my phone died while I was talking" (احكي: I talk)
+    ],
+)
+def test_safety_equipment_fever_and_dead_phones_are_ordinary(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("evde yangin var ates her yerde cocuklar icerde", "fire"),
+        ("the smoke detector is going off and there is smoke coming from the kitchen, my kids are inside", "fire"),
+        ("جوزي عم يضربني وانا عم احكي معكم", "violence"),
+        ("телефон сдох а он опять меня бьет", "violence"),
+    ],
+)
+def test_the_round_11_not_lists_leave_real_danger_beside_them(detector: CrisisDetector, text: str, kind: str) -> None:
+    assert kind in {h.kind for h in detector.detect_all(text)}
