@@ -111,7 +111,11 @@ class MatchIndex:
     NUMBER_MISMATCH = 0.8  # example score left when the question and the example name different numbers
     FOCUS = 1.6  # weight factor for the words of a long message's question sentence (usually its last one)
 
-    def __init__(self, texts: Iterable[IndexedText], ignore_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self, texts: Iterable[IndexedText], ignore_words: Iterable[str] = (), no_topic: Iterable[str] = ()
+    ) -> None:
+        """`no_topic`: ids whose examples are questions nobody answers (out of scope): a number they ask about
+        alone ("15 mal 17") names no topic."""
         self.ignore = frozenset(
             variant for word in ignore_words for token in normalise(word).split() for variant in (token, *stems(token))
         )
@@ -221,10 +225,11 @@ class MatchIndex:
         # the numbers an example names ("ich bin 16"): a question about a 9-year-old is not that example
         self.example_numbers = tuple(frozenset(t for t in text.split() if t.isdigit()) for text in example_text)
         # numbers that are a topic's name: an example asks about them alone ("was ist 116117", "112 или 110")
+        answerless = {entry_numbers[e] for e in no_topic if e in entry_numbers}
         self.topic_numbers = frozenset(
             number
-            for text, numbers in zip(example_text, self.example_numbers, strict=True)
-            if numbers and len(numbers) == len(text.split())
+            for text, numbers, owner in zip(example_text, self.example_numbers, example_owner, strict=True)
+            if numbers and len(numbers) == len(text.split()) and owner not in answerless
             for number in numbers
         )
         self.example_weight = tuple(

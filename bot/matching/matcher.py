@@ -108,7 +108,7 @@ class Matcher:
         town_words = [w for town in knowledge.towns.values() for w in (town.name, *town.aliases)]
         town_words += REGION_WORDS
         with collection_paused():
-            self.index = MatchIndex(texts, ignore_words=town_words)
+            self.index = MatchIndex(texts, ignore_words=town_words, no_topic=(OUT_OF_SCOPE,))
 
     def prepare(self, texts: Sequence[str]) -> None:
         """Get ready to match many texts (evaluation). The lexical index needs nothing; the hybrid embeds."""
