@@ -21,6 +21,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.checker import check_knowledge
 from bot.knowledge.loader import KnowledgeError
 from bot.matching.matcher import Matcher
+from bot.matching.terms import cyrillic_readings
 from bot.service import CoreService
 from bot.telegram.render import plain
 from tests.conftest import KNOWLEDGE
@@ -707,3 +708,10 @@ def test_safety_equipment_fever_and_dead_phones_are_ordinary(detector: CrisisDet
 )
 def test_the_round_11_not_lists_leave_real_danger_beside_them(detector: CrisisDetector, text: str, kind: str) -> None:
     assert kind in {h.kind for h in detector.detect_all(text)}
+
+
+def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: CrisisDetector) -> None:
+    """ "-tsya" is "-ться"/"-тся": "zapisatsya" is "записаться", and "ne prosnutsya" is "не проснуться"."""
+    assert cyrillic_readings("zapisatsya")[:2] == ("записаться", "записатся")
+    hits = detector.detect_all("skolko nado tabletok chtoby uzhe ne prosnutsya")
+    assert "suicide" in {h.kind for h in hits}

@@ -424,4 +424,7 @@ def cyrillic_readings(token: str) -> tuple[str, ...]:
             return ()
     if token.endswith("t"):  # an infinitive without its soft sign: "zapisat", "poluchit"
         readings += [r + "ь" for r in readings]
+    if token.endswith(("tsya", "tsa")):  # the reflexive "-ться"/"-тся": "zapisatsya", "ne prosnutsya"
+        bases = dict.fromkeys(r[: -len(e)] for r in readings for e in ("цья", "ця", "ца") if r.endswith(e))
+        readings = [b + e for b in bases for e in ("ться", "тся")] + readings
     return tuple(readings[:MAX_READINGS])
