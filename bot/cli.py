@@ -90,6 +90,7 @@ CRISIS_SETS = (
     ("validation 5 (blind; never tuned on)", EVAL_DIR / "crisis_val5.yaml"),
     ("validation 6 (blind; never tuned on)", EVAL_DIR / "crisis_val6.yaml"),
     ("validation 7 (blind; gas cues added after its misses)", EVAL_DIR / "crisis_val7.yaml"),
+    ("validation 8 (blind, tr ru; never tuned on)", EVAL_DIR / "crisis_val8.yaml"),
     ("test (frozen)", EVAL_DIR / "crisis_test.yaml"),
 )
 

@@ -715,3 +715,29 @@ def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: Cris
     assert cyrillic_readings("zapisatsya")[:2] == ("записаться", "записатся")
     hits = detector.detect_all("skolko nado tabletok chtoby uzhe ne prosnutsya")
     assert "suicide" in {h.kind for h in hits}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meine Schwiegermutter bringt mich noch ins Grab, kommt jeden Tag ohne anzurufen",  # a figure of speech
+        "locked myself out, keys are inside. locksmith wants 300 on a sunday, is that normal",
+        "Vermieter behält die ganze Kaution, 1200 Euro, wegen angeblich Schimmel",
+        "Mein Sohn schreit beim Zocken „ich bring dich um“ ins Headset, ist das normal?",
+        "الأوسلندربهورده أخدت جوازي وعطوني فيكتسيون، طبيعي؟",  # the authority keeps the passport
+    ],
+)
+def test_round_12_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mein mann hat mich eingesperrt und sagt er bringt mich um", "threat"),
+        ("my boss took my passport and locked us in the warehouse", "exploitation"),
+        ("الكفيل اخد جوازي وما بيخليني اطلع", "exploitation"),
+    ],
+)
+def test_round_12_lists_leave_real_danger_beside_them(detector: CrisisDetector, text: str, kind: str) -> None:
+    assert kind in {h.kind for h in detector.detect_all(text)}

@@ -41,6 +41,7 @@ VALIDATION_4 = DATA / "crisis_val4.yaml"  # blind; never tuned on
 VALIDATION_5 = DATA / "crisis_val5.yaml"  # blind; never tuned on
 VALIDATION_6 = DATA / "crisis_val6.yaml"  # blind; never tuned on
 VALIDATION_7 = DATA / "crisis_val7.yaml"  # blind; gas cues added after its misses, never trained on
+VALIDATION_8 = DATA / "crisis_val8.yaml"  # blind (tr, ru), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -333,6 +334,16 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
     assert report.recall.rate >= 0.985, report.misses
     assert min(c.rate for c in report.recall_by_language.values()) >= 0.95, report.misses
     assert report.alarms.rate <= 0.11, report.false_alarms
+
+
+def test_validation_8_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
+    """Blind set (tr, ru; 110 tempting hard negatives beside 40 crisis messages in the same settings), measured
+    untouched 2026-12-01: 100 % recall, 18.2 % false alarms. Never tuned on: the floor keeps what it measured."""
+    report = evaluate_crisis_file(
+        knowledge, VALIDATION_8, build_matcher(knowledge, True, VectorStore()), classifier=classifier
+    )
+    assert report.recall.rate >= 0.975, report.misses
+    assert report.alarms.rate <= 0.2, report.false_alarms
 
 
 def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:

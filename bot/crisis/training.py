@@ -30,6 +30,9 @@ classifier trained on it too lost a message of validation 3 and alarmed on 2 mor
 not among the training files.
 crisis_val7.yaml (420: every kind evenly, hard negatives) was measured first (98.6 % / 9.5 %); a classifier trained
 on it too lost 2 messages of validation 3, so it stays a validation set and is never trained on.
+crisis_train11.yaml (375: round 12, de en ar fa uk, hard negatives beside crisis messages in the same settings)
+taught crisis.yaml its rule false alarms (untouched 16.4 % and 10.3 %); the classifier is not trained on it.
+crisis_val8.yaml (150: round 12, tr ru) is a validation set: measured untouched (100 % / 18.2 %), never trained on.
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
@@ -77,6 +80,7 @@ NEVER_TRAIN_ON = frozenset(
         "crisis_val5.yaml",
         "crisis_val6.yaml",
         "crisis_val7.yaml",
+        "crisis_val8.yaml",
         "testset.yaml",
         "matcher_val3.yaml",
         "matcher_val4.yaml",
