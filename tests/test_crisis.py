@@ -142,6 +142,15 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("hello, where is the jobcenter? mein mann schlägt mich", "violence"),  # two languages
         ("my father is not breathing", "medical"),
         ("meine eltern wollen mich zwangsverheiraten", "forced_marriage"),
+        # real danger beside the not-lists of rounds 11 and 12 (fire-safety equipment, Turkish "ateş" as fever,
+        # Levantine "احكي", a phone that "died", an authority that keeps the passport)
+        ("evde yangin var ates her yerde cocuklar icerde", "fire"),
+        ("the smoke detector is going off and there is smoke coming from the kitchen, my kids are inside", "fire"),
+        ("جوزي عم يضربني وانا عم احكي معكم", "violence"),
+        ("телефон сдох а он опять меня бьет", "violence"),
+        ("mein mann hat mich eingesperrt und sagt er bringt mich um", "threat"),
+        ("my boss took my passport and locked us in the warehouse", "exploitation"),
+        ("الكفيل اخد جوازي وما بيخليني اطلع", "exploitation"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -159,6 +168,16 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "where can i do kickboxing in heinsberg",
         "به من زنگ زد",  # Persian "he called me" (زدن as a light verb)
         "wie bekomme ich kindergeld",
+        # known false alarms of the blind rounds 11 and 12
+        "yangin tupu evde zorunlu mu Almanya'da, kiraci olarak?",  # fire extinguisher
+        "برای خونه کپسول آتش‌نشانی لازمه؟ قانونش چیه؟",
+        "kizim 2 gundur hasta ama ates yok, doktora gitmeli miyim",  # Turkish "ateş" is also fever
+        "تلفوني مات وانا عم احكي مع الفاميليين كاسه",  # "my phone died while I was talking" (احكي: I talk)
+        "Meine Schwiegermutter bringt mich noch ins Grab, kommt jeden Tag ohne anzurufen",  # a figure of speech
+        "locked myself out, keys are inside. locksmith wants 300 on a sunday, is that normal",
+        "Vermieter behält die ganze Kaution, 1200 Euro, wegen angeblich Schimmel",
+        "Mein Sohn schreit beim Zocken „ich bring dich um“ ins Headset, ist das normal?",
+        "الأوسلندربهورده أخدت جوازي وعطوني فيكتسيون، طبيعي؟",  # the authority keeps the passport
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -684,60 +703,8 @@ def test_a_childs_age_is_not_an_emergency_number(detector: CrisisDetector) -> No
     assert detector.detect("дитина не дихає, дзвоню 112") is not None
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "yangin tupu evde zorunlu mu Almanya'da, kiraci olarak?",  # fire extinguisher
-        "برای خونه کپسول آتش‌نشانی لازمه؟ قانونش چیه؟",
-        "kizim 2 gundur hasta ama ates yok, doktora gitmeli miyim",  # Turkish "ateş" is also fever
-        "تلفوني مات وانا عم احكي مع الفاميليين كاسه",  # "my phone died while I was talking" (احكي: I talk)
-    ],
-)
-def test_safety_equipment_fever_and_dead_phones_are_ordinary(detector: CrisisDetector, text: str) -> None:
-    assert detector.detect(text) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("evde yangin var ates her yerde cocuklar icerde", "fire"),
-        ("the smoke detector is going off and there is smoke coming from the kitchen, my kids are inside", "fire"),
-        ("جوزي عم يضربني وانا عم احكي معكم", "violence"),
-        ("телефон сдох а он опять меня бьет", "violence"),
-    ],
-)
-def test_the_round_11_not_lists_leave_real_danger_beside_them(detector: CrisisDetector, text: str, kind: str) -> None:
-    assert kind in {h.kind for h in detector.detect_all(text)}
-
-
 def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: CrisisDetector) -> None:
     """ "-tsya" is "-ться"/"-тся": "zapisatsya" is "записаться", and "ne prosnutsya" is "не проснуться"."""
     assert cyrillic_readings("zapisatsya")[:2] == ("записаться", "записатся")
     hits = detector.detect_all("skolko nado tabletok chtoby uzhe ne prosnutsya")
     assert "suicide" in {h.kind for h in hits}
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Meine Schwiegermutter bringt mich noch ins Grab, kommt jeden Tag ohne anzurufen",  # a figure of speech
-        "locked myself out, keys are inside. locksmith wants 300 on a sunday, is that normal",
-        "Vermieter behält die ganze Kaution, 1200 Euro, wegen angeblich Schimmel",
-        "Mein Sohn schreit beim Zocken „ich bring dich um“ ins Headset, ist das normal?",
-        "الأوسلندربهورده أخدت جوازي وعطوني فيكتسيون، طبيعي؟",  # the authority keeps the passport
-    ],
-)
-def test_round_12_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
-    assert detector.detect(text) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("mein mann hat mich eingesperrt und sagt er bringt mich um", "threat"),
-        ("my boss took my passport and locked us in the warehouse", "exploitation"),
-        ("الكفيل اخد جوازي وما بيخليني اطلع", "exploitation"),
-    ],
-)
-def test_round_12_lists_leave_real_danger_beside_them(detector: CrisisDetector, text: str, kind: str) -> None:
-    assert kind in {h.kind for h in detector.detect_all(text)}
