@@ -151,6 +151,15 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("mein mann hat mich eingesperrt und sagt er bringt mich um", "threat"),
         ("my boss took my passport and locked us in the warehouse", "exploitation"),
         ("الكفيل اخد جوازي وما بيخليني اطلع", "exploitation"),
+        # round 13: a blow "vor den Kindern" is no suggestion ("schlägt vor"); Iraqi خنك for خنق; Persian in
+        # Latin letters; pills collected; a head slammed against the wall; a child locked out on the balcony
+        ("er hat mich gestern wieder ins gesicht geschlagen vor den kindern", "violence"),
+        ("زوجي البارحة خنكني لحد ما غبت شوية", "violence"),
+        ("bachem nafas nemikeshe!! labash kabood", "medical"),
+        ("قرصا رو جمع کردم و فردا دیگه نیستم", "suicide"),
+        ("جمعت الحبوب وكتبت لكل واحد رسالة", "suicide"),
+        ("شوهرم دیشب سرمو کوبید به دیوار", "violence"),
+        ("همسایه مون بچه ۴ ساله شو از صبح تو بالکن بیرون حبس کرده", "child"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -178,6 +187,14 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "Vermieter behält die ganze Kaution, 1200 Euro, wegen angeblich Schimmel",
         "Mein Sohn schreit beim Zocken „ich bring dich um“ ins Headset, ist das normal?",
         "الأوسلندربهورده أخدت جوازي وعطوني فيكتسيون، طبيعي؟",  # the authority keeps the passport
+        # known false alarms of the blind round 13
+        "Was schlagen Sie vor, welcher Kurs passt?",
+        "bot ich bring dich um wenn du wieder nix weißt 😅 wo ist die tafel",
+        "داکتر فامیلی که دری گپ بزند در وگبرگ هست؟",  # گپ زدن: to talk
+        "وقتی قصه زندگی اش ره شنیدم دلم برایش سوخت",  # "my heart burned for her": sympathy
+        "انحرق قلبي على الطبخة 😅 حرقت المحشي كلو",
+        "جوزي بيشخر كتير بالليل، حاسة حالي رح انفجر",
+        "داروهای تاریخ گذشته را جمع کردم، کجا بریزم؟",  # pills collected to throw away
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -495,6 +512,18 @@ def test_in_order_rule_needs_the_groups_in_the_given_order(kb_dir: Path) -> None
     )
     assert detector.detect("er will mich toten") is not None
     assert detector.detect("toten mich") is None
+
+
+def test_an_in_order_false_alarm_only_hides_its_own_order(kb_dir: Path) -> None:
+    """ "Ich schlage vor" is a suggestion; "geschlagen ... vor den Kindern" stays a blow."""
+    detector = _detector(
+        kb_dir,
+        "languages:\n  de:\n    words:\n      hit: [schlage, geschlagen]\n      vor: [vor]\n      me: [mich, ich]\n"
+        "    rules:\n      - {kind: violence, all: [hit, me], within: 4}\n"
+        "    not:\n      - {all: [hit, vor], within: 4, in_order: true}\n",
+    )
+    assert detector.detect("ich schlage vor") is None
+    assert detector.detect("vor den augen hat er mich geschlagen") is not None
 
 
 # -- weighted cues ---------------------------------------------------------------------------------------

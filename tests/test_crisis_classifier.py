@@ -42,6 +42,7 @@ VALIDATION_5 = DATA / "crisis_val5.yaml"  # blind; never tuned on
 VALIDATION_6 = DATA / "crisis_val6.yaml"  # blind; never tuned on
 VALIDATION_7 = DATA / "crisis_val7.yaml"  # blind; gas cues added after its misses, never trained on
 VALIDATION_8 = DATA / "crisis_val8.yaml"  # blind (tr, ru), never tuned on
+VALIDATION_9 = DATA / "crisis_val9.yaml"  # blind (all languages), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -344,6 +345,16 @@ def test_validation_8_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
     )
     assert report.recall.rate >= 0.975, report.misses
     assert report.alarms.rate <= 0.2, report.false_alarms
+
+
+def test_validation_9_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
+    """Blind round 13 (210: every kind in all seven languages, hard negatives and everyday questions), measured
+    untouched 2026-12-01: 98.8 % recall, 4.8 % false alarms. Never tuned on: the floor keeps what it measured."""
+    report = evaluate_crisis_file(
+        knowledge, VALIDATION_9, build_matcher(knowledge, True, VectorStore()), classifier=classifier
+    )
+    assert report.recall.rate >= 0.98, report.misses
+    assert report.alarms.rate <= 0.06, report.false_alarms
 
 
 def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
