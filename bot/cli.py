@@ -133,6 +133,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             ("validation 4 (blind; never tuned on)", str(EVAL_DIR / "matcher_val4.yaml")),
             ("validation 5 (blind, Arabic and Persian; never tuned on)", str(EVAL_DIR / "matcher_val5.yaml")),
             ("validation 6 (blind, de en tr ru uk; never tuned on)", str(EVAL_DIR / "matcher_val6.yaml")),
+            ("validation 7 (blind, out of scope only; never tuned on)", str(EVAL_DIR / "matcher_val7.yaml")),
             ("test (frozen)", args.test),
         )
         for name, extra in held_out:

@@ -91,6 +91,7 @@ NEVER_TRAIN_ON = frozenset(
         "matcher_val4.yaml",
         "matcher_val5.yaml",
         "matcher_val6.yaml",
+        "matcher_val7.yaml",
     }
 )
 MATCHER_WEIGHT = 0.5
