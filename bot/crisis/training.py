@@ -34,7 +34,11 @@ crisis_train11.yaml (375: round 12, de en ar fa uk, hard negatives beside crisis
 taught crisis.yaml its rule false alarms (untouched 16.4 % and 10.3 %); the classifier is not trained on it.
 crisis_val8.yaml (150: round 12, tr ru) is a validation set: measured untouched (100 % / 18.2 %), never trained on.
 crisis_train12.yaml (300: round 13, de uk fa ar, danger inside everyday questions, hard negatives) taught
-crisis.yaml (untouched 98.0 % / 11 % and 86.0 % / 8 %); the classifier is not trained on it.
+crisis.yaml (untouched 98.0 % / 11 % and 86.0 % / 8 %).
+Since 2026-12-01 the classifier is trained on train10-12 as well (about 750 more tempting hard negatives). With
+them, validation 3 and the dev set came out as before (278 of 280 / 5 false alarms; 374 of 374 / 5) and the
+everyday questions 16 instead of 15 alarms of 2,127, while a retrain without them lost 2 messages of validation 3
+and one of the dev set; the sentences above that say 'not trained on it' tell the history of those files.
 crisis_val9.yaml (210: round 13, all languages) is a validation set: measured untouched (98.8 % / 4.8 %), never
 trained on.
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
@@ -74,6 +78,9 @@ TRAINING_FILES = (
     "crisis_train7.yaml",
     "crisis_train8.yaml",
     "crisis_train9.yaml",
+    "crisis_train10.yaml",
+    "crisis_train11.yaml",
+    "crisis_train12.yaml",
 )
 MATCHER_FILES = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")
 NEVER_TRAIN_ON = frozenset(
