@@ -92,6 +92,7 @@ CRISIS_SETS = (
     ("validation 7 (blind; gas cues added after its misses)", EVAL_DIR / "crisis_val7.yaml"),
     ("validation 8 (blind, tr ru; never tuned on)", EVAL_DIR / "crisis_val8.yaml"),
     ("validation 9 (blind, all languages; never tuned on)", EVAL_DIR / "crisis_val9.yaml"),
+    ("validation 10 (blind, all languages, danger inside questions; never tuned on)", EVAL_DIR / "crisis_val10.yaml"),
     ("test (frozen)", EVAL_DIR / "crisis_test.yaml"),
 )
 

@@ -94,6 +94,7 @@ NEVER_TRAIN_ON = frozenset(
         "crisis_val7.yaml",
         "crisis_val8.yaml",
         "crisis_val9.yaml",
+        "crisis_val10.yaml",
         "testset.yaml",
         "matcher_val3.yaml",
         "matcher_val4.yaml",
