@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from bot import labelled_sets
 from bot.config import ConfigError, load_settings
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -81,20 +82,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-CRISIS_SETS = (
-    ("dev", EVAL_DIR / "crisis_dev.yaml"),
-    ("validation", EVAL_DIR / "crisis_val.yaml"),
-    ("validation 2", EVAL_DIR / "crisis_val2.yaml"),
-    ("validation 3 (blind; classifier thresholds chosen here)", EVAL_DIR / "crisis_val3.yaml"),
-    ("validation 4 (blind; never tuned on)", EVAL_DIR / "crisis_val4.yaml"),
-    ("validation 5 (blind; never tuned on)", EVAL_DIR / "crisis_val5.yaml"),
-    ("validation 6 (blind; never tuned on)", EVAL_DIR / "crisis_val6.yaml"),
-    ("validation 7 (blind; gas cues added after its misses)", EVAL_DIR / "crisis_val7.yaml"),
-    ("validation 8 (blind, tr ru; never tuned on)", EVAL_DIR / "crisis_val8.yaml"),
-    ("validation 9 (blind, all languages; never tuned on)", EVAL_DIR / "crisis_val9.yaml"),
-    ("validation 10 (blind, all languages, danger inside questions; never tuned on)", EVAL_DIR / "crisis_val10.yaml"),
-    ("test (frozen)", EVAL_DIR / "crisis_test.yaml"),
-)
+CRISIS_SETS = tuple((s.label, s.path) for s in labelled_sets.CRISIS_SETS)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -127,16 +115,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.errors:
             for line in report.mistakes:
                 print(line)
-        held_out = (
-            ("validation", args.validation),
-            ("validation 2", args.validation2),
-            ("validation 3 (blind; the answer gate's threshold chosen here)", str(EVAL_DIR / "matcher_val3.yaml")),
-            ("validation 4 (blind; never tuned on)", str(EVAL_DIR / "matcher_val4.yaml")),
-            ("validation 5 (blind, Arabic and Persian; never tuned on)", str(EVAL_DIR / "matcher_val5.yaml")),
-            ("validation 6 (blind, de en tr ru uk; never tuned on)", str(EVAL_DIR / "matcher_val6.yaml")),
-            ("validation 7 (blind, out of scope only; never tuned on)", str(EVAL_DIR / "matcher_val7.yaml")),
-            ("test (frozen)", args.test),
-        )
+        chosen = {"matcher_val.yaml": args.validation, "matcher_val2.yaml": args.validation2, "testset.yaml": args.test}
+        held_out = [(s.label, chosen.get(s.file, str(s.path))) for s in labelled_sets.MATCHER_SETS]
         for name, extra in held_out:
             path = Path(extra)
             if extra and path.exists() and path.resolve() != Path(args.file).resolve():

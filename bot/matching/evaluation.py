@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.labelled_sets import MATCHER_HELD_OUT
 from bot.matching.confidence import features, fit
 from bot.matching.gate import features as gate_features
 from bot.matching.gate import fit as fit_gate_weights
@@ -247,16 +248,7 @@ def fit_confidence(matcher: Matcher, questions: list[LabelledQuestion]) -> tuple
 
 GATE_SPLITS = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")  # what the answer gate is fitted on
 # validation 3 chose the gate's threshold; validations 4 to 6 and the frozen split only measure it
-NEVER_FIT_ON = frozenset(
-    {
-        "matcher_val3.yaml",
-        "matcher_val4.yaml",
-        "matcher_val5.yaml",
-        "matcher_val6.yaml",
-        "matcher_val7.yaml",
-        "testset.yaml",
-    }
-)
+NEVER_FIT_ON = MATCHER_HELD_OUT  # see bot/labelled_sets.py
 
 
 def gate_samples(matcher: HybridMatcher, questions: list[LabelledQuestion]) -> list[tuple[tuple[float, ...], bool]]:

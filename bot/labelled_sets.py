@@ -1,0 +1,60 @@
+"""The labelled sets under tests/data, in one registry: what each one is for, and which are held out.
+
+A held-out set only measures: nothing is fitted, trained or tuned on it (the frozen test splits, the blind
+validations). Before this registry the same list stood in three places (the gate's NEVER_FIT_ON, the
+classifier's NEVER_TRAIN_ON and `eval`'s reports), and a new validation set had to be added to each; a set
+forgotten in one of them could have been trained on without anyone noticing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    file: str  # a file name in tests/data
+    label: str  # how `python -m bot eval` names it
+    held_out: bool  # only measured: never fitted, trained or tuned on
+
+    @property
+    def path(self) -> Path:
+        return DATA_DIR / self.file
+
+
+# questions with the entry that answers them (or none: out of scope), in the order `eval` reports them
+MATCHER_SETS = (
+    LabelledSet("devset.yaml", "dev", held_out=False),
+    LabelledSet("matcher_val.yaml", "validation", held_out=False),
+    LabelledSet("matcher_val2.yaml", "validation 2", held_out=False),
+    LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
+    LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
+    LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
+    LabelledSet("matcher_val6.yaml", "validation 6 (blind, de en tr ru uk; never tuned on)", held_out=True),
+    LabelledSet("matcher_val7.yaml", "validation 7 (blind, out of scope only; never tuned on)", held_out=True),
+    LabelledSet("testset.yaml", "test (frozen)", held_out=True),
+)
+
+# messages from people in danger and ordinary ones; the training rounds (crisis_train*.yaml) are not reported
+CRISIS_SETS = (
+    LabelledSet("crisis_dev.yaml", "dev", held_out=False),
+    LabelledSet("crisis_val.yaml", "validation", held_out=False),
+    LabelledSet("crisis_val2.yaml", "validation 2", held_out=False),
+    LabelledSet("crisis_val3.yaml", "validation 3 (blind; classifier thresholds chosen here)", held_out=True),
+    LabelledSet("crisis_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
+    LabelledSet("crisis_val5.yaml", "validation 5 (blind; never tuned on)", held_out=True),
+    LabelledSet("crisis_val6.yaml", "validation 6 (blind; never tuned on)", held_out=True),
+    LabelledSet("crisis_val7.yaml", "validation 7 (blind; gas cues added after its misses)", held_out=True),
+    LabelledSet("crisis_val8.yaml", "validation 8 (blind, tr ru; never tuned on)", held_out=True),
+    LabelledSet("crisis_val9.yaml", "validation 9 (blind, all languages; never tuned on)", held_out=True),
+    LabelledSet(
+        "crisis_val10.yaml", "validation 10 (blind, all languages, danger inside questions; never tuned on)", True
+    ),
+    LabelledSet("crisis_test.yaml", "test (frozen)", held_out=True),
+)
+
+HELD_OUT = frozenset(s.file for s in (*MATCHER_SETS, *CRISIS_SETS) if s.held_out)
+MATCHER_HELD_OUT = frozenset(s.file for s in MATCHER_SETS if s.held_out)
