@@ -35,6 +35,7 @@ MATCHER_SETS = (
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
     LabelledSet("matcher_val6.yaml", "validation 6 (blind, de en tr ru uk; never tuned on)", held_out=True),
     LabelledSet("matcher_val7.yaml", "validation 7 (blind, out of scope only; never tuned on)", held_out=True),
+    LabelledSet("matcher_val8.yaml", "validation 8 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("testset.yaml", "test (frozen)", held_out=True),
 )
 

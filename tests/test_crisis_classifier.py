@@ -43,6 +43,7 @@ VALIDATION_6 = DATA / "crisis_val6.yaml"  # blind; never tuned on
 VALIDATION_7 = DATA / "crisis_val7.yaml"  # blind; gas cues added after its misses, never trained on
 VALIDATION_8 = DATA / "crisis_val8.yaml"  # blind (tr, ru), never tuned on
 VALIDATION_9 = DATA / "crisis_val9.yaml"  # blind (all languages), never tuned on
+VALIDATION_10 = DATA / "crisis_val10.yaml"  # blind (all languages, danger inside questions), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -354,6 +355,16 @@ def test_validation_9_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
     report = evaluate_crisis_file(knowledge, VALIDATION_9, hybrid, classifier=classifier)
     assert report.recall.rate >= 0.98, report.misses
     assert report.alarms.rate <= 0.06, report.false_alarms
+
+
+def test_validation_10_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind round 14's validation half (210: every kind in all seven languages, a third of the crisis messages
+    hiding the danger inside an ordinary question), measured untouched 2026-12-01: 86.7 % recall, 4.5 % false
+    alarms, and the same after the round-14 lists (learnt from the training half only). Never tuned on: the floor
+    keeps what it measured; recall here is what issue 11 still lacks."""
+    report = evaluate_crisis_file(knowledge, VALIDATION_10, hybrid, classifier=classifier)
+    assert report.recall.rate >= 0.86, report.misses
+    assert report.alarms.rate <= 0.05, report.false_alarms
 
 
 def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
