@@ -20,6 +20,7 @@ from bot.crisis.text import fold_words, forms, laughs
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.checker import check_knowledge
 from bot.knowledge.loader import KnowledgeError
+from bot.knowledge.problems import Severity
 from bot.matching.matcher import Matcher
 from bot.matching.terms import cyrillic_readings
 from bot.service import CoreService
@@ -495,6 +496,27 @@ def test_unused_word_group_is_a_warning_at_its_line(kb_dir: Path) -> None:
     _, problems = load_knowledge(kb_dir)
     unused = [str(p) for p in problems if "not used" in p.message]
     assert unused == ["crisis.yaml:5: de: word group 'spare' is not used"]
+
+
+def test_a_repeated_phrase_is_a_warning_at_its_line_and_counts_once(kb_dir: Path) -> None:
+    """Spelling variants that read the same ("lässt" = "lasst" = "last") and copies from an earlier round."""
+    _write_crisis(
+        kb_dir,
+        "languages:\n  de:\n    words:\n      me: [ich]\n    rules:\n      - {kind: suicide, all: [me]}\n"
+        '    phrases:\n      threat: ["bringt mich um", "droht mir",\n               "bringt mich um"]\n'
+        '      violence: ["bringt mich um"]\n'
+        '    not:\n      - "die hitze"\n      - "lässt mich nicht"\n      - "lasst mich nicht"\n',
+    )
+    knowledge, problems = load_knowledge(kb_dir)
+    repeated = [str(p) for p in problems if "already listed" in p.message]
+    assert repeated == [
+        "crisis.yaml:9: de: this phrase is already listed on line 8",
+        "crisis.yaml:14: de: this phrase is already listed on line 13",
+    ]
+    assert all(p.severity is not Severity.ERROR for p in problems if p.file == "crisis.yaml")
+    phrases = [r for r in knowledge.crisis_rules.rules if r.ordered and r.language == "de"]
+    assert sorted(r.kind for r in phrases) == ["threat", "threat", "violence"]  # another kind is no repeat
+    assert len(knowledge.crisis_rules.negatives) == 2
 
 
 def test_in_order_rule_needs_the_groups_in_the_given_order(kb_dir: Path) -> None:

@@ -88,8 +88,9 @@ class _Parser:
                         rules.append(rule)
         value = block.get("phrases")
         if value is not None:
-            rules.extend(self._phrases(lang, value, block.line_of("phrases")))
+            rules.extend(self._once(lang, self._phrases(lang, value, block.line_of("phrases"))))
         value = block.get("not")
+        seen_not: dict[tuple[str, ...], int] = {}
         if value is not None:
             if not isinstance(value, LineList):
                 self.error(block.line_of("not"), f"{lang}: 'not' must be a list")
@@ -102,9 +103,25 @@ class _Parser:
                             negatives.append(rule)
                     else:
                         phrase = self._phrase(lang, "not", item, line)
-                        if phrase:
+                        if phrase and self._once(lang, [phrase], seen_not):
                             negatives.append(phrase)
         self._unused(lang, block, groups, [*rules, *negatives])
+
+    def _once(self, lang: str, phrases: list[Rule], seen: dict[tuple[str, ...], int] | None = None) -> list[Rule]:
+        """The phrases not listed before (in this language and kind); a repeat is a warning at its line. A long
+        list grows over many rounds, and a second copy only makes the next editor wonder which one counts."""
+        seen = {} if seen is None else seen
+        kept = []
+        for phrase in phrases:
+            key = (phrase.kind, *(slot.key for slot in phrase.slots))
+            if key in seen:
+                self.problems.warning(
+                    self.path, phrase.line, f"{lang}: this phrase is already listed on line {seen[key]}", GROUP
+                )
+                continue
+            seen[key] = phrase.line
+            kept.append(phrase)
+        return kept
 
     def _cues(self, lang: str, block: LineDict) -> list[Cue]:
         value = block.get("cues")
