@@ -11,7 +11,7 @@ from pathlib import Path
 from bot import labelled_sets
 from bot.config import ConfigError, load_settings
 
-EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+EVAL_DIR = labelled_sets.DATA_DIR
 
 
 def _knowledge_dir(args: argparse.Namespace) -> Path:

@@ -52,7 +52,9 @@ CRISIS_SETS = (
     LabelledSet("crisis_val8.yaml", "validation 8 (blind, tr ru; never tuned on)", held_out=True),
     LabelledSet("crisis_val9.yaml", "validation 9 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet(
-        "crisis_val10.yaml", "validation 10 (blind, all languages, danger inside questions; never tuned on)", True
+        "crisis_val10.yaml",
+        "validation 10 (blind, all languages, danger inside questions; never tuned on)",
+        held_out=True,
     ),
     LabelledSet("crisis_test.yaml", "test (frozen)", held_out=True),
 )

@@ -90,7 +90,7 @@ class _Parser:
         if value is not None:
             rules.extend(self._once(lang, self._phrases(lang, value, block.line_of("phrases"))))
         value = block.get("not")
-        seen_not: dict[tuple[str, ...], int] = {}
+        not_phrases: list[Rule] = []
         if value is not None:
             if not isinstance(value, LineList):
                 self.error(block.line_of("not"), f"{lang}: 'not' must be a list")
@@ -103,14 +103,15 @@ class _Parser:
                             negatives.append(rule)
                     else:
                         phrase = self._phrase(lang, "not", item, line)
-                        if phrase and self._once(lang, [phrase], seen_not):
-                            negatives.append(phrase)
+                        if phrase:
+                            not_phrases.append(phrase)
+        negatives.extend(self._once(lang, not_phrases))
         self._unused(lang, block, groups, [*rules, *negatives])
 
-    def _once(self, lang: str, phrases: list[Rule], seen: dict[tuple[str, ...], int] | None = None) -> list[Rule]:
+    def _once(self, lang: str, phrases: list[Rule]) -> list[Rule]:
         """The phrases not listed before (in this language and kind); a repeat is a warning at its line. A long
         list grows over many rounds, and a second copy only makes the next editor wonder which one counts."""
-        seen = {} if seen is None else seen
+        seen: dict[tuple[str, ...], int] = {}
         kept = []
         for phrase in phrases:
             key = (phrase.kind, *(slot.key for slot in phrase.slots))
