@@ -582,6 +582,8 @@ def test_cue_weights_add_up_to_a_signal(cue_detector: CrisisDetector, text: str,
     hit = cue_detector.detect(text)
     assert hit is not None
     assert hit.kind == kind
+    assert hit.by_cues
+    assert hit.weight >= 4
     assert hit.rule.where.startswith("crisis.yaml:")
 
 
@@ -598,6 +600,16 @@ def test_cue_weights_add_up_to_a_signal(cue_detector: CrisisDetector, text: str,
 )
 def test_cues_below_the_threshold_stay_quiet(cue_detector: CrisisDetector, text: str) -> None:
     assert cue_detector.detect(text) is None
+
+
+def test_a_cue_hit_carries_the_weight_it_added_up(cue_detector: CrisisDetector) -> None:
+    """The net trusts many signs together more than one (bot/crisis/net.py STRONG_CUES)."""
+    hit = cue_detector.detect("the baby fell from the balcony and is unconscious")
+    assert hit is not None
+    assert hit.weight == 2 + 2 + 4
+    hit = cue_detector.detect("help me he strangled her")
+    assert hit is not None
+    assert hit.weight == 3 + 1
 
 
 def test_ordinary_context_only_switches_off_cues_near_it(cue_detector: CrisisDetector) -> None:

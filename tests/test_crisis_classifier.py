@@ -22,7 +22,7 @@ from bot.crisis.classifier import (
 )
 from bot.crisis.detector import CrisisDetector, CrisisHit
 from bot.crisis.evaluation import CrisisExample, evaluate_crisis, evaluate_crisis_file
-from bot.crisis.net import MIN_WORDS_ALONE, PAST_CONFIRM, VETO_MIN_WORDS, standing_hits, third_net
+from bot.crisis.net import MIN_WORDS_ALONE, PAST_CONFIRM, STRONG_CUES, VETO_MIN_WORDS, standing_hits, third_net
 from bot.crisis.rules import CrisisRules, Rule
 from bot.crisis.training import NEVER_TRAIN_ON, TRAINING_FILES, Labelled, load_training_data, sample_weights, train
 from bot.embedding import MODEL_NAME, E5Embedder, load_embedder
@@ -217,6 +217,21 @@ def test_rule_hits_stand_unless_the_classifier_is_sure_the_message_is_ordinary()
     joke = CrisisHit("threat", "de", rule, (0, 1), laughing=True)
     assert standing_hits([joke], PAST_CONFIRM, weights, long) == [joke]
     assert standing_hits([joke], PAST_CONFIRM - 0.01, weights, long - 1) == []
+
+
+def test_cues_adding_up_to_a_strong_sign_stand_like_a_rule() -> None:
+    """Danger told inside a long ordinary question often reads as ordinary to the classifier; many cues together
+    are then trusted like a rule, and only a classifier sure of "ordinary" holds them back."""
+    weights = ClassifierWeights.read()
+    rule = Rule("en", "medical", (), 1)
+    doubted = (weights.confirm_rule + weights.confirm_weak) / 2
+    enough = CrisisHit("medical", "en", rule, (0, 5), by_cues=True, weight=STRONG_CUES)
+    short_of_it = CrisisHit("medical", "en", rule, (0, 5), by_cues=True, weight=STRONG_CUES - 1)
+    long = VETO_MIN_WORDS
+    assert standing_hits([enough, short_of_it], doubted, weights, long) == [enough]
+    assert standing_hits([enough], weights.confirm_rule / 2, weights, long) == []
+    assert standing_hits([short_of_it], weights.confirm_weak, weights, long) == [short_of_it]
+    assert standing_hits([enough], doubted, weights, long, in_ticket=True) == []  # chat with a counsellor: as before
 
 
 # -- in the dialogue -------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class CrisisHit:
     by_cues: bool = False  # found by adding up weighted cues, not by a rule or phrase: a weaker sign
     in_past: bool = False  # the message names a time long past ("vor Jahren"): the classifier must agree more
     laughing: bool = False  # the message laughs ("😂", "хахах"): likewise
+    weight: int = 0  # by cues: the weight that was added up
 
 
 class _Index:
@@ -262,11 +263,13 @@ class CrisisDetector:
             )
             for start, first, _ in places:
                 window = [place for place in places if start <= place[0] < start + CUE_WINDOW]
-                if _weigh(window, self._cues) < threshold:
+                weight = _weigh(window, self._cues)
+                if weight < threshold:
                     if self._cues[first].weight < 3:
                         continue
                     window = [place for place in places if start <= place[0] < start + LONG_WINDOW]
-                    if _weigh(window, self._cues, with_context=False) < threshold:
+                    weight = _weigh(window, self._cues, with_context=False)
+                    if weight < threshold:
                         continue
                 inside = {n: p for p, n, _ in window}
                 named = [n for n in inside if self._cues[n].kind]
@@ -274,9 +277,8 @@ class CrisisDetector:
                     continue
                 best = max(named, key=lambda n: (self._cues[n].weight, -PRIORITY.index(self._cues[n].kind)))
                 span = (min(inside.values()), max(last for _, _, last in window))
-                hits.append(
-                    CrisisHit(self._cues[best].kind, self._cues[best].language, self._cue_rules[best], span, True)
-                )
+                cue = self._cues[best]
+                hits.append(CrisisHit(cue.kind, cue.language, self._cue_rules[best], span, True, weight=weight))
                 break
         return hits
 
