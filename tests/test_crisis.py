@@ -53,6 +53,7 @@ def detector(knowledge: KnowledgeBase) -> CrisisDetector:
     [
         ("muzh zaper menya v kvartire i zabral telefon", "муж запер меня в квартире и забрал телефон"),
         ("on skazal chto ub'yet menya segodnya noch'yu", "он сказал что убьет меня сегодня ночью"),
+        ("ne hochu bilshe zhyty vzahali", "не хочу більше жити взагалі"),  # a two-letter "ne" is read too
     ],
 )
 def test_russian_typed_in_latin_letters_meets_the_russian_rules(
