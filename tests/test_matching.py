@@ -512,6 +512,16 @@ def test_two_words_are_joined_only_when_the_index_reads_the_whole(matcher: Match
     assert "jobcenter" in [w.word for w in matcher.index.analyse("wo ist das job center", "de")]
 
 
+def test_two_known_words_stay_apart_when_no_example_question_has_their_compound(matcher: Matcher) -> None:
+    """An answer text writes "Bürgergeldantrag", no example question does: joined, "bürgergeld antrag" lost
+    the examples that have both words ("bürgergeld antrag stellen") and was not answered."""
+    assert not any(matcher.index.postings.get(t) for t in matcher.index._known("burgergeldantrag"))
+    assert [w.word for w in matcher.index.analyse("bürgergeld antrag", "de")] == ["burgergeld", "antrag"]
+    result = matcher.match("bürgergeld antrag")
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == "citizens-income"
+
+
 def test_spoken_forms_of_what_and_to_be_are_stop_words() -> None:
     assert {normalise(w) for w in ("чё", "чо", "ща")} <= STOP_BY_LANGUAGE["ru"]
     assert {normalise(w) for w in ("هستی", "هستید")} <= STOP_BY_LANGUAGE["fa"]

@@ -346,8 +346,10 @@ class MatchIndex:
                 joint = words[i] + words[i + 1]
                 if _weak(found[i]) or _weak(found[i + 1]):
                     both = self._lookup(joint)
-                else:  # both halves known on their own: only the compound as written (cheap, no typo search)
-                    both = tuple((term, 1.0) for term in self._known(joint))
+                else:  # both halves known on their own: only the compound as written (cheap, no typo search),
+                    # and only one that an example question has: "bürgergeld antrag" must not become a compound
+                    # that only an answer text writes, which no example shares
+                    both = tuple((term, 1.0) for term in self._known(joint) if self.postings.get(term))
                 # the joint must be read as a whole: a stem that starts the first half ("سالشه" in "سالشهتنها")
                 # would swallow the second word
                 if both and both[0][1] >= SKELETON_SIMILARITY and any(len(t) > len(words[i]) for t, _ in both):
