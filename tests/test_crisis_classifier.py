@@ -44,6 +44,7 @@ VALIDATION_7 = DATA / "crisis_val7.yaml"  # blind; gas cues added after its miss
 VALIDATION_8 = DATA / "crisis_val8.yaml"  # blind (tr, ru), never tuned on
 VALIDATION_9 = DATA / "crisis_val9.yaml"  # blind (all languages), never tuned on
 VALIDATION_10 = DATA / "crisis_val10.yaml"  # blind (all languages, danger inside questions), never tuned on
+VALIDATION_11 = DATA / "crisis_val11.yaml"  # blind (all languages, danger inside questions), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -380,6 +381,16 @@ def test_validation_10_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     report = evaluate_crisis_file(knowledge, VALIDATION_10, hybrid, classifier=classifier)
     assert report.recall.rate >= 0.86, report.misses
     assert report.alarms.rate <= 0.05, report.false_alarms
+
+
+def test_validation_11_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind round 15's validation set (210: every kind in all seven languages, a third of the crisis messages
+    hiding the danger inside an ordinary question), measured untouched 2026-12-01: 85.7 % recall, 7.6 % false
+    alarms; 86.7 % / 7.6 % after the session's changes (learnt from round 15's training set only). Never tuned
+    on: the floor keeps what it measured."""
+    report = evaluate_crisis_file(knowledge, VALIDATION_11, hybrid, classifier=classifier)
+    assert report.recall.rate >= 0.86, report.misses
+    assert report.alarms.rate <= 0.08, report.false_alarms
 
 
 def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
