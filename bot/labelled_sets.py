@@ -31,7 +31,9 @@ MATCHER_SETS = (
     LabelledSet("matcher_val.yaml", "validation", held_out=False),
     LabelledSet("matcher_val2.yaml", "validation 2", held_out=False),
     LabelledSet("matcher_train.yaml", "training (blind, de ar fa; misses may change the matcher)", held_out=False),
-    LabelledSet("matcher_train2.yaml", "training 2 (blind, ru uk tr en; misses may change the matcher)", held_out=False),
+    LabelledSet(
+        "matcher_train2.yaml", "training 2 (blind, ru uk tr en; misses may change the matcher)", held_out=False
+    ),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
