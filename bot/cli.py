@@ -116,11 +116,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
             for line in report.mistakes:
                 print(line)
         chosen = {"matcher_val.yaml": args.validation, "matcher_val2.yaml": args.validation2, "testset.yaml": args.test}
-        held_out = [(s.label, chosen.get(s.file, str(s.path))) for s in labelled_sets.MATCHER_SETS]
-        for name, extra in held_out:
+        reported = [(s.label, chosen.get(s.file, str(s.path))) for s in labelled_sets.MATCHER_SETS]
+        for name, extra in reported:
             path = Path(extra)
             if extra and path.exists() and path.resolve() != Path(args.file).resolve():
-                print()  # held-out splits: figures only, never their mistakes (nobody tunes on them)
+                print()  # the other sets: figures only (a set of its own, with --errors, lists its mistakes)
                 print(evaluate_file(matcher, path, baseline=not args.no_baseline).format(name))
     crisis_sets = [("file", Path(args.crisis))] if args.crisis else [(n, p) for n, p in CRISIS_SETS if p.is_file()]
     classifier = None
