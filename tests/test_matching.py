@@ -17,6 +17,7 @@ from bot.knowledge import load_knowledge
 from bot.matching import Decision, Matcher, detect_language, normalise
 from bot.matching.evaluation import evaluate_file
 from bot.matching.matcher import OUT_OF_SCOPE
+from bot.matching.normalise import normalise_whole
 from bot.matching.stopwords import FILLER, STOP
 from bot.matching.terms import STOP_BY_LANGUAGE, cyrillic_readings, is_filler
 from tests.conftest import KNOWLEDGE, ROOT
@@ -56,6 +57,24 @@ def matcher() -> Matcher:
 )
 def test_normalisation_makes_variants_equal(a: str, b: str) -> None:
     assert normalise(a) == normalise(b)
+
+
+def test_a_whole_answer_reads_as_the_same_words_as_its_words_one_by_one() -> None:
+    """The index reads each answer text in one go; word by word (as it did before) gave the same words."""
+    knowledge, _ = load_knowledge(KNOWLEDGE)
+    answers = [text for entry in knowledge.entries.values() for text in entry.answer.values.values()]
+    assert len(answers) > 300
+    for text in answers:
+        whole = set(normalise_whole(" ".join(text.split())).split())
+        assert whole == {token for word in text.split() for token in normalise(word).split()}
+
+
+@given(st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=20))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_any_long_text_reads_as_the_same_words_whole_or_word_by_word(words: list[str]) -> None:
+    text = " ".join(words)
+    whole = set(normalise_whole(" ".join(text.split())).split())
+    assert whole == {token for word in text.split() for token in normalise(word).split()}
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,12 @@ def plain(text: str) -> str:
 @lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Lower-case, script-normalised, punctuation-free words separated by single spaces."""
-    text = text[:MAX_CHARS].replace("\u200c", " ")  # Persian zero-width non-joiner separates parts
+    return normalise_whole(text[:MAX_CHARS])
+
+
+def normalise_whole(text: str) -> str:
+    """normalise() without its cut at MAX_CHARS and without its memo: a long text read once (an answer)."""
+    text = text.replace("\u200c", " ")  # Persian zero-width non-joiner separates parts
     if not text.isprintable():  # every invisible character is unprintable; most texts have none
         text = "".join(" " if _is_invisible(c) else c for c in text)
     text = plain(text)
