@@ -16,6 +16,10 @@ Queries per size (fresh: new typos, new long and junk texts, and empty normalise
 questions of tests/data/devset.yaml, a typo'd variant of each, a few 1,000-character inputs and junk.
 "cold" is the first time each query is seen (the index's token cache holds only the words of earlier
 queries, as in a running bot); "repeat" is the same queries asked again, with every LRU cache warm.
+"cold min": one cold pass per build (3, or 1 with --quick), each on a fresh build with every memo emptied,
+and per query the fastest of them. On a shared virtual machine a single pass's p99 moves by a third
+from run to run (other tenants, the collector); the fastest of three cold runs of the same query is the
+matcher's own cost. Both are printed; neither hides the other.
 Everything is seeded; the fingerprint line identifies the generated knowledge and queries.
 """
 
@@ -314,7 +318,8 @@ class Result:
     build_s: float
     peak_mib: float
     kept_mib: float
-    cold: Latencies
+    cold: Latencies  # the first cold pass
+    cold_best: Latencies  # per query, the fastest of the cold passes (one per build)
     repeat: Latencies
 
 
@@ -323,11 +328,17 @@ def measure(
 ) -> Result:
     build_s = build_seconds(knowledge, builds)
     peak_mib, kept_mib = build_memory(knowledge)
-    clear_caches()
-    matcher = Matcher(knowledge)
-    matcher.match(WARM_UP_QUERY)
-    cold, repeat = Latencies(), Latencies()
-    run_queries(matcher, queries, cold)
+    passes: list[Latencies] = []
+    for _ in range(builds):  # each cold pass on a fresh build with every memo emptied
+        clear_caches()
+        matcher = Matcher(knowledge)
+        matcher.match(WARM_UP_QUERY)
+        passes.append(Latencies())
+        run_queries(matcher, queries, passes[-1])
+    cold, repeat = passes[0], Latencies()
+    cold_best = Latencies()
+    for i, query in enumerate(queries):
+        cold_best.add(query.kind, min(p.ns[i] for p in passes))
     for _ in range(repeats):
         again = list(queries)
         rng.shuffle(again)
@@ -341,6 +352,7 @@ def measure(
         peak_mib,
         kept_mib,
         cold,
+        cold_best,
         repeat,
     )
 
@@ -355,7 +367,7 @@ def table(results: Sequence[Result]) -> list[str]:
     )
     lines = [header, "-" * len(header)]
     for r in results:
-        for name, lat in (("cold", r.cold), ("repeat", r.repeat)):
+        for name, lat in (("cold", r.cold), ("cold min", r.cold_best), ("repeat", r.repeat)):
             first = name == "cold"
             lines.append(
                 (f"{r.label:<10}{r.size:>7,}{r.vocabulary:>8,}{r.build_s:>9.3f}" if first else " " * 34)
@@ -388,11 +400,15 @@ def verdicts(results: Sequence[Result]) -> list[str]:
 
     real = next((r for r in results if r.label == "real"), big)
     real_p99 = percentile_ms(real.cold.ns, 0.99)
+    real_best = percentile_ms(real.cold_best.ns, 0.99)
+    big_best = percentile_ms(big.cold_best.ns, 0.99)
     return [
         f"target p99 < {TARGET_REAL_P99_MS:g} ms at the real size: cold p99 {real_p99:.3f} ms at {real.size:,} -> "
-        f"{mark(real_p99 < TARGET_REAL_P99_MS)}",
+        f"{mark(real_p99 < TARGET_REAL_P99_MS)}  (cold min p99 {real_best:.3f} ms -> "
+        f"{mark(real_best < TARGET_REAL_P99_MS)})",
         f"target p99 < {TARGET_P99_MS:g} ms at 10k: cold p99 {cold_p99:.3f} ms at {big.size:,} -> "
-        f"{mark(cold_p99 < TARGET_P99_MS)}  (repeat p99 {repeat_p99:.3f} ms -> {mark(repeat_p99 < TARGET_P99_MS)})",
+        f"{mark(cold_p99 < TARGET_P99_MS)}  (cold min p99 {big_best:.3f} ms -> {mark(big_best < TARGET_P99_MS)}; "
+        f"repeat p99 {repeat_p99:.3f} ms -> {mark(repeat_p99 < TARGET_P99_MS)})",
         f"target build < {TARGET_BUILD_S:g} s: slowest build {slowest.build_s:.3f} s at {slowest.size:,} -> "
         f"{mark(slowest.build_s < TARGET_BUILD_S)}",
     ]
@@ -476,7 +492,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in table(results):
         print(line)
     print("size: example questions; vocab: index tokens; build: Matcher(knowledge), normalise() memos cleared;")
-    print("mem: tracemalloc peak during the build; cold: first time each query is seen; repeat: asked again.")
+    print("mem: tracemalloc peak during the build; cold: first time each query is seen; repeat: asked again;")
+    print("cold min: per query, the fastest of the cold passes (one per build, each from empty memos).")
     print(f"retained after build, MiB: {', '.join(f'{r.size:,}: {r.kept_mib:.1f}' for r in results)}")
     print()
     for line in kinds_table(results):
