@@ -286,14 +286,15 @@ def clear_caches() -> None:
     gc.collect()
 
 
-def build_seconds(knowledge: KnowledgeBase, repetitions: int) -> float:
+def build_seconds(knowledge: KnowledgeBase, repetitions: int) -> tuple[float, float]:
+    """Median and fastest of `repetitions` builds, each from empty memos."""
     times = []
     for _ in range(repetitions):
         clear_caches()
         start = time.perf_counter()
         Matcher(knowledge)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
 
 
 def build_memory(knowledge: KnowledgeBase) -> tuple[float, float]:
@@ -315,7 +316,8 @@ class Result:
     size: int
     entries: int
     vocabulary: int
-    build_s: float
+    build_s: float  # median of the builds
+    build_min_s: float  # the fastest build
     peak_mib: float
     kept_mib: float
     cold: Latencies  # the first cold pass
@@ -326,7 +328,7 @@ class Result:
 def measure(
     label: str, knowledge: KnowledgeBase, queries: Sequence[Query], repeats: int, builds: int, rng: random.Random
 ) -> Result:
-    build_s = build_seconds(knowledge, builds)
+    build_s, build_min_s = build_seconds(knowledge, builds)
     peak_mib, kept_mib = build_memory(knowledge)
     passes: list[Latencies] = []
     for _ in range(builds):  # each cold pass on a fresh build with every memo emptied
@@ -349,6 +351,7 @@ def measure(
         len(knowledge.entries),
         len(matcher.index.postings),
         build_s,
+        build_min_s,
         peak_mib,
         kept_mib,
         cold,
@@ -394,6 +397,7 @@ def verdicts(results: Sequence[Result]) -> list[str]:
     cold_p99 = percentile_ms(big.cold.ns, 0.99)
     repeat_p99 = percentile_ms(big.repeat.ns, 0.99)
     slowest = max(results, key=lambda r: r.build_s)
+    slowest_min = max(results, key=lambda r: r.build_min_s)
 
     def mark(ok: bool) -> str:
         return "met" if ok else "MISSED"
@@ -410,7 +414,8 @@ def verdicts(results: Sequence[Result]) -> list[str]:
         f"{mark(cold_p99 < TARGET_P99_MS)}  (cold min p99 {big_best:.3f} ms -> {mark(big_best < TARGET_P99_MS)}; "
         f"repeat p99 {repeat_p99:.3f} ms -> {mark(repeat_p99 < TARGET_P99_MS)})",
         f"target build < {TARGET_BUILD_S:g} s: slowest build {slowest.build_s:.3f} s at {slowest.size:,} -> "
-        f"{mark(slowest.build_s < TARGET_BUILD_S)}",
+        f"{mark(slowest.build_s < TARGET_BUILD_S)}  (fastest of the builds {slowest_min.build_min_s:.3f} s at "
+        f"{slowest_min.size:,} -> {mark(slowest_min.build_min_s < TARGET_BUILD_S)})",
     ]
 
 
