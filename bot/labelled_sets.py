@@ -34,6 +34,9 @@ MATCHER_SETS = (
     LabelledSet(
         "matcher_train2.yaml", "training 2 (blind, ru uk tr en; misses may change the matcher)", held_out=False
     ),
+    LabelledSet(
+        "matcher_train3.yaml", "training 3 (blind, ar fa ru uk; misses may change the matcher)", held_out=False
+    ),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
@@ -41,6 +44,7 @@ MATCHER_SETS = (
     LabelledSet("matcher_val7.yaml", "validation 7 (blind, out of scope only; never tuned on)", held_out=True),
     LabelledSet("matcher_val8.yaml", "validation 8 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("matcher_val9.yaml", "validation 9 (blind, all languages; never tuned on)", held_out=True),
+    LabelledSet("matcher_val10.yaml", "validation 10 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("testset.yaml", "test (frozen)", held_out=True),
 )
 
@@ -64,6 +68,11 @@ CRISIS_SETS = (
     LabelledSet(
         "crisis_val11.yaml",
         "validation 11 (blind, all languages, danger inside questions; never tuned on)",
+        held_out=True,
+    ),
+    LabelledSet(
+        "crisis_val12.yaml",
+        "validation 12 (blind, all languages, danger inside questions; never tuned on)",
         held_out=True,
     ),
     LabelledSet("crisis_test.yaml", "test (frozen)", held_out=True),
