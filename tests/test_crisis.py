@@ -613,6 +613,16 @@ def test_a_cue_hit_carries_the_weight_it_added_up(cue_detector: CrisisDetector) 
     assert hit.weight == 3 + 1
 
 
+def test_a_cue_hit_carries_the_weight_of_its_strongest_window(cue_detector: CrisisDetector) -> None:
+    """Many signs together stand like a rule even when a weaker group of signs came first in the message: the
+    first window that met the threshold (3 + 1) used to name the weight, so the later 2 + 2 + 4 never counted."""
+    text = "he strangled her yesterday and today after school my baby fell from the balcony and is unconscious"
+    hit = cue_detector.detect(text)
+    assert hit is not None
+    assert hit.weight == 2 + 2 + 4
+    assert hit.kind == "medical"
+
+
 def test_ordinary_context_only_switches_off_cues_near_it(cue_detector: CrisisDetector) -> None:
     text = "i wanted to ask about the german course but now my friend is unconscious"
     assert cue_detector.detect(text) is not None

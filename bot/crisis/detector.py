@@ -241,7 +241,8 @@ class CrisisDetector:
     def _cue_hits(
         self, positions: dict[int, list[int]], blocked: list[tuple[int, int]], threshold: int = CUE_THRESHOLD
     ) -> list[CrisisHit]:
-        """Weights of the cues per language within CUE_WINDOW words; the strongest situation names the hit.
+        """Weights of the cues per language within CUE_WINDOW words; the strongest window gives the hit (its weight
+        decides whether the cues stand alone, bot/crisis/net.py STRONG_CUES) and its strongest situation the kind.
         In a long message a strong sign (weight 3 or more) also meets another sign (not a mere context word)
         up to LONG_WINDOW words away: people tell the story first and the danger later."""
         found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # language -> (first word, cue, last word)
@@ -262,6 +263,7 @@ class CrisisDetector:
                 and not _overlaps((p, last), blocked)
                 and not any(p - VETO_REACH <= v <= last + VETO_REACH for v in vetoes)
             )
+            strongest: CrisisHit | None = None
             for start, first, _ in places:
                 window = [place for place in places if start <= place[0] < start + CUE_WINDOW]
                 weight = _weigh(window, self._cues)
@@ -272,6 +274,8 @@ class CrisisDetector:
                     weight = _weigh(window, self._cues, with_context=False)
                     if weight < threshold:
                         continue
+                if strongest is not None and weight <= strongest.weight:
+                    continue
                 inside = {n: p for p, n, _ in window}
                 named = [n for n in inside if self._cues[n].kind]
                 if not named:
@@ -279,8 +283,9 @@ class CrisisDetector:
                 best = max(named, key=lambda n: (self._cues[n].weight, -PRIORITY.index(self._cues[n].kind)))
                 span = (min(inside.values()), max(last for _, _, last in window))
                 cue = self._cues[best]
-                hits.append(CrisisHit(cue.kind, cue.language, self._cue_rules[best], span, True, weight=weight))
-                break
+                strongest = CrisisHit(cue.kind, cue.language, self._cue_rules[best], span, True, weight=weight)
+            if strongest is not None:  # the strongest window: its weight decides whether the cues stand alone
+                hits.append(strongest)
         return hits
 
 
