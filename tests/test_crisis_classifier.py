@@ -45,6 +45,7 @@ VALIDATION_8 = DATA / "crisis_val8.yaml"  # blind (tr, ru), never tuned on
 VALIDATION_9 = DATA / "crisis_val9.yaml"  # blind (all languages), never tuned on
 VALIDATION_10 = DATA / "crisis_val10.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_11 = DATA / "crisis_val11.yaml"  # blind (all languages, danger inside questions), never tuned on
+VALIDATION_12 = DATA / "crisis_val12.yaml"  # blind (all languages, danger inside questions), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -391,6 +392,16 @@ def test_validation_11_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     report = evaluate_crisis_file(knowledge, VALIDATION_11, hybrid, classifier=classifier)
     assert report.recall.rate >= 0.86, report.misses
     assert report.alarms.rate <= 0.08, report.false_alarms
+
+
+def test_validation_12_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind round 17's validation set (210: every kind in all seven languages, a third of the crisis messages
+    hiding the danger inside an ordinary question), measured untouched 2026-12-01: 88.6 % recall, 3.8 % false
+    alarms; 89.5 % / 3.8 % after the session's changes (learnt from rounds 17-19's training sets only). Never tuned
+    on: the floor keeps what it measured."""
+    report = evaluate_crisis_file(knowledge, VALIDATION_12, hybrid, classifier=classifier)
+    assert report.recall.rate >= 0.89, report.misses
+    assert report.alarms.rate <= 0.04, report.false_alarms
 
 
 def test_dev_set_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
