@@ -286,17 +286,6 @@ def clear_caches() -> None:
     gc.collect()
 
 
-def build_seconds(knowledge: KnowledgeBase, repetitions: int) -> tuple[float, float]:
-    """Median and fastest of `repetitions` builds, each from empty memos."""
-    times = []
-    for _ in range(repetitions):
-        clear_caches()
-        start = time.perf_counter()
-        Matcher(knowledge)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
-
-
 def build_memory(knowledge: KnowledgeBase) -> tuple[float, float]:
     """Peak and retained MiB allocated while building the matcher (normalise() memos cleared first)."""
     clear_caches()
@@ -328,12 +317,14 @@ class Result:
 def measure(
     label: str, knowledge: KnowledgeBase, queries: Sequence[Query], repeats: int, builds: int, rng: random.Random
 ) -> Result:
-    build_s, build_min_s = build_seconds(knowledge, builds)
     peak_mib, kept_mib = build_memory(knowledge)
     passes: list[Latencies] = []
-    for _ in range(builds):  # each cold pass on a fresh build with every memo emptied
+    build_times: list[float] = []
+    for _ in range(builds):  # each build timed from empty memos, then a cold pass on it
         clear_caches()
+        start = time.perf_counter()
         matcher = Matcher(knowledge)
+        build_times.append(time.perf_counter() - start)
         matcher.match(WARM_UP_QUERY)
         passes.append(Latencies())
         run_queries(matcher, queries, passes[-1])
@@ -350,8 +341,8 @@ def measure(
         count_questions(knowledge),
         len(knowledge.entries),
         len(matcher.index.postings),
-        build_s,
-        build_min_s,
+        statistics.median(build_times),
+        min(build_times),
         peak_mib,
         kept_mib,
         cold,
