@@ -453,11 +453,6 @@ class MatchIndex:
                 entry_cover[number] += share * value
                 if solid:
                     entry_solid[number] += share * value
-            if not example_cover:  # the first word with examples: nothing to add to yet
-                example_cover = {example: share * similarity for example, (similarity, _) in best_example.items()}
-                example_hit = {example: hit for example, (_, hit) in best_example.items()}
-                cover_get, hit_get = example_cover.get, example_hit.get
-                continue
             for example, (similarity, hit) in best_example.items():
                 example_cover[example] = cover_get(example, 0.0) + share * similarity
                 example_hit[example] = hit_get(example, 0.0) + hit
