@@ -49,6 +49,7 @@ MATCHER_SETS = (
     LabelledSet("matcher_val8.yaml", "validation 8 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("matcher_val9.yaml", "validation 9 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("matcher_val10.yaml", "validation 10 (blind, all languages; never tuned on)", held_out=True),
+    LabelledSet("matcher_val11.yaml", "validation 11 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("testset.yaml", "test (frozen)", held_out=True),
 )
 
@@ -77,6 +78,11 @@ CRISIS_SETS = (
     LabelledSet(
         "crisis_val12.yaml",
         "validation 12 (blind, all languages, danger inside questions; never tuned on)",
+        held_out=True,
+    ),
+    LabelledSet(
+        "crisis_val13.yaml",
+        "validation 13 (blind, all languages, danger inside questions; never tuned on)",
         held_out=True,
     ),
     LabelledSet("crisis_test.yaml", "test (frozen)", held_out=True),
