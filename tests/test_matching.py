@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from bot.knowledge import load_knowledge
 from bot.matching import Decision, Matcher, detect_language, normalise
 from bot.matching.evaluation import evaluate_file
+from bot.matching.index import Scored
 from bot.matching.matcher import OUT_OF_SCOPE
 from bot.matching.normalise import normalise_whole
 from bot.matching.stopwords import FILLER, STOP
@@ -544,3 +545,18 @@ def test_two_known_words_stay_apart_when_no_example_question_has_their_compound(
 def test_spoken_forms_of_what_and_to_be_are_stop_words() -> None:
     assert {normalise(w) for w in ("чё", "чо", "ща")} <= STOP_BY_LANGUAGE["ru"]
     assert {normalise(w) for w in ("هستی", "هستید")} <= STOP_BY_LANGUAGE["fa"]
+
+
+def test_a_rival_vocabulary_is_waived_only_for_a_clear_and_confident_lead(matcher: Matcher) -> None:
+    """The best entry's own words explain slightly less than a rival's: a close race is not answered, but a lead
+    of 0.1 score that the calibrated confidence backs is (on 2026-12-01's choose sets 26 right answers, none wrong)."""
+    t = matcher.thresholds
+    best = Scored("housing-search", 0.75, coverage=0.7, phrase=0.9, evidence=0.7)
+    rival = Scored("housing-benefit", 0.5, coverage=0.72, phrase=0.5, evidence=0.6)
+    assert t.coverage_waiver_lead <= 0.25
+    assert matcher.decide([best, rival], sure=t.lead_confidence) is Decision.ANSWER
+    assert matcher.decide([best, rival], sure=t.lead_confidence - 0.01) is not Decision.ANSWER
+    close = Scored("housing-benefit", 0.75 - t.coverage_waiver_lead / 2, coverage=0.72, phrase=0.5, evidence=0.6)
+    assert matcher.decide([best, close], sure=1.0) is not Decision.ANSWER
+    behind = Scored("housing-benefit", 0.5, coverage=0.68, phrase=0.5, evidence=0.6)
+    assert matcher.decide([best, behind], sure=0.0) is Decision.ANSWER  # its own words lead: no confidence needed
