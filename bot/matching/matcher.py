@@ -172,7 +172,7 @@ class Matcher:
             return Decision.ANSWER
         if (
             top.score >= t.lead_answer
-            and top.score - runner_up >= t.lead_share * top.score
+            and lead >= t.lead_share * top.score
             and top.evidence >= t.lead_evidence
             and top.coverage >= rival
             and sure >= t.lead_confidence
