@@ -53,6 +53,7 @@ MATCHER_SETS = (
     LabelledSet("matcher_val9.yaml", "validation 9 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("matcher_val10.yaml", "validation 10 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("matcher_val11.yaml", "validation 11 (blind, all languages; never tuned on)", held_out=True),
+    LabelledSet("matcher_val12.yaml", "validation 12 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("testset.yaml", "test (frozen)", held_out=True),
 )
 
