@@ -89,6 +89,11 @@ CRISIS_SETS = (
         "validation 13 (blind, all languages, danger inside questions; never tuned on)",
         held_out=True,
     ),
+    LabelledSet(
+        "crisis_val14.yaml",
+        "validation 14 (blind, all languages, danger inside questions; never tuned on)",
+        held_out=True,
+    ),
     LabelledSet("crisis_test.yaml", "test (frozen)", held_out=True),
 )
 
