@@ -730,6 +730,10 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         ("этот формуляр меня убьёт хахаха", True),
         ("امي رح تدبحني اذا ما نجحت ههههه", True),
         ("the exam is killing me lol", True),
+        ("этот джобцентр меня в могилу сведёт 🤬", True),  # rolled eyes, a weary or cursing face
+        ("الأوسلندر بهورده رح تموتني 😩", True),
+        ("вчера меня 'убили' первым ахах", True),
+        ("he hit me again 😭 please help", False),  # crying is no laughter
         ("he will kill me, I am not joking", False),  # words for joking are not laughter
         ("я не жартую, він мене вб'є", False),
         ("Hahn im Korb, er will mich umbringen", False),  # "ha" inside a word
