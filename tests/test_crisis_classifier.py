@@ -220,6 +220,12 @@ def test_rule_hits_stand_unless_the_classifier_is_sure_the_message_is_ordinary()
     joke = CrisisHit("threat", "de", rule, (0, 1), laughing=True)
     assert standing_hits([joke], PAST_CONFIRM, weights, long) == [joke]
     assert standing_hits([joke], PAST_CONFIRM - 0.01, weights, long - 1) == []
+    # weighted cues in such a message need PAST_CONFIRM as well, not only their usual agreement
+    old_cues = CrisisHit("violence", "en", rule, (0, 3), by_cues=True, weight=5, in_past=True)
+    rolled_eyes = CrisisHit("threat", "ru", rule, (0, 3), by_cues=True, weight=4, laughing=True)
+    assert weights.confirm_weak < PAST_CONFIRM
+    assert standing_hits([old_cues, rolled_eyes], weights.confirm_weak, weights, long) == []
+    assert standing_hits([old_cues, rolled_eyes], PAST_CONFIRM, weights, long) == [old_cues, rolled_eyes]
 
 
 def test_cues_adding_up_to_a_strong_sign_stand_like_a_rule() -> None:

@@ -45,7 +45,10 @@ CUE_IN_TICKET = 0.5
 PAST_CONFIRM = 0.5
 # the same bar for a rule or phrase hit in a laughing message ("my boss will kill me if I'm late 😂";
 # bot/crisis/text.py laughs). Chosen by analogy with PAST_CONFIRM, checked on validation 3 and the everyday
-# questions; see the commit that introduced it
+# questions; see the commit that introduced it. Since 2026-12-02 weighted cues in an old story or a laughing
+# message need it too (before: only their usual confirm_weak): "back in 2019 ... i was beaten for months ... thats all
+# behind me" and "этот джобцентр меня в могилу сведёт 🤬" alarmed through cues at 0.26 and 0.44. Choose sets 569 -> 561
+# false alarms of 9,014, out of fold on rounds 14-21 108 -> 107, not one crisis message lost
 
 
 STRONG_CUES = 7  # weighted cues adding up to this much stand like a rule: only a sure "ordinary" (confirm_rule) vetoes
@@ -82,9 +85,10 @@ def standing_hits(
     doubt_bar = max(rule_bar, PAST_CONFIRM)  # an old story or a laughing message
 
     def bar(hit: CrisisHit) -> float:
+        doubted = hit.in_past or hit.laughing
         if hit.by_cues and (in_ticket or hit.weight < STRONG_CUES):
-            return cue_bar
-        return doubt_bar if hit.in_past or hit.laughing else rule_bar
+            return max(cue_bar, PAST_CONFIRM) if doubted else cue_bar
+        return doubt_bar if doubted else rule_bar
 
     return [hit for hit in hits if probability >= bar(hit)]
 
