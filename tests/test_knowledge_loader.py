@@ -85,6 +85,15 @@ def test_wrong_types_and_missing_fields(kb_dir: Path) -> None:
     assert "faq/arrival.yaml:6: unknown field 'anwser' – did you mean 'answer'?" in errors
 
 
+@pytest.mark.parametrize("ages", ["[18, 16]", "16", "[0, 200]", "[teen, 18]", "[16, 18, 20]"])
+def test_an_age_group_must_be_two_years_in_order(kb_dir: Path, ages: str) -> None:
+    path = kb_dir / "faq" / "arrival.yaml"
+    keywords = "    keywords: [Anmeldung, Meldebescheinigung]"
+    _replace(path, keywords, f"{keywords}\n    ages: {ages}")
+    message = "entry 'address-registration': 'ages' must be two whole years from 0 to 120, e.g. [16, 18]"
+    assert f"faq/arrival.yaml:6: {message}" in _errors(kb_dir)
+
+
 def test_missing_answer_and_unknown_language(kb_dir: Path) -> None:
     path = kb_dir / "faq" / "health.yaml"
     _replace(path, '    answer: {de: "Notruf: 112. Polizei: 110.", en: "Emergency: 112. Police: 110."}\n', "")

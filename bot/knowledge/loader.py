@@ -469,6 +469,7 @@ class _Reader:
             "keywords",
             "action",
             "crisis",
+            "ages",
             "reviewed",
             "owner",
             "as_of",
@@ -501,6 +502,7 @@ class _Reader:
             if not isinstance(crisis, bool):
                 self.problems.error(path, item.line_of("crisis"), f"{owner}: 'crisis' must be true or false")
                 crisis = False
+            ages = self._ages(path, item, owner)
             keywords = item.get("keywords") or []
             if not isinstance(keywords, list):
                 self.problems.error(path, item.line_of("keywords"), f"{owner}: 'keywords' must be a list")
@@ -517,6 +519,7 @@ class _Reader:
                 towns=self._towns_field(path, item, "towns", towns),
                 action=action,
                 crisis=crisis,
+                ages=ages,
                 reviewed=self._date(path, item, "reviewed", required=True),
                 owner=self._text(path, item, "owner") or "",
                 as_of=as_of,
@@ -528,6 +531,23 @@ class _Reader:
             )
             if eid:
                 result[eid] = entry
+
+    def _ages(self, path: Path, item: LineDict, owner: str) -> tuple[int, int] | None:
+        """`ages: [from, to]`: whole years, from <= to, both 0-120."""
+        value = item.get("ages")
+        if value is None:
+            return None
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 120 for v in value)
+            and value[0] <= value[1]
+        ):
+            return (value[0], value[1])
+        self.problems.error(
+            path, item.line_of("ages"), f"{owner}: 'ages' must be two whole years from 0 to 120, e.g. [16, 18]"
+        )
+        return None
 
     def _as_of(self, path: Path, item: LineDict, owner: str) -> tuple[dt.date | None, dt.date | None]:
         """`as_of` and `review_by` come together: a dated fact without a review date silently ages."""

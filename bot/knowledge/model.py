@@ -135,6 +135,9 @@ class Entry:
     towns: frozenset[str] | None = None  # None: all towns
     action: str | None = None
     crisis: bool = False
+    # the age group the entry serves, both ends included ("ages: [16, 18]"); a question that names only ages
+    # outside it ranks the entry lower (bot/matching/ages.py). None: any age
+    ages: tuple[int, int] | None = None
     reviewed: dt.date | None = None
     owner: str = ""
     as_of: dt.date | None = None  # the date its time-sensitive facts were checked; shown as "as of"

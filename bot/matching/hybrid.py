@@ -21,7 +21,7 @@ from bot.embedding import load_embedder
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.gate import ANSWER_AT, GateInputs, answer_probability
 from bot.matching.index import Ranking
-from bot.matching.matcher import Candidate, Decision, Matcher, MatchResult, Thresholds
+from bot.matching.matcher import AGE_MISMATCH, Candidate, Decision, Matcher, MatchResult, Thresholds
 from bot.matching.semantic import SemanticModel, SemanticReading, VectorStore, build_semantic_model
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,8 @@ class HybridMatcher(Matcher):
         lexical_scores = {c.entry_id: c.score for c in lexical.candidates}
         in_scope = max(1.0 - reading.out_of_scope, 1e-9)  # rank among the entries as if no out-of-scope class
         shares = {entry_id: share / in_scope for entry_id, share in reading.shares.items()}
+        for entry_id in self.age_misfits(lexical.question) & shares.keys():
+            shares[entry_id] *= AGE_MISMATCH
         semantic_top = sorted(shares, key=shares.__getitem__, reverse=True)[: self.thresholds.suggestions]
         fused = {
             entry_id: lexical_scores.get(entry_id, 0.0) + SEMANTIC_WEIGHT * shares.get(entry_id, 0.0)

@@ -6,9 +6,10 @@ import enum
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.knowledge.model import KnowledgeBase
+from bot.matching.ages import mentioned_ages
 from bot.matching.confidence import confidence
 from bot.matching.index import IndexedText, MatchIndex, Ranking, Scored
 from bot.matching.language import detect_language
@@ -23,6 +24,10 @@ REGION_WORDS = ("Kreis", "Heinsberg", "Kreis Heinsberg", "Хайнсберг", "
 # An answer counts like a fifth of an example question: its words are the topic's everyday vocabulary (what people
 # say without the official term), but it names other topics in passing (chosen on dev + validation).
 ANSWER_EXAMPLES = 0.2
+
+# An entry for one age group (`ages:`) when the question names only other ages ("Tochter 10" and school at 16 to
+# 18) keeps this share of its score (and of its share in the semantic reading); see bot/matching/ages.py
+AGE_MISMATCH = 0.7
 
 
 class Decision(enum.Enum):
@@ -113,6 +118,7 @@ class Matcher:
         # ticket") is not answered, and an answer must lead them by the same margin as any other entry
         for language, questions in knowledge.out_of_scope.items():
             texts.extend(IndexedText(OUT_OF_SCOPE, q, language=language) for q in questions)
+        self.age_groups = {entry.id: entry.ages for entry in knowledge.entries.values() if entry.ages}
         town_words = [w for town in knowledge.towns.values() for w in (town.name, *town.aliases)]
         town_words += REGION_WORDS
         with collection_paused():
@@ -133,6 +139,7 @@ class Matcher:
             return MatchResult(text, language, Decision.FALLBACK, ()), None
         limit = max(self.thresholds.suggestions, 2)
         ranking = self.index.rank(text, limit=limit + 1, language=detected or language)
+        ranking = self._by_age(text, ranking)
         ranked = ranking.scored
         sure = confidence(ranking)
         entries = [s for s in ranked if s.entry_id != OUT_OF_SCOPE][:limit]
@@ -147,6 +154,22 @@ class Matcher:
             round(sure, 4),
         )
         return result, ranking
+
+    def age_misfits(self, text: str) -> frozenset[str]:
+        """Entries for an age group that none of the ages the question names falls in."""
+        if not self.age_groups:
+            return frozenset()
+        ages = mentioned_ages(text)
+        if not ages:
+            return frozenset()
+        return frozenset(e for e, (low, high) in self.age_groups.items() if not any(low <= a <= high for a in ages))
+
+    def _by_age(self, text: str, ranking: Ranking) -> Ranking:
+        misfits = self.age_misfits(text)
+        if not misfits or not any(s.entry_id in misfits for s in ranking.scored):
+            return ranking
+        scored = [replace(s, score=s.score * AGE_MISMATCH) if s.entry_id in misfits else s for s in ranking.scored]
+        return replace(ranking, scored=sorted(scored, key=lambda s: s.score, reverse=True))
 
     def decide(self, ranked: list[Scored], sure: float = 0.0) -> Decision:
         """Score and margin first: on the dev set the plain rule answered more questions at the same rate of
