@@ -47,6 +47,12 @@ MATCHER_SETS = (
     LabelledSet(
         "matcher_train7.yaml", "training 7 (blind, uk fa tr ar; misses may change the matcher)", held_out=False
     ),
+    LabelledSet(
+        "matcher_train8.yaml", "training 8 (blind, uk fa ar ru; misses may change the matcher)", held_out=False
+    ),
+    LabelledSet(
+        "matcher_train9.yaml", "training 9 (blind, tempting out of scope; teaches out_of_scope.yaml)", held_out=False
+    ),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
