@@ -246,7 +246,13 @@ def fit_confidence(matcher: Matcher, questions: list[LabelledQuestion]) -> tuple
     return fit(samples)
 
 
-GATE_SPLITS = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")  # what the answer gate is fitted on
+GATE_SPLITS = (  # what the answer gate is fitted on
+    "devset.yaml",
+    "matcher_val.yaml",
+    "matcher_val2.yaml",
+    "matcher_train.yaml",
+    *(f"matcher_train{i}.yaml" for i in range(2, 10)),
+)
 # validation 3 chose the gate's threshold; validations 4 to 6 and the frozen split only measure it
 NEVER_FIT_ON = MATCHER_HELD_OUT  # see bot/labelled_sets.py
 
