@@ -47,6 +47,7 @@ VALIDATION_10 = DATA / "crisis_val10.yaml"  # blind (all languages, danger insid
 VALIDATION_11 = DATA / "crisis_val11.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_12 = DATA / "crisis_val12.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_13 = DATA / "crisis_val13.yaml"  # blind (all languages, danger inside questions), never tuned on
+VALIDATION_14 = DATA / "crisis_val14.yaml"  # blind (all languages, danger inside questions), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -412,6 +413,13 @@ def test_validation_13_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     untouched 2026-12-01: 89.5 % recall, 7.6 % false alarms; 98.1 % / 6.7 % after the session's changes (crisis.yaml
     from rounds 20-21, the classifier trained on rounds 14-21). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_13, recall=0.98, alarms=0.07)
+
+
+def test_validation_14_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind round 24's validation set (210, like validation 13), registered before anything ran on it and measured
+    untouched 2026-12-02: 97.1 % recall, 2.9 % false alarms; the same after the session's changes (crisis.yaml from
+    rounds 22-23, laughter and rolled eyes, cues in old stories). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_14, recall=0.97, alarms=0.03)
 
 
 def _floors(
