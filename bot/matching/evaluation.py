@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.labelled_sets import MATCHER_HELD_OUT
+from bot.labelled_sets import MATCHER_HELD_OUT, MATCHER_SETS
 from bot.matching.confidence import features, fit
 from bot.matching.gate import features as gate_features
 from bot.matching.gate import fit as fit_gate_weights
@@ -246,13 +246,9 @@ def fit_confidence(matcher: Matcher, questions: list[LabelledQuestion]) -> tuple
     return fit(samples)
 
 
-GATE_SPLITS = (  # what the answer gate is fitted on
-    "devset.yaml",
-    "matcher_val.yaml",
-    "matcher_val2.yaml",
-    "matcher_train.yaml",
-    *(f"matcher_train{i}.yaml" for i in range(2, 10)),
-)
+# what the answer gate is fitted on: every labelled matcher set that is not held out (the dev splits and the blind
+# trainings), in the order bot/labelled_sets.py registers them
+GATE_SPLITS = tuple(s.file for s in MATCHER_SETS if not s.held_out)
 # validation 3 chose the gate's threshold; validations 4 to 6 and the frozen split only measure it
 NEVER_FIT_ON = MATCHER_HELD_OUT  # see bot/labelled_sets.py
 
