@@ -11,6 +11,7 @@ writer ("Tochter 10", "сину 16", "ich bin 34"). "seit 2 Jahren hier" and "5 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DIGIT = re.compile(r"\d")  # any script's digits
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -50,9 +51,11 @@ _NOT_SELF = re.compile(r"\s*(?:" + _CHILDREN + r")")
 _REACH = 30  # characters looked at before and after a number
 
 
+@lru_cache(maxsize=64)
 def mentioned_ages(text: str) -> frozenset[int]:
     """The ages the text names unambiguously (empty: it names none). Each number is judged by the words right
-    around it: most questions name no number at all, and the rest only a few."""
+    around it: most questions name no number at all, and the rest only a few. Remembered for the last texts: the
+    hybrid matcher asks for the same question's ages twice (lexical ranking, then the semantic shares)."""
     text = text[:2000]
     if _DIGIT.search(text) is None:
         return frozenset()
