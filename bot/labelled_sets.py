@@ -53,6 +53,9 @@ MATCHER_SETS = (
     LabelledSet(
         "matcher_train9.yaml", "training 9 (blind, tempting out of scope; teaches out_of_scope.yaml)", held_out=False
     ),
+    LabelledSet(
+        "matcher_train10.yaml", "training 10 (blind, ru uk fa de; misses may change the matcher)", held_out=False
+    ),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
@@ -63,6 +66,7 @@ MATCHER_SETS = (
     LabelledSet("matcher_val10.yaml", "validation 10 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("matcher_val11.yaml", "validation 11 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("matcher_val12.yaml", "validation 12 (blind, all languages; never tuned on)", held_out=True),
+    LabelledSet("matcher_val13.yaml", "validation 13 (blind, all languages; never tuned on)", held_out=True),
     LabelledSet("testset.yaml", "test (frozen)", held_out=True),
 )
 
