@@ -107,6 +107,11 @@ CRISIS_SETS = (
         "validation 14 (blind, all languages, danger inside questions; never tuned on)",
         held_out=True,
     ),
+    LabelledSet(
+        "crisis_val15.yaml",
+        "validation 15 (blind, all languages, danger inside questions; never tuned on)",
+        held_out=True,
+    ),
     LabelledSet("crisis_test.yaml", "test (frozen)", held_out=True),
 )
 
