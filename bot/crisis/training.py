@@ -68,6 +68,11 @@ false alarms of 1,181; validation 3 came out at 277 of 280 / 9 false alarms (bef
 files, 278 / 6 shipped) and the everyday questions at 21 alarms of 2,127 (before 17 / 16). The thresholds were
 compared on the same figures and kept: 0.9 beside a confident answer saved the 5 everyday alarms but lost a
 message of validation 3 and one of the rounds; higher bars lost more than they saved.
+Since 2026-12-02 it learns from rounds 22-25 (crisis_train21-24.yaml: untouched 92.0 / 8.0 %, 98.3 / 8.0 %,
+93.0 / 13.0 %, 96.0 / 12.0 %) as well. Out of fold on rounds 14-25 the nets missed 21 instead of 25 of 1,359 crisis
+messages at the same 148 false alarms of 1,581; validation 3 278 -> 279 of 280 at the same 9 false alarms, the dev
+set unchanged (374 of 374, 6 false alarms), the everyday questions 19 alarms of 2,127 as before. With rounds 22-23
+alone (2026-12-02 night) the everyday questions had gone over the 1 % bound, so that retrain was not shipped.
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
@@ -117,6 +122,10 @@ TRAINING_FILES = (
     "crisis_train18.yaml",
     "crisis_train19.yaml",
     "crisis_train20.yaml",
+    "crisis_train21.yaml",
+    "crisis_train22.yaml",
+    "crisis_train23.yaml",
+    "crisis_train24.yaml",
 )
 MATCHER_FILES = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")
 NEVER_TRAIN_ON = HELD_OUT  # the frozen splits and blind validations of bot/labelled_sets.py
