@@ -733,6 +733,10 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         ("этот джобцентр меня в могилу сведёт 🤬", True),  # rolled eyes, a weary or cursing face
         ("الأوسلندر بهورده رح تموتني 😩", True),
         ("вчера меня 'убили' первым ахах", True),
+        ("муж меня убьёт если узнает сколько я отдала за зубы ))", True),  # typed smileys
+        ("my mum will kill me :) but i want to move out", True),
+        ("annem duyarsa beni oldurur ;-)", True),
+        ("he hit me (again) and took my phone (the new one)", False),  # one closing bracket is no smile
         ("he hit me again 😭 please help", False),  # crying is no laughter
         ("he will kill me, I am not joking", False),  # words for joking are not laughter
         ("я не жартую, він мене вб'є", False),

@@ -141,7 +141,16 @@ _LAUGHING_WORDS = re.compile(
 )
 
 
+# Typed smileys count alike: ":)", ";-)", "=)" and the Russian "))" ("муж меня убьёт если узнает сколько я отдала
+# за зубы ))"). In the labelled choose sets (2026-12-02) 16 ordinary messages carry one and no crisis message does.
+_SMILEYS = re.compile(r"[:;=]-?\)|\){2,}")
+
+
 def laughs(text: str) -> bool:
-    """The message laughs or rolls its eyes (emoji or written laughter) somewhere."""
+    """The message laughs, smiles or rolls its eyes (emoji, typed smiley or written laughter) somewhere."""
     text = text[:MAX_CHARS]
-    return any(char in _LAUGHING_EMOJI for char in text) or _LAUGHING_WORDS.search(text) is not None
+    return (
+        any(char in _LAUGHING_EMOJI for char in text)
+        or _LAUGHING_WORDS.search(text) is not None
+        or _SMILEYS.search(text) is not None
+    )
