@@ -62,6 +62,9 @@ MATCHER_SETS = (
     LabelledSet(
         "matcher_train12.yaml", "training 12 (blind, tempting out of scope; teaches out_of_scope.yaml)", held_out=False
     ),
+    LabelledSet(
+        "matcher_train13.yaml", "training 13 (blind, ru de en fa; misses may change the matcher)", held_out=False
+    ),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
