@@ -27,6 +27,7 @@ VALIDATION_9 = Path(__file__).parent / "data" / "matcher_val9.yaml"  # blind, al
 VALIDATION_10 = Path(__file__).parent / "data" / "matcher_val10.yaml"  # blind, all languages; never tuned on
 VALIDATION_11 = Path(__file__).parent / "data" / "matcher_val11.yaml"  # blind, all languages; never tuned on
 VALIDATION_12 = Path(__file__).parent / "data" / "matcher_val12.yaml"  # blind, all languages; never tuned on
+VALIDATION_13 = Path(__file__).parent / "data" / "matcher_val13.yaml"  # blind, all languages; never tuned on
 
 
 @pytest.fixture(scope="module")
@@ -317,6 +318,16 @@ def test_validation_12_floors(matchers: tuple[Matcher, Matcher]) -> None:
     lexical, both = matchers
     _floors(both, VALIDATION_12, top1=0.965, answered=0.875, wrong=0.015, out_of_scope=3)
     _floors(lexical, VALIDATION_12, top1=0.955, answered=0.825, wrong=0.02, out_of_scope=2)
+
+
+def test_validation_13_floors(matchers: tuple[Matcher, Matcher]) -> None:
+    """Blind set of all seven languages (210, like validation 12), registered before anything ran on it and measured
+    untouched 2026-12-02: hybrid 96.2 / 87.9 / 0.5 % / 2 of 28, lexical alone 95.1 / 82.4 / 0.5 % / 2 of 28; the
+    same after the session's changes (examples from trainings 10, 11 and 13, out-of-scope questions like training
+    12's). Never tuned on; its out-of-scope figure (7.1 %) is above the issue's 3 %."""
+    lexical, both = matchers
+    _floors(both, VALIDATION_13, top1=0.96, answered=0.875, wrong=0.01, out_of_scope=2)
+    _floors(lexical, VALIDATION_13, top1=0.95, answered=0.82, wrong=0.01, out_of_scope=2)
 
 
 def _floors(matcher: Matcher, path: Path, *, top1: float, answered: float, wrong: float, out_of_scope: int) -> None:
