@@ -25,57 +25,54 @@ class LabelledSet:
         return DATA_DIR / self.file
 
 
+def _training(number: int, languages: str) -> LabelledSet:
+    """A blind matcher training set: a choose set whose misses may change the matcher or the FAQ."""
+    label = f"training {number} (blind, {languages}; misses may change the matcher)"
+    return LabelledSet(f"matcher_train{number}.yaml", label, held_out=False)
+
+
+def _out_of_scope_training(number: int) -> LabelledSet:
+    """A blind set of tempting out-of-scope questions only: a choose set for out_of_scope.yaml."""
+    label = f"training {number} (blind, tempting out of scope; teaches out_of_scope.yaml)"
+    return LabelledSet(f"matcher_train{number}.yaml", label, held_out=False)
+
+
+def _matcher_validation(number: int) -> LabelledSet:
+    """A blind matcher validation set of all seven languages: only measured."""
+    label = f"validation {number} (blind, all languages; never tuned on)"
+    return LabelledSet(f"matcher_val{number}.yaml", label, held_out=True)
+
+
+def _crisis_validation(number: int) -> LabelledSet:
+    """A blind crisis validation set of all seven languages, a third of its danger inside ordinary questions."""
+    label = f"validation {number} (blind, all languages, danger inside questions; never tuned on)"
+    return LabelledSet(f"crisis_val{number}.yaml", label, held_out=True)
+
+
 # questions with the entry that answers them (or none: out of scope), in the order `eval` reports them
 MATCHER_SETS = (
     LabelledSet("devset.yaml", "dev", held_out=False),
     LabelledSet("matcher_val.yaml", "validation", held_out=False),
     LabelledSet("matcher_val2.yaml", "validation 2", held_out=False),
     LabelledSet("matcher_train.yaml", "training (blind, de ar fa; misses may change the matcher)", held_out=False),
-    LabelledSet(
-        "matcher_train2.yaml", "training 2 (blind, ru uk tr en; misses may change the matcher)", held_out=False
-    ),
-    LabelledSet(
-        "matcher_train3.yaml", "training 3 (blind, ar fa ru uk; misses may change the matcher)", held_out=False
-    ),
-    LabelledSet(
-        "matcher_train4.yaml", "training 4 (blind, de en tr ar; misses may change the matcher)", held_out=False
-    ),
-    LabelledSet("matcher_train5.yaml", "training 5 (blind, de fa uk; misses may change the matcher)", held_out=False),
-    LabelledSet(
-        "matcher_train6.yaml", "training 6 (blind, ar fa uk de; misses may change the matcher)", held_out=False
-    ),
-    LabelledSet(
-        "matcher_train7.yaml", "training 7 (blind, uk fa tr ar; misses may change the matcher)", held_out=False
-    ),
-    LabelledSet(
-        "matcher_train8.yaml", "training 8 (blind, uk fa ar ru; misses may change the matcher)", held_out=False
-    ),
-    LabelledSet(
-        "matcher_train9.yaml", "training 9 (blind, tempting out of scope; teaches out_of_scope.yaml)", held_out=False
-    ),
-    LabelledSet(
-        "matcher_train10.yaml", "training 10 (blind, ru uk fa de; misses may change the matcher)", held_out=False
-    ),
-    LabelledSet(
-        "matcher_train11.yaml", "training 11 (blind, ar tr en uk; misses may change the matcher)", held_out=False
-    ),
-    LabelledSet(
-        "matcher_train12.yaml", "training 12 (blind, tempting out of scope; teaches out_of_scope.yaml)", held_out=False
-    ),
-    LabelledSet(
-        "matcher_train13.yaml", "training 13 (blind, ru de en fa; misses may change the matcher)", held_out=False
-    ),
+    _training(2, "ru uk tr en"),
+    _training(3, "ar fa ru uk"),
+    _training(4, "de en tr ar"),
+    _training(5, "de fa uk"),
+    _training(6, "ar fa uk de"),
+    _training(7, "uk fa tr ar"),
+    _training(8, "uk fa ar ru"),
+    _out_of_scope_training(9),
+    _training(10, "ru uk fa de"),
+    _training(11, "ar tr en uk"),
+    _out_of_scope_training(12),
+    _training(13, "ru de en fa"),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
     LabelledSet("matcher_val6.yaml", "validation 6 (blind, de en tr ru uk; never tuned on)", held_out=True),
     LabelledSet("matcher_val7.yaml", "validation 7 (blind, out of scope only; never tuned on)", held_out=True),
-    LabelledSet("matcher_val8.yaml", "validation 8 (blind, all languages; never tuned on)", held_out=True),
-    LabelledSet("matcher_val9.yaml", "validation 9 (blind, all languages; never tuned on)", held_out=True),
-    LabelledSet("matcher_val10.yaml", "validation 10 (blind, all languages; never tuned on)", held_out=True),
-    LabelledSet("matcher_val11.yaml", "validation 11 (blind, all languages; never tuned on)", held_out=True),
-    LabelledSet("matcher_val12.yaml", "validation 12 (blind, all languages; never tuned on)", held_out=True),
-    LabelledSet("matcher_val13.yaml", "validation 13 (blind, all languages; never tuned on)", held_out=True),
+    *(_matcher_validation(number) for number in range(8, 14)),
     LabelledSet("testset.yaml", "test (frozen)", held_out=True),
 )
 
@@ -91,36 +88,7 @@ CRISIS_SETS = (
     LabelledSet("crisis_val7.yaml", "validation 7 (blind; gas cues added after its misses)", held_out=True),
     LabelledSet("crisis_val8.yaml", "validation 8 (blind, tr ru; never tuned on)", held_out=True),
     LabelledSet("crisis_val9.yaml", "validation 9 (blind, all languages; never tuned on)", held_out=True),
-    LabelledSet(
-        "crisis_val10.yaml",
-        "validation 10 (blind, all languages, danger inside questions; never tuned on)",
-        held_out=True,
-    ),
-    LabelledSet(
-        "crisis_val11.yaml",
-        "validation 11 (blind, all languages, danger inside questions; never tuned on)",
-        held_out=True,
-    ),
-    LabelledSet(
-        "crisis_val12.yaml",
-        "validation 12 (blind, all languages, danger inside questions; never tuned on)",
-        held_out=True,
-    ),
-    LabelledSet(
-        "crisis_val13.yaml",
-        "validation 13 (blind, all languages, danger inside questions; never tuned on)",
-        held_out=True,
-    ),
-    LabelledSet(
-        "crisis_val14.yaml",
-        "validation 14 (blind, all languages, danger inside questions; never tuned on)",
-        held_out=True,
-    ),
-    LabelledSet(
-        "crisis_val15.yaml",
-        "validation 15 (blind, all languages, danger inside questions; never tuned on)",
-        held_out=True,
-    ),
+    *(_crisis_validation(number) for number in range(10, 16)),
     LabelledSet("crisis_test.yaml", "test (frozen)", held_out=True),
 )
 
