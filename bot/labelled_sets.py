@@ -68,6 +68,7 @@ MATCHER_SETS = (
     _out_of_scope_training(12),
     _training(13, "ru de en fa"),
     _out_of_scope_training(14),
+    _training(15, "fa ar uk tr"),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
@@ -89,7 +90,7 @@ CRISIS_SETS = (
     LabelledSet("crisis_val7.yaml", "validation 7 (blind; gas cues added after its misses)", held_out=True),
     LabelledSet("crisis_val8.yaml", "validation 8 (blind, tr ru; never tuned on)", held_out=True),
     LabelledSet("crisis_val9.yaml", "validation 9 (blind, all languages; never tuned on)", held_out=True),
-    *(_crisis_validation(number) for number in range(10, 16)),
+    *(_crisis_validation(number) for number in range(10, 17)),
     LabelledSet("crisis_test.yaml", "test (frozen)", held_out=True),
 )
 
