@@ -74,10 +74,21 @@ def _is_invisible(char: str) -> bool:
 _LATIN_MARKS = {code: None for code in range(0x300, 0x370) if unicodedata.combining(chr(code))}
 
 
+# the same marks as a character class: a regular expression removes them from a long text in C, where translate()
+# with a dict looked every character up in Python's mapping protocol (a sixth of normalise())
+_LATIN_MARKS_PATTERN = re.compile("[" + "".join(chr(code) for code in _LATIN_MARKS) + "]")
+_LATIN_SPECIAL = re.compile("[" + "".join(chr(code) for code in LATIN_MAP) + "]")  # "ß", "ı", ...: rare
+
+
 def strip_latin_marks(text: str) -> str:
     if text.isascii():  # nothing to decompose: most German, English and Turkish-without-letters texts
         return text
-    return unicodedata.normalize("NFD", text).translate(_LATIN_MARKS)
+    return _LATIN_MARKS_PATTERN.sub("", unicodedata.normalize("NFD", text))
+
+
+def latin_letters(text: str) -> str:
+    """"ß" as "ss", Turkish "ı" as "i" and the other special Latin letters of LATIN_MAP as plain ones."""
+    return text.translate(LATIN_MAP) if _LATIN_SPECIAL.search(text) else text
 
 
 class WordChars(dict[int, int]):
@@ -119,7 +130,7 @@ def plain(text: str) -> str:
     """Case-folded NFKC without apostrophes, Latin accents and special letters, or Arabic diacritics:
     the steps the matcher and the crisis check (bot/crisis/text.py) share before each splits words its way."""
     text = APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
-    text = strip_latin_marks(text.translate(LATIN_MAP))
+    text = strip_latin_marks(latin_letters(text))
     return text if text.isascii() else ARABIC_DIACRITICS.sub("", text)  # after NFD, which splits hamza-below off
 
 
