@@ -70,20 +70,19 @@ def _is_invisible(char: str) -> bool:
     return unicodedata.category(char) in {"Cf", "Cc", "Cs", "Co", "Cn"}
 
 
-# the accents of Latin (and, decomposed, Cyrillic "й", "ё"): combining marks below U+0370
-_LATIN_MARKS = {code: None for code in range(0x300, 0x370) if unicodedata.combining(chr(code))}
-
-
-# the same marks as a character class: a regular expression removes them from a long text in C, where translate()
-# with a dict looked every character up in Python's mapping protocol (a sixth of normalise())
-_LATIN_MARKS_PATTERN = re.compile("[" + "".join(chr(code) for code in _LATIN_MARKS) + "]")
+# the accents of Latin (and, decomposed, Cyrillic "й", "ё"): combining marks below U+0370, as a character class: a
+# regular expression removes them from a long text in C, where translate() with a dict looked every character up
+# in Python's mapping protocol (a sixth of normalise())
+_LATIN_MARKS = re.compile(
+    "[" + "".join(chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code))) + "]"
+)
 _LATIN_SPECIAL = re.compile("[" + "".join(chr(code) for code in LATIN_MAP) + "]")  # "ß", "ı", ...: rare
 
 
 def strip_latin_marks(text: str) -> str:
     if text.isascii():  # nothing to decompose: most German, English and Turkish-without-letters texts
         return text
-    return _LATIN_MARKS_PATTERN.sub("", unicodedata.normalize("NFD", text))
+    return _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
 
 
 def latin_letters(text: str) -> str:
@@ -122,6 +121,7 @@ def _token(token: str) -> str:
     elif "\u0400" <= first <= "\u04ff":
         token = token.translate(_CYRILLIC_MAP)
     elif first.isascii() or "\u00c0" <= first <= "\u024f":
+        # LATIN_MAP again: plain() applied it before NFD, and a precomposed "ǿ" becomes "ø" only after that
         token = UMLAUT_DIGRAPHS.sub(lambda m: m.group(1)[0], token.translate(LATIN_MAP))
     return _REPEATS.sub(r"\1", token)
 
