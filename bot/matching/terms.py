@@ -73,6 +73,7 @@ class UkrainianStemmer:
     verb, noun or adjective ending. Snowball has no Ukrainian stemmer; the Russian one left "отримують",
     "отримувати" and "отримує" as three different words."""
 
+    LOCATIVE_RG = "рзи"  # locative of -рг: "у Гайнсберзі", "у Вегберзі"; the one ending that changes letters
     _REFLEXIVE = ("ся", "сь")
     _PAST = frozenset(("ла", "ли", "ло", "ав", "ив"))
     _ENDINGS = _by_length(  # longest ending first
@@ -104,7 +105,7 @@ class UkrainianStemmer:
     )
 
     def stemWord(self, word: str) -> str:
-        if word.endswith("рзи"):  # locative of -рг: "у Гайнсберзі", "у Вегберзі"
+        if word.endswith(self.LOCATIVE_RG):
             word = word[:-2] + "г"
         for suffix in self._REFLEXIVE:
             if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -170,7 +171,9 @@ def _may_be_cyrillic_filler(reading: str) -> bool:
     """Whether a Cyrillic reading can stem to a filler stem. Both Cyrillic stemmers only cut endings (Ukrainian's
     "-рзи" -> "-рг" aside), so a stem is a start of the word: most readings start with no filler stem at all, and
     are not stemmed. Reading every Latin word of the examples this way was a fifth of the index build."""
-    return reading.endswith("рзи") or any(reading[:end] in FILLER_STEMS for end in range(1, len(reading) + 1))
+    return reading.endswith(UkrainianStemmer.LOCATIVE_RG) or any(
+        reading[:end] in FILLER_STEMS for end in range(1, len(reading) + 1)
+    )
 
 
 @lru_cache(maxsize=50_000)
