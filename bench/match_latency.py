@@ -53,8 +53,8 @@ if str(ROOT) not in sys.path:
 from bot.knowledge.loader import load_knowledge  # noqa: E402
 from bot.knowledge.model import Entry, KnowledgeBase  # noqa: E402
 from bot.matching.matcher import Matcher  # noqa: E402
-from bot.matching.normalise import forget  # noqa: E402
-from bot.matching.terms import stem, stems  # noqa: E402
+from bot.matching.normalise import forget as forget_texts  # noqa: E402
+from bot.matching.terms import forget as forget_terms  # noqa: E402
 
 SEED = 20_261_126
 KNOWLEDGE_DIR = ROOT / "knowledge"
@@ -280,14 +280,13 @@ def run_queries(matcher: Matcher, queries: Sequence[Query], into: Latencies) -> 
 
 
 def clear_caches() -> None:
-    forget()  # module-level memos: would otherwise carry texts over from an earlier build/size
-    stem.cache_clear()  # so are the stemmers' memos: every build starts cold, like the bot's first start
-    stems.cache_clear()
+    forget_texts()  # module-level memos: would otherwise carry texts over from an earlier build/size
+    forget_terms()  # and so would stems, fillers, clitics and readings: every build starts cold, as the bot's does
     gc.collect()
 
 
 def build_memory(knowledge: KnowledgeBase) -> tuple[float, float]:
-    """Peak and retained MiB allocated while building the matcher (normalise() memos cleared first)."""
+    """Peak and retained MiB allocated while building the matcher (the memos of normalise and terms cleared first)."""
     clear_caches()
     tracemalloc.start()
     tracemalloc.reset_peak()
@@ -487,7 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     for line in table(results):
         print(line)
-    print("size: example questions; vocab: index tokens; build: Matcher(knowledge), normalise() memos cleared;")
+    print("size: example questions; vocab: index tokens; build: Matcher(knowledge), normalise and terms memos cleared;")
     print("mem: tracemalloc peak during the build; cold: first time each query is seen; repeat: asked again;")
     print("cold min: per query, the fastest of the cold passes (one per build, each from empty memos).")
     print(f"retained after build, MiB: {', '.join(f'{r.size:,}: {r.kept_mib:.1f}' for r in results)}")
