@@ -29,6 +29,7 @@ from bot.matching.terms import (
     FILLER_FACTOR,
     MIN_SKELETON,
     STOP_WORDS,
+    UkrainianStemmer,
     clitic_variants,
     cyrillic_readings,
     is_filler,
@@ -132,6 +133,10 @@ class MatchIndex:
             for key in (latin_skeleton(token),)
             if len(key) >= MIN_TOWN_SKELETON
         )
+        # what a word must contain to be a town with clitics (see _is_town): a town key in its own skeleton, or a
+        # town's written form (a leading "ا" aside: the Arabic stemmer writes "يستخدم" as "استخدم") in its letters
+        self._town_keys = tuple(sorted({key[1:] if key[0] == "F" else key for key in self.ignore_keys}))
+        self._town_words = tuple(sorted({w.lstrip("ا") for w in self.ignore}))
         entry_numbers: dict[str, int] = {}
         tf: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         asked: dict[str, set[int]] = defaultdict(set)  # entries whose questions, keywords or titles use a term
@@ -347,6 +352,22 @@ class MatchIndex:
     def _is_town(self, token: str) -> bool:
         if script_of(token) == "latin":  # Latin spellings are in `ignore` already, as written or stemmed
             return False
+        # Most words are no town, and looking at every clitic-free form and stem of them was a sixth of the index
+        # build. Each clitic-free form is a part of the word, and so is each stem in skeleton letters (the stemmers
+        # cut; the Arabic one may write "يست" as "است", a vowel more), so its skeleton is a part of the word's: a
+        # word whose skeleton holds no town key (nor one without its leading "F", which a "و" at the start gives)
+        # and whose letters hold no town's written form cannot be a town. The one stem that spells other letters is
+        # Ukrainian "-рзи" -> "-рг". tests/test_matching_terms.py holds the stemmers to this.
+        whole = other_skeletons(token)[0]
+        if not any(key in whole for key in self._town_keys) and (
+            script_of(token) != "arabic" or not any(w in token for w in self._town_words)  # only Arabic has clitics
+        ):
+            return token.endswith(UkrainianStemmer.LOCATIVE_RG) and any(
+                key in self.ignore_keys
+                for v in stems(token)
+                if len(v) >= MIN_TOWN_SKELETON
+                for key in other_skeletons(v)
+            )
         variants = clitic_variants(token)
         if any(v in self.ignore or stem(v, "ar") in self.ignore for v in variants):  # only the first stemmer
             return True

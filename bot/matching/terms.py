@@ -138,8 +138,11 @@ def script_of(token: str) -> str:
     return "other"
 
 
+_LANGUAGE_SCRIPT = {language: script for script, languages in _SCRIPT_LANGUAGES.items() for language in languages}
+
+
 def script_of_language(language: str | None) -> str | None:
-    return next((script for script, languages in _SCRIPT_LANGUAGES.items() if language in languages), None)
+    return _LANGUAGE_SCRIPT.get(language or "")
 
 
 @lru_cache(maxsize=50_000)
