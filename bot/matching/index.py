@@ -253,7 +253,13 @@ class MatchIndex:
         for term in self.idf:
             if len(term) >= 4:
                 buckets[term[0], len(term)].append(term)
-        self.buckets = {key: tuple(sorted(terms)) for key, terms in buckets.items()}
+        # (first letter, length) -> the terms a typo of that length may be: two letters shorter to two longer. Put
+        # together once here; gathering them per unknown word was half the time of the typo search
+        self.typo_candidates: dict[tuple[str, int], tuple[str, ...]] = {}
+        for first, length in {(first, length + shift) for first, length in buckets for shift in range(-2, 3)}:
+            window = [t for size in range(length - 2, length + 3) for t in sorted(buckets.get((first, size), ()))]
+            if window:
+                self.typo_candidates[first, length] = tuple(window)
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
 
     def _read(self, token: str, language: str | None, is_question: bool) -> _Reading | None:
@@ -324,8 +330,7 @@ class MatchIndex:
 
     def _similar(self, probe: str) -> tuple[tuple[str, float], ...]:
         """Index terms spelled like `probe` (a typo), discounted by how alike they are."""
-        sizes = range(len(probe) - 2, len(probe) + 3)
-        candidates = [t for size in sizes for t in self.buckets.get((probe[0], size), ())]
+        candidates = self.typo_candidates.get((probe[0], len(probe)), ())
         found = process.extract(probe, candidates, scorer=fuzz.ratio, score_cutoff=_fuzzy_cutoff(len(probe)), limit=4)
         return tuple((term, FUZZY_DISCOUNT * score / 100.0) for term, score, _ in found)
 
@@ -497,15 +502,15 @@ class MatchIndex:
             if value > best.get(owner, 0.0):
                 best[owner] = value
                 owner_example[owner] = example
-        ranked = []
         w = self.ENTRY_WEIGHT
         evidence = sum(word.weight for word in words if word.matches)
         damp = min(1.0, evidence / self.EVIDENCE) ** 0.5 if self.EVIDENCE else 1.0
-        for number, covered in entry_cover.items():
-            phrase = best.get(number, 0.0)
-            score = damp * (w * covered + (1 - w) * phrase)
-            ranked.append(Scored(self.entry_ids[number], score, covered, phrase, entry_solid[number]))
-        ranked.sort(key=lambda s: s.score, reverse=True)
+        scores = {n: damp * (w * covered + (1 - w) * best.get(n, 0.0)) for n, covered in entry_cover.items()}
+        # sorted stably (ties keep their order), and only the leaders made into results: most entries are dropped
+        leaders = sorted(scores, key=scores.__getitem__, reverse=True)[: max(limit, self.WORDING_SHORTLIST)]
+        ranked = [
+            Scored(self.entry_ids[n], scores[n], entry_cover[n], best.get(n, 0.0), entry_solid[n]) for n in leaders
+        ]
         if self.WORDING and query:  # close calls: the example worded most like the question
             numbers = {self.entry_ids[n]: n for n in owner_example}
             head = ranked[: self.WORDING_SHORTLIST]
