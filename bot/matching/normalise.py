@@ -107,6 +107,7 @@ class WordChars(dict[int, int]):
 # letters, digits and non-spacing marks
 _WORD_CHARS = WordChars(lambda char: char.isalnum() or unicodedata.category(char) == "Mn")
 _ASCII_NON_WORD = re.compile("[^0-9a-z]")  # after casefold(), ASCII letters are lower-case
+_CYRILLIC_WORDS = re.compile("[\u0400-\u04ff]+(?: [\u0400-\u04ff]+)*")  # words of Cyrillic letters only
 
 
 @lru_cache(maxsize=1 << 16)
@@ -122,8 +123,12 @@ def _token(token: str) -> str:
         token = token.translate(_CYRILLIC_MAP)
     elif first.isascii() or "\u00c0" <= first <= "\u024f":
         # LATIN_MAP again: plain() applied it before NFD, and a precomposed "ǿ" becomes "ø" only after that
-        token = UMLAUT_DIGRAPHS.sub(lambda m: m.group(1)[0], token.translate(LATIN_MAP))
+        token = UMLAUT_DIGRAPHS.sub(_first_of_digraph, token.translate(LATIN_MAP))
     return _REPEATS.sub(_first_letter, token)
+
+
+def _first_of_digraph(match: re.Match[str]) -> str:
+    return match.group(1)[0]  # "ae" -> "a", as "ä" became "a"
 
 
 def _first_letter(match: re.Match[str]) -> str:
@@ -151,8 +156,13 @@ def normalise_whole(text: str) -> str:
     if not text.isprintable():  # every invisible character is unprintable; most texts have none
         text = "".join(" " if _is_invisible(c) else c for c in text)
     text = plain(text)
-    text = _ASCII_NON_WORD.sub(" ", text) if text.isascii() else text.translate(_WORD_CHARS)
-    return " ".join([_token(t) for t in text.split()])
+    if text.isascii():  # every word takes _token()'s Latin path: done on the whole text at once, in C
+        words = " ".join(_ASCII_NON_WORD.sub(" ", text).split())  # one space apart: no run of letters spans two
+        return _REPEATS.sub(_first_letter, UMLAUT_DIGRAPHS.sub(_first_of_digraph, words))
+    words = " ".join(text.translate(_WORD_CHARS).split())
+    if _CYRILLIC_WORDS.fullmatch(words):  # likewise _token()'s Cyrillic path: every word starts with such a letter
+        return _REPEATS.sub(_first_letter, words.translate(_CYRILLIC_MAP))
+    return " ".join([_token(t) for t in words.split()])
 
 
 def tokens(text: str) -> list[str]:
