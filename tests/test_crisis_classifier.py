@@ -463,7 +463,10 @@ def test_everyday_questions_rarely_alarm(
 ) -> None:
     """The matcher's labelled questions (2,127 not about a crisis topic, matcher_val3 among them, which the
     classifier never saw): measured 20 alarms (0.9 %) with the hybrid matcher (17 before the classifier alone
-    went from 0.5 to 0.4); 21 (1.0 %) since the classifier learnt from rounds 14-21 (2026-12-01 evening)."""
+    went from 0.5 to 0.4); 21 (1.0 %) since the classifier learnt from rounds 14-21 (2026-12-01 evening); 23 (1.08 %)
+    since it learnt from rounds 30-31 (2026-12-02), which caught a crisis message more on validation 3 and the dev set
+    each. The floor follows to 1.1 %, inside the issue's 2 %: a classifier threshold of 0.45 would have saved 2 of
+    these alarms and lost 3 people in danger on validation 3."""
     crisis_entries = {entry.id for entry in knowledge.entries.values() if entry.crisis}
     examples = [
         CrisisExample(q["q"], q["lang"], False, "everyday")
@@ -473,7 +476,7 @@ def test_everyday_questions_rarely_alarm(
     ]
     assert len(examples) >= 2000
     report = evaluate_crisis(knowledge, examples, hybrid, classifier=classifier)
-    assert report.alarms.rate <= 0.01, report.false_alarms
+    assert report.alarms.rate <= 0.011, report.false_alarms
 
 
 # -- training --------------------------------------------------------------------------------------------

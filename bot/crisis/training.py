@@ -79,6 +79,13 @@ danger told in one sentence of a long ordinary question; untouched 91.0 / 21.0 %
 instead of 198 false alarms of 1,981. On the choose sets it cost a little: validation 3 279 -> 278 of 280 at 9 -> 10
 false alarms, the dev set 374 -> 373 of 374 at 6 -> 5, the everyday questions 19 -> 21 alarms of 2,127 (0.99 %,
 inside the 1 % bound). Thirteen more people in danger caught out of fold outweighed that.
+Since the afternoon of 2026-12-02 it learns from rounds 30-31 (crisis_train29-30.yaml, 400 messages, half of the
+danger inside long ordinary questions, a quarter in Latin letters; untouched 98.0 / 5.0 % and 95.0 / 8.0 %). Out of
+fold on rounds 14-31 the nets missed 29 instead of 32 of 1,959 crisis messages, for 230 instead of 229 false alarms
+of 2,181. Choose sets: validation 3 278 -> 279 of 280 at 10 -> 9 false alarms, the dev set 373 -> 374 of 374 (the
+Arabic "صاحب الشغل اخد جوازي" now caught) at 5 false alarms, the everyday questions 21 -> 23 alarms of 2,127
+(1.08 %: past the 1 % this module had held itself to, inside the issue's 2 %; "write me a poem about love" and a
+question about a family reunion are among them). Shipped for the people in danger it catches.
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
@@ -136,6 +143,8 @@ TRAINING_FILES = (
     "crisis_train26.yaml",
     "crisis_train27.yaml",
     "crisis_train28.yaml",
+    "crisis_train29.yaml",
+    "crisis_train30.yaml",
 )
 MATCHER_FILES = ("devset.yaml", "matcher_val.yaml", "matcher_val2.yaml")
 NEVER_TRAIN_ON = HELD_OUT  # the frozen splits and blind validations of bot/labelled_sets.py
