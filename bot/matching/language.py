@@ -24,6 +24,9 @@ _CUE_WORDS: dict[str, str] = {
     "ar": "انا كيف وين اين ماذا شو متى بدي اريد ممكن في من على عن هل لو سمحت مساعده",
 }
 _CUES = {lang: frozenset(listed_words(words)) for lang, words in _CUE_WORDS.items()}
+# Turkish verb endings (present continuous, "can I"), typed without Turkish letters: "is ariyorum" has no cue word,
+# and English "is" took the question for a stop word
+_TURKISH_ENDINGS = ("iyorum", "uyorum", "iyoruz", "uyoruz", "iyor", "uyor", "abilirim", "ebilirim", "abilir", "ebilir")
 
 
 def detect_language(text: str) -> str | None:
@@ -59,7 +62,7 @@ def detect_language(text: str) -> str | None:
 
 
 def _by_cues(words: set[str], languages: tuple[str, ...]) -> str | None:
-    scores = {lang: len(words & _CUES[lang]) for lang in languages}
+    scores = {lang: _cue_count(words, lang) for lang in languages}
     best = max(scores, key=lambda lang: scores[lang])
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] == 0 or (len(ranked) > 1 and ranked[0] == ranked[1]):
@@ -100,6 +103,13 @@ def latin_russian_or_ukrainian(text: str) -> bool:
     return slavic is not None and found >= _latin_cue_count(words)
 
 
+def _cue_count(words: set[str], language: str) -> int:
+    found = len(words & _CUES[language])
+    if language == "tr":  # and the words with a Turkish verb ending that are no cue word already
+        found += sum(1 for word in words - _CUES["tr"] if len(word) > 5 and word.endswith(_TURKISH_ENDINGS))
+    return found
+
+
 def _latin_cue_count(words: set[str]) -> int:
     """Cue words of the Latin-script language the message has most of."""
-    return max(len(words & _CUES[lang]) for lang in ("de", "en", "tr"))
+    return max(_cue_count(words, lang) for lang in ("de", "en", "tr"))
