@@ -50,6 +50,7 @@ VALIDATION_13 = DATA / "crisis_val13.yaml"  # blind (all languages, danger insid
 VALIDATION_14 = DATA / "crisis_val14.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_15 = DATA / "crisis_val15.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_16 = DATA / "crisis_val16.yaml"  # blind (all languages, danger inside questions), never tuned on
+VALIDATION_17 = DATA / "crisis_val17.yaml"  # blind (all languages, danger inside questions), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -440,6 +441,13 @@ def test_validation_16_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     97.1 % recall, 11.4 % false alarms; 96.2 % / 12.4 % after the session's changes (the classifier retrained on
     rounds 26-29, crisis.yaml from them, FAQ examples). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_16, recall=0.96, alarms=0.13)
+
+
+def test_validation_17_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (210, like validation 16), registered before anything ran on it and measured untouched 2026-12-02:
+    95.2 % recall, 8.6 % false alarms; 96.2 % / 8.6 % after the session's changes (crisis.yaml from rounds 30-31,
+    the classifier retrained on them). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_17, recall=0.96, alarms=0.09)
 
 
 def _floors(

@@ -29,6 +29,7 @@ VALIDATION_11 = Path(__file__).parent / "data" / "matcher_val11.yaml"  # blind, 
 VALIDATION_12 = Path(__file__).parent / "data" / "matcher_val12.yaml"  # blind, all languages; never tuned on
 VALIDATION_13 = Path(__file__).parent / "data" / "matcher_val13.yaml"  # blind, all languages; never tuned on
 VALIDATION_14 = Path(__file__).parent / "data" / "matcher_val14.yaml"  # blind, all languages; never tuned on
+VALIDATION_15 = Path(__file__).parent / "data" / "matcher_val15.yaml"  # blind, all languages; never tuned on
 
 
 @pytest.fixture(scope="module")
@@ -340,6 +341,17 @@ def test_validation_14_floors(matchers: tuple[Matcher, Matcher]) -> None:
     lexical, both = matchers
     _floors(both, VALIDATION_14, top1=0.97, answered=0.90, wrong=0.01, out_of_scope=0)
     _floors(lexical, VALIDATION_14, top1=0.955, answered=0.86, wrong=0.01, out_of_scope=0)
+
+
+def test_validation_15_floors(matchers: tuple[Matcher, Matcher]) -> None:
+    """Blind set of all seven languages (210, like validation 14), registered before anything ran on it and measured
+    untouched 2026-12-02: hybrid 100 / 93.4 / 0.0 % / 1 of 28, lexical alone 98.4 / 87.4 / 0.0 % / 3 of 28; after
+    the session's changes (examples from training 18, Turkish verb endings for the language) hybrid 100 / 94.5 /
+    0.0 % / 1, lexical 98.9 / 87.9 / 0.0 % / 3. Never tuned on; its lexical out-of-scope figure (10.7 %) is above
+    the issue's 3 %."""
+    lexical, both = matchers
+    _floors(both, VALIDATION_15, top1=0.995, answered=0.94, wrong=0.0, out_of_scope=1)
+    _floors(lexical, VALIDATION_15, top1=0.985, answered=0.875, wrong=0.0, out_of_scope=3)
 
 
 def _floors(matcher: Matcher, path: Path, *, top1: float, answered: float, wrong: float, out_of_scope: int) -> None:
