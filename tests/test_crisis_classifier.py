@@ -22,7 +22,17 @@ from bot.crisis.classifier import (
 )
 from bot.crisis.detector import CrisisDetector, CrisisHit
 from bot.crisis.evaluation import CrisisExample, evaluate_crisis, evaluate_crisis_file
-from bot.crisis.net import MIN_WORDS_ALONE, PAST_CONFIRM, STRONG_CUES, VETO_MIN_WORDS, standing_hits, third_net
+from bot.crisis.net import (
+    MIN_WORDS_ALONE,
+    PAST_CONFIRM,
+    SENTENCE_CONFIRM,
+    STRONG_CUES,
+    VETO_MIN_WORDS,
+    heard_by_sentence,
+    rules_and_classifier,
+    standing_hits,
+    third_net,
+)
 from bot.crisis.rules import CrisisRules, Rule
 from bot.crisis.training import NEVER_TRAIN_ON, TRAINING_FILES, Labelled, load_training_data, sample_weights, train
 from bot.embedding import MODEL_NAME, E5Embedder, load_embedder
@@ -248,6 +258,59 @@ def test_cues_adding_up_to_a_strong_sign_stand_like_a_rule() -> None:
 
 
 # -- in the dialogue -------------------------------------------------------------------------------------
+
+
+HIDDEN_FIRE = (
+    "hi, a question about the Nebenkosten bill, the landlord wants 400 euro more and I think it is wrong. Also right"
+    " now the heater in my daughters room is smoking and there are small flames at the plug. Is there a Mieterverein"
+    " in Erkelenz that checks such bills?"
+)
+DEPOSIT = (
+    "hello, my landlord threatened to keep the whole deposit because of a small stain on the carpet. Is that"
+    " allowed, and where can I get advice on tenancy law in Heinsberg?"
+)
+
+
+def test_a_vetoed_hit_stands_when_its_own_sentence_is_dangerous(knowledge: KnowledgeBase) -> None:
+    """The classifier vetoes a rule hit in a long ordinary question; heard on its own, the sentence with the hit
+    decides (SENTENCE_CONFIRM). Probabilities here are given, not embedded: the rule logic alone."""
+    detector = CrisisDetector(knowledge.crisis_rules)
+    weights = ClassifierWeights.read()
+    whole = rules_and_classifier(detector, knowledge, HIDDEN_FIRE, None, 0.01, weights)
+    assert whole.signal is None  # vetoed ...
+    assert detector.detect_all(HIDDEN_FIRE)  # ... though the rules found it
+    asked: list[list[str]] = []
+
+    def probabilities(texts: list[str]) -> list[float]:
+        asked.append(texts)
+        return [SENTENCE_CONFIRM if "flames" in text else 0.0 for text in texts]
+
+    heard = heard_by_sentence(detector, HIDDEN_FIRE, whole, probabilities)
+    assert heard == SENTENCE_CONFIRM
+    assert len(asked) == 1  # only the sentence with a hit was asked about
+    assert len(asked[0]) == 1
+    assert "flames" in asked[0][0]
+    verdict = rules_and_classifier(detector, knowledge, HIDDEN_FIRE, None, 0.01, weights, False, heard)
+    assert verdict.signal is not None
+    assert verdict.hits[0].kind == "fire"
+    doubted = rules_and_classifier(detector, knowledge, HIDDEN_FIRE, None, 0.01, weights, False, heard - 0.01)
+    assert doubted.signal is None
+    # nothing to hear: one sentence, no hit at all, or already an alarm
+    assert heard_by_sentence(detector, "small flames at the plug right now", whole, probabilities) is None
+    assert heard_by_sentence(detector, "Wo ist die Kita? Und wo der Bus?", whole, probabilities) is None
+    assert heard_by_sentence(detector, HIDDEN_FIRE, verdict, probabilities) is None
+
+
+async def test_danger_in_one_sentence_of_a_long_question_shows_the_numbers(real: CoreService) -> None:
+    """The shipped classifier finds the whole message ordinary (about 0.01) and the sentence with the flames
+    dangerous (about 0.96); a landlord's threat about a deposit stays an ordinary question (its sentence 0.94)."""
+    out = await real.dialogue.on_text(401, HIDDEN_FIRE)
+    assert out.urgent
+    first = plain(out.replies[0].text)
+    assert "112" in first
+    quiet = await real.dialogue.on_text(402, DEPOSIT)
+    assert not quiet.urgent
+    assert quiet.replies
 
 
 async def test_with_no_rules_at_all_the_classifier_still_shows_the_numbers_first(real: CoreService) -> None:

@@ -17,7 +17,7 @@ import yaml
 
 from bot.crisis.classifier import ClassifierWeights, CrisisClassifier
 from bot.crisis.detector import CrisisDetector
-from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, rules_and_classifier, second_net
+from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, heard_by_sentence, rules_and_classifier, second_net
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 
@@ -116,10 +116,17 @@ def crisis_signal(
     probability: float | None = None,
     weights: ClassifierWeights | None = None,
     in_ticket: bool = False,
+    classifier: CrisisClassifier | None = None,
 ) -> CrisisSignal | None:
-    """As the dialogue decides: a message into an open ticket is not matched (no second net there)."""
+    """As the dialogue decides: a message into an open ticket is not matched (no second net there); a vetoed hit's
+    sentences are heard on their own when the classifier is at hand."""
     result = matcher.match(text) if matcher is not None and not in_ticket else None
-    signal = rules_and_classifier(detector, knowledge, text, result, probability, weights, in_ticket).signal
+    verdict = rules_and_classifier(detector, knowledge, text, result, probability, weights, in_ticket)
+    if classifier is not None:
+        heard = heard_by_sentence(detector, text, verdict, classifier.probabilities)
+        if heard is not None:
+            verdict = rules_and_classifier(detector, knowledge, text, result, probability, weights, in_ticket, heard)
+    signal = verdict.signal
     if signal is None and result is not None:
         signal = second_net(knowledge, result, min_score, probability, weights)
     return signal
@@ -142,7 +149,9 @@ def evaluate_crisis(
         matcher.prepare([item.text for item in examples])
     for item, probability in zip(examples, probabilities, strict=True):
         in_ticket = item.kind == IN_TICKET_KIND
-        signal = crisis_signal(detector, knowledge, matcher, item.text, min_score, probability, weights, in_ticket)
+        signal = crisis_signal(
+            detector, knowledge, matcher, item.text, min_score, probability, weights, in_ticket, classifier
+        )
         caught = signal is not None
         if item.crisis:
             report.recall.add(caught)

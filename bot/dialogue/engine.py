@@ -16,7 +16,7 @@ from bot.clock import Clock, from_text, to_text
 from bot.crisis import reply as crisis_texts
 from bot.crisis.classifier import CrisisClassifier
 from bot.crisis.detector import CrisisDetector
-from bot.crisis.net import rules_and_classifier, second_net
+from bot.crisis.net import CrisisVerdict, heard_by_sentence, rules_and_classifier, second_net
 from bot.dialogue import actions
 from bot.dialogue.actions import Action, DeleteStep, Kind, Vote
 from bot.dialogue.cards import as_of_line, contact_card
@@ -205,6 +205,12 @@ class Dialogue:
         verdict = rules_and_classifier(
             self.crisis, self.kb, text, early, probability, weights, in_ticket=ticket is not None
         )
+        if probability is not None:  # a vetoed hit: its sentences heard on their own (bot/crisis/net.py)
+            heard = await self._sentence_probability(text, verdict)
+            if heard is not None:
+                verdict = rules_and_classifier(
+                    self.crisis, self.kb, text, early, probability, weights, ticket is not None, heard
+                )
         hits = verdict.hits
         danger = verdict.signal is not None
         if danger:
@@ -269,6 +275,16 @@ class Dialogue:
             return await asyncio.to_thread(self.classifier.probability, text)
         except Exception as error:  # any failure of the native engine: fall back, keep serving
             log.warning("crisis classifier failed (%s); rules only for this message", type(error).__name__)
+            return None
+
+    async def _sentence_probability(self, text: str, verdict: CrisisVerdict) -> float | None:
+        """heard_by_sentence in a worker thread; None if the classifier fails (the verdict stands as it was)."""
+        if self.classifier is None:
+            return None
+        try:
+            return await asyncio.to_thread(heard_by_sentence, self.crisis, text, verdict, self.classifier.probabilities)
+        except Exception as error:  # as in _crisis_probability: never let the classifier break a reply
+            log.warning("crisis classifier failed on sentences (%s)", type(error).__name__)
             return None
 
     def _crisis_reply(self, user: User, text: str, kinds: list[str], rule_language: str | None, out: Outcome) -> None:
