@@ -72,6 +72,7 @@ MATCHER_SETS = (
     _training(16, "de en ru fa"),
     _training(17, "all languages"),
     _training(18, "all languages, a third short, a third long"),
+    _training(19, "all languages, a third short, a third long"),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
