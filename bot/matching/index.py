@@ -256,14 +256,14 @@ class MatchIndex:
         # words only Russian and Ukrainian examples in Latin letters use: also read as Cyrillic when asked
         self.translit_terms = frozenset(t for t, used in latin_languages.items() if used <= {"ru", "uk"})
         buckets: dict[tuple[str, int], list[str]] = defaultdict(list)  # (first letter, length) -> terms
-        for term in self.idf:
+        for term in sorted(self.idf):  # sorted once: each bucket, and so each window below, in term order
             if len(term) >= 4:
                 buckets[term[0], len(term)].append(term)
         # (first letter, length) -> the terms a typo of that length may be: two letters shorter to two longer. Put
         # together once here; gathering them per unknown word was half the time of the typo search
         self.typo_candidates: dict[tuple[str, int], tuple[str, ...]] = {}
         for first, length in {(first, length + shift) for first, length in buckets for shift in range(-2, 3)}:
-            window = [t for size in range(length - 2, length + 3) for t in sorted(buckets.get((first, size), ()))]
+            window = [t for size in range(length - 2, length + 3) for t in buckets.get((first, size), ())]
             if window:
                 self.typo_candidates[first, length] = tuple(window)
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
@@ -361,34 +361,30 @@ class MatchIndex:
         return self._town_memo(token)
 
     def _is_town(self, token: str) -> bool:
-        if script_of(token) == "latin":  # Latin spellings are in `ignore` already, as written or stemmed
+        script = script_of(token)
+        if script == "latin":  # Latin spellings are in `ignore` already, as written or stemmed
             return False
         # Most words are no town, and looking at every clitic-free form and stem of them was a sixth of the index
         # build. Each clitic-free form is a part of the word, and so is each stem in skeleton letters (the stemmers
         # cut; the Arabic one may write "يست" as "است", a vowel more), so its skeleton is a part of the word's: a
         # word whose skeleton holds no town key (nor one without its leading "F", which a "و" at the start gives)
         # and whose letters hold no town's written form cannot be a town. The one stem that spells other letters is
-        # Ukrainian "-рзи" -> "-рг". tests/test_matching_terms.py holds the stemmers to this.
-        whole = other_skeletons(token)[0]
-        if not self._town_keys.search(whole) and (
-            script_of(token) != "arabic" or not self._town_words.search(token)  # only Arabic has clitics
+        # Ukrainian "-рзи" -> "-рг". tests/test_matching.py holds the stemmers to this.
+        if self._town_keys.search(other_skeletons(token)[0]) or (
+            script == "arabic" and self._town_words.search(token)  # only Arabic has clitics
         ):
-            return token.endswith(UkrainianStemmer.LOCATIVE_RG) and any(
-                key in self.ignore_keys
-                for v in stems(token)
-                if len(v) >= MIN_TOWN_SKELETON
-                for key in other_skeletons(v)
-            )
-        variants = clitic_variants(token)
-        if any(v in self.ignore or stem(v, "ar") in self.ignore for v in variants):  # only the first stemmer
-            return True
+            variants = clitic_variants(token)
+            if any(v in self.ignore or stem(v, "ar") in self.ignore for v in variants):  # only the first stemmer
+                return True
+            forms: tuple[str, ...] = (token, *variants, *stems(token))
+        elif token.endswith(UkrainianStemmer.LOCATIVE_RG):
+            forms = stems(token)
+        else:
+            return False
         # a skeleton has at most one letter per character (and "و" at the start, none of its own, gives one):
         # a word shorter than a town's key cannot have it, and most clitic-free forms and stems are that short
         return any(
-            key in self.ignore_keys
-            for v in (token, *variants, *stems(token))
-            if len(v) >= MIN_TOWN_SKELETON
-            for key in other_skeletons(v)
+            key in self.ignore_keys for v in forms if len(v) >= MIN_TOWN_SKELETON for key in other_skeletons(v)
         )
 
     def analyse(self, text: str, language: str | None = None) -> list[QueryWord]:
