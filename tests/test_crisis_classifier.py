@@ -28,8 +28,8 @@ from bot.crisis.net import (
     SENTENCE_CONFIRM,
     STRONG_CUES,
     VETO_MIN_WORDS,
-    heard_by_sentence,
     rules_and_classifier,
+    second_hearing,
     standing_hits,
     third_net,
 )
@@ -285,20 +285,31 @@ def test_a_vetoed_hit_stands_when_its_own_sentence_is_dangerous(knowledge: Knowl
         asked.append(texts)
         return [SENTENCE_CONFIRM if "flames" in text else 0.0 for text in texts]
 
-    heard = heard_by_sentence(detector, HIDDEN_FIRE, whole, probabilities)
-    assert heard == SENTENCE_CONFIRM
+    assert whole.vetoed
+    verdict = second_hearing(detector, HIDDEN_FIRE, whole, probabilities)
     assert len(asked) == 1  # only the sentence with a hit was asked about
     assert len(asked[0]) == 1
     assert "flames" in asked[0][0]
-    verdict = rules_and_classifier(detector, knowledge, HIDDEN_FIRE, None, 0.01, weights, False, heard)
     assert verdict.signal is not None
     assert verdict.hits[0].kind == "fire"
-    doubted = rules_and_classifier(detector, knowledge, HIDDEN_FIRE, None, 0.01, weights, False, heard - 0.01)
-    assert doubted.signal is None
-    # nothing to hear: one sentence, no hit at all, or already an alarm
-    assert heard_by_sentence(detector, "small flames at the plug right now", whole, probabilities) is None
-    assert heard_by_sentence(detector, "Wo ist die Kita? Und wo der Bus?", whole, probabilities) is None
-    assert heard_by_sentence(detector, HIDDEN_FIRE, verdict, probabilities) is None
+    assert not verdict.vetoed
+
+    def doubtful(texts: list[str]) -> list[float]:
+        return [SENTENCE_CONFIRM - 0.01 for _ in texts]
+
+    assert second_hearing(detector, HIDDEN_FIRE, whole, doubtful) == whole
+    # nothing to hear: one sentence, no hit at all, or already an alarm; the classifier is not asked
+    asked.clear()
+    alone = "right now there are small flames at the plug in the kitchen of our flat"
+    one = rules_and_classifier(detector, knowledge, alone, None, 0.01, weights)
+    assert one.vetoed  # vetoed, but one sentence: nothing to hear apart
+    assert second_hearing(detector, alone, one, probabilities) == one
+    calm = "Wo ist die Kita? Und wo der Bus?"
+    quiet = rules_and_classifier(detector, knowledge, calm, None, 0.01, weights)
+    assert not quiet.vetoed
+    assert second_hearing(detector, calm, quiet, probabilities) == quiet
+    assert second_hearing(detector, HIDDEN_FIRE, verdict, probabilities) == verdict
+    assert asked == []
 
 
 async def test_danger_in_one_sentence_of_a_long_question_shows_the_numbers(real: CoreService) -> None:

@@ -17,7 +17,7 @@ import yaml
 
 from bot.crisis.classifier import ClassifierWeights, CrisisClassifier
 from bot.crisis.detector import CrisisDetector
-from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, heard_by_sentence, rules_and_classifier, second_net
+from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, rules_and_classifier, second_hearing, second_net
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 
@@ -123,9 +123,7 @@ def crisis_signal(
     result = matcher.match(text) if matcher is not None and not in_ticket else None
     verdict = rules_and_classifier(detector, knowledge, text, result, probability, weights, in_ticket)
     if classifier is not None:
-        heard = heard_by_sentence(detector, text, verdict, classifier.probabilities)
-        if heard is not None:
-            verdict = rules_and_classifier(detector, knowledge, text, result, probability, weights, in_ticket, heard)
+        verdict = second_hearing(detector, text, verdict, classifier.probabilities)
     signal = verdict.signal
     if signal is None and result is not None:
         signal = second_net(knowledge, result, min_score, probability, weights)

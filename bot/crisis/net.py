@@ -109,6 +109,17 @@ class CrisisVerdict:
 
     hits: tuple[CrisisHit, ...]  # the rule hits that stand: they name the situations of the reply
     signal: CrisisSignal | None
+    found: tuple[CrisisHit, ...] = ()  # every hit of the rules, before the classifier was heard
+
+    @property
+    def vetoed(self) -> bool:
+        """The rules found something and the classifier held all of it back: a case for a second hearing."""
+        return self.signal is None and bool(self.found)
+
+
+def _standing(hits: tuple[CrisisHit, ...], found: tuple[CrisisHit, ...]) -> CrisisVerdict:
+    """An alarm named by its first standing hit."""
+    return CrisisVerdict(hits, CrisisSignal(hits[0].kind, hits[0].language, hits[0].rule.where), found)
 
 
 def sentences_to_hear(detector: CrisisDetector, text: str) -> list[str]:
@@ -118,18 +129,21 @@ def sentences_to_hear(detector: CrisisDetector, text: str) -> list[str]:
     return [part for part in parts if detector.detect_all(part)] if len(parts) > 1 else []
 
 
-def heard_by_sentence(
+def second_hearing(
     detector: CrisisDetector,
     text: str,
     verdict: CrisisVerdict,
     probabilities: Callable[[list[str]], Sequence[float]],
-) -> float | None:
-    """The classifier's highest probability for a sentence holding a vetoed hit, or None when there is none to ask
-    about (the message was found dangerous already, has no vetoed hit, or is one sentence)."""
-    if verdict.signal is not None or not detector.detect_all(text):
-        return None
+) -> CrisisVerdict:
+    """The verdict after the sentences holding a vetoed hit were classified on their own: the hits stand if the
+    classifier is SENTENCE_CONFIRM sure of one of them. Any other verdict (an alarm already, no hit, one sentence)
+    comes back as it was, and the classifier is not asked."""
+    if not verdict.vetoed:
+        return verdict
     sentences = sentences_to_hear(detector, text)
-    return max(probabilities(sentences)) if sentences else None
+    if sentences and max(probabilities(sentences)) >= SENTENCE_CONFIRM:
+        return _standing(verdict.found, verdict.found)
+    return verdict
 
 
 def rules_and_classifier(
@@ -140,19 +154,16 @@ def rules_and_classifier(
     probability: float | None = None,
     weights: ClassifierWeights | None = None,
     in_ticket: bool = False,
-    sentence_probability: float | None = None,
 ) -> CrisisVerdict:
     """The first and third nets, as the dialogue and the evaluation both decide. In an open ticket a counsellor
     reads along and people chat ("ich heiße …, Musterweg 5"): the classifier alone then needs the certainty it
-    needs beside a confident ordinary answer. `sentence_probability`: heard_by_sentence's figure, when asked."""
-    found = detector.detect_all(text)
+    needs beside a confident ordinary answer. A vetoed verdict may still change by `second_hearing`."""
+    found = tuple(detector.detect_all(text))
     hits = tuple(standing_hits(found, probability, weights, len(text.split()), in_ticket))
-    if not hits and sentence_probability is not None and sentence_probability >= SENTENCE_CONFIRM:
-        hits = tuple(found)
     if hits:
-        return CrisisVerdict(hits, CrisisSignal(hits[0].kind, hits[0].language, hits[0].rule.where))
+        return _standing(hits, found)
     ordinary = in_ticket or answers_ordinary(knowledge, result)
-    return CrisisVerdict((), third_net(text, probability, weights, ordinary))
+    return CrisisVerdict((), third_net(text, probability, weights, ordinary), found)
 
 
 def second_net(

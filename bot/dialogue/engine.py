@@ -16,7 +16,7 @@ from bot.clock import Clock, from_text, to_text
 from bot.crisis import reply as crisis_texts
 from bot.crisis.classifier import CrisisClassifier
 from bot.crisis.detector import CrisisDetector
-from bot.crisis.net import CrisisVerdict, heard_by_sentence, rules_and_classifier, second_net
+from bot.crisis.net import CrisisVerdict, rules_and_classifier, second_hearing, second_net
 from bot.dialogue import actions
 from bot.dialogue.actions import Action, DeleteStep, Kind, Vote
 from bot.dialogue.cards import as_of_line, contact_card
@@ -205,12 +205,8 @@ class Dialogue:
         verdict = rules_and_classifier(
             self.crisis, self.kb, text, early, probability, weights, in_ticket=ticket is not None
         )
-        if probability is not None:  # a vetoed hit: its sentences heard on their own (bot/crisis/net.py)
-            heard = await self._sentence_probability(text, verdict)
-            if heard is not None:
-                verdict = rules_and_classifier(
-                    self.crisis, self.kb, text, early, probability, weights, ticket is not None, heard
-                )
+        if verdict.vetoed:  # the rules found something the classifier held back: its sentences heard on their own
+            verdict = await self._second_hearing(text, verdict)
         hits = verdict.hits
         danger = verdict.signal is not None
         if danger:
@@ -277,15 +273,15 @@ class Dialogue:
             log.warning("crisis classifier failed (%s); rules only for this message", type(error).__name__)
             return None
 
-    async def _sentence_probability(self, text: str, verdict: CrisisVerdict) -> float | None:
-        """heard_by_sentence in a worker thread; None if the classifier fails (the verdict stands as it was)."""
+    async def _second_hearing(self, text: str, verdict: CrisisVerdict) -> CrisisVerdict:
+        """second_hearing in a worker thread; if the classifier fails the verdict stands as it was."""
         if self.classifier is None:
-            return None
+            return verdict
         try:
-            return await asyncio.to_thread(heard_by_sentence, self.crisis, text, verdict, self.classifier.probabilities)
+            return await asyncio.to_thread(second_hearing, self.crisis, text, verdict, self.classifier.probabilities)
         except Exception as error:  # as in _crisis_probability: never let the classifier break a reply
             log.warning("crisis classifier failed on sentences (%s)", type(error).__name__)
-            return None
+            return verdict
 
     def _crisis_reply(self, user: User, text: str, kinds: list[str], rule_language: str | None, out: Outcome) -> None:
         """Emergency numbers before anything else, in the message's language, marked for the fast lane."""
