@@ -110,20 +110,37 @@ _ASCII_NON_WORD = re.compile("[^0-9a-z]")  # after casefold(), ASCII letters are
 _CYRILLIC_WORDS = re.compile("[\u0400-\u04ff]+(?: [\u0400-\u04ff]+)*")  # words of Cyrillic letters only
 
 
+def _latin_words(words: str) -> str:
+    """Latin words, one or many one space apart, as the index keeps them ("Strasse", "fuer" -> "strase", "fur").
+    LATIN_MAP again: plain() applied it before NFD, and a precomposed "ǿ" becomes "ø" only after that."""
+    return _REPEATS.sub(_first_letter, UMLAUT_DIGRAPHS.sub(_first_of_digraph, latin_letters(words)))
+
+
+def _cyrillic_words(words: str) -> str:
+    """Cyrillic words, one or many one space apart, with Ukrainian and Russian letter variants made one."""
+    return _REPEATS.sub(_first_letter, words.translate(_CYRILLIC_MAP))
+
+
+def _arabic_word(token: str) -> str:
+    """One word of Arabic script: letter variants made one, the article or a clitic before it stripped."""
+    token = token.translate(_ARABIC_MAP)
+    for prefix in _ARABIC_PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= (4 if prefix == "عال" else 3):
+            token = token[len(prefix) :]
+            break
+    return _REPEATS.sub(_first_letter, token)
+
+
 @lru_cache(maxsize=1 << 16)
 def _token(token: str) -> str:
+    """One word by the script of its first letter; normalise_whole takes a whole text of one script at once."""
     first = token[0]
     if "\u0600" <= first <= "\u06ff":
-        token = token.translate(_ARABIC_MAP)
-        for prefix in _ARABIC_PREFIXES:
-            if token.startswith(prefix) and len(token) - len(prefix) >= (4 if prefix == "عال" else 3):
-                token = token[len(prefix) :]
-                break
-    elif "\u0400" <= first <= "\u04ff":
-        token = token.translate(_CYRILLIC_MAP)
-    elif first.isascii() or "\u00c0" <= first <= "\u024f":
-        # LATIN_MAP again: plain() applied it before NFD, and a precomposed "ǿ" becomes "ø" only after that
-        token = UMLAUT_DIGRAPHS.sub(_first_of_digraph, token.translate(LATIN_MAP))
+        return _arabic_word(token)
+    if "\u0400" <= first <= "\u04ff":
+        return _cyrillic_words(token)
+    if first.isascii() or "\u00c0" <= first <= "\u024f":
+        return _latin_words(token)
     return _REPEATS.sub(_first_letter, token)
 
 
@@ -157,11 +174,10 @@ def normalise_whole(text: str) -> str:
         text = "".join(" " if _is_invisible(c) else c for c in text)
     text = plain(text)
     if text.isascii():  # every word takes _token()'s Latin path: done on the whole text at once, in C
-        words = " ".join(_ASCII_NON_WORD.sub(" ", text).split())  # one space apart: no run of letters spans two
-        return _REPEATS.sub(_first_letter, UMLAUT_DIGRAPHS.sub(_first_of_digraph, words))
+        return _latin_words(" ".join(_ASCII_NON_WORD.sub(" ", text).split()))  # one space apart: no run spans two
     words = " ".join(text.translate(_WORD_CHARS).split())
     if _CYRILLIC_WORDS.fullmatch(words):  # likewise _token()'s Cyrillic path: every word starts with such a letter
-        return _REPEATS.sub(_first_letter, words.translate(_CYRILLIC_MAP))
+        return _cyrillic_words(words)
     return " ".join([_token(t) for t in words.split()])
 
 
