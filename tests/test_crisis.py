@@ -623,6 +623,22 @@ def test_a_cue_hit_carries_the_weight_of_its_strongest_window(cue_detector: Cris
     assert hit.kind == "medical"
 
 
+@pytest.mark.parametrize("order", [("uk", "ru"), ("ru", "uk")])
+def test_of_two_languages_reading_the_same_words_the_heavier_cues_count(kb_dir: Path, order: tuple[str, str]) -> None:
+    """Russian and Ukrainian share words: both sections' cues can fire on the same message. The heavier reading
+    decides, whichever section comes first in crisis.yaml: a lighter one found first once hid a Russian message's
+    8 points (a socket on fire inside a question about repairs) behind 6, below STRONG_CUES."""
+    sections = {
+        "uk": "      - {kind: fire, weight: 4, words: [горит]}\n",
+        "ru": "      - {kind: fire, weight: 4, words: [горит]}\n      - {kind: fire, weight: 4, words: [искрила]}\n",
+    }
+    text = "languages:\n" + "".join(f"  {lang}:\n    cues:\n{sections[lang]}" for lang in order)
+    hit = _detector(kb_dir, text).detect("горит розетка, раньше искрила")
+    assert hit is not None
+    assert hit.language == "ru"
+    assert hit.weight == 8
+
+
 def test_ordinary_context_only_switches_off_cues_near_it(cue_detector: CrisisDetector) -> None:
     text = "i wanted to ask about the german course but now my friend is unconscious"
     assert cue_detector.detect(text) is not None
