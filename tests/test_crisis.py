@@ -639,6 +639,22 @@ def test_of_two_languages_reading_the_same_words_the_heavier_cues_count(kb_dir: 
     assert hit.weight == 8
 
 
+def test_of_a_rule_and_cues_on_the_same_words_the_rule_counts(kb_dir: Path) -> None:
+    """A rule stands against the classifier more easily than cues (bot/crisis/net.py): however heavy the cues on the
+    same words, the rule's reading is the one kept."""
+    text = """languages:
+  en:
+    phrases:
+      violence: ["beaten"]
+    cues:
+      - {kind: violence, weight: 4, words: [beaten]}
+      - {kind: violence, weight: 4, words: [again]}
+"""
+    hit = _detector(kb_dir, text).detect("beaten again")
+    assert hit is not None
+    assert not hit.by_cues
+
+
 def test_ordinary_context_only_switches_off_cues_near_it(cue_detector: CrisisDetector) -> None:
     text = "i wanted to ask about the german course but now my friend is unconscious"
     assert cue_detector.detect(text) is not None

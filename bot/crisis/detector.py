@@ -231,9 +231,10 @@ class CrisisDetector:
             hits = [replace(hit, in_past=True) for hit in hits]
         if hits and laughs(text):
             hits = [replace(hit, laughing=True) for hit in hits]
-        # of two readings of the same words, cues of two languages included (Russian and Ukrainian share words), the
-        # heavier one, so that the order of crisis.yaml's lines never decides whether cues add up to STRONG_CUES
-        hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind), -h.weight))
+        # of two readings of the same words a rule before cues, and of cues of two languages (Russian and Ukrainian
+        # share words) the heavier, so that the order of crisis.yaml's lines never decides whether cues add up to
+        # STRONG_CUES
+        hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind), h.by_cues, -h.weight))
         kept: list[CrisisHit] = []
         for hit in hits:  # two readings of the same words ("killing myself"): the more specific one
             if not any(hit.span[0] <= k.span[1] and k.span[0] <= hit.span[1] for k in kept):
