@@ -87,6 +87,8 @@ def strip_latin_marks(text: str) -> str:
 
 def latin_letters(text: str) -> str:
     """"ß" as "ss", Turkish "ı" as "i" and the other special Latin letters of LATIN_MAP as plain ones."""
+    if text.isascii():  # a flag of the string in CPython: no scan for the many texts without such a letter
+        return text
     return text.translate(LATIN_MAP) if _LATIN_SPECIAL.search(text) else text
 
 
