@@ -520,6 +520,24 @@ def test_a_repeated_phrase_is_a_warning_at_its_line_and_counts_once(kb_dir: Path
     assert len(knowledge.crisis_rules.negatives) == 2
 
 
+def test_a_repeat_in_past_or_asking_is_a_warning_at_its_line_and_counts_once(kb_dir: Path) -> None:
+    """The same check as for 'phrases' and 'not' (a copy came in from a later round, 2026-12-02)."""
+    _write_crisis(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      me: [i]\n    rules:\n      - {kind: suicide, all: [me]}\n"
+        '    past:\n      - "long time ago"\n      - "years ago"\n      - "Long  time ago"\n'
+        '    asking:\n      - "what to do if"\n      - "what to do if"\n',
+    )
+    knowledge, problems = load_knowledge(kb_dir)
+    repeated = [str(p) for p in problems if "already listed" in p.message]
+    assert repeated == [
+        "crisis.yaml:10: en: this phrase is already listed on line 8",
+        "crisis.yaml:13: en: this phrase is already listed on line 12",
+    ]
+    assert len(knowledge.crisis_rules.past) == 2
+    assert len(knowledge.crisis_rules.asking) == 1
+
+
 def test_in_order_rule_needs_the_groups_in_the_given_order(kb_dir: Path) -> None:
     _write_crisis(
         kb_dir,

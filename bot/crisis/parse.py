@@ -135,7 +135,7 @@ class _Parser:
         return [c for c in (self._cue(lang, item, value.line_of(i)) for i, item in enumerate(value)) if c]
 
     def _phrase_list(self, lang: str, block: LineDict, key: str) -> list[Rule]:
-        """'asking' and 'past': plain lists of words or phrases."""
+        """'asking' and 'past': plain lists of words or phrases, each counted once like 'phrases' and 'not'."""
         value = block.get(key)
         if value is None:
             return []
@@ -143,7 +143,7 @@ class _Parser:
             self.error(block.line_of(key), f"{lang}: '{key}' must be a list of words or phrases")
             return []
         found = [self._phrase(lang, key, item, value.line_of(i)) for i, item in enumerate(value)]
-        return [rule for rule in found if rule]
+        return self._once(lang, [rule for rule in found if rule])
 
     def _cue(self, lang: str, item: Any, line: int) -> Cue | None:
         if not isinstance(item, LineDict):
