@@ -62,6 +62,7 @@ VALIDATION_15 = DATA / "crisis_val15.yaml"  # blind (all languages, danger insid
 VALIDATION_16 = DATA / "crisis_val16.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_17 = DATA / "crisis_val17.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_18 = DATA / "crisis_val18.yaml"  # blind (all languages, danger inside questions), never tuned on
+VALIDATION_19 = DATA / "crisis_val19.yaml"  # blind (all languages, danger inside questions), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -532,6 +533,13 @@ def test_validation_18_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     anything ran on it and measured untouched 2026-12-02: 97.1 % recall, 3.9 % false alarms; the same after the
     session's changes (crisis.yaml from rounds 34-35). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_18, recall=0.97, alarms=0.04)
+
+
+def test_validation_19_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (208, like validation 18, 2 word-for-word repeats of other sets taken out), registered before anything
+    ran on it and measured untouched 2026-12-02 evening: 97.1 % recall, 5.8 % false alarms; the same after the
+    session's changes (crisis.yaml from round 36, FAQ examples). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_19, recall=0.97, alarms=0.06)
 
 
 def _floors(
