@@ -135,3 +135,16 @@ def test_check_command_exit_code(kb_dir: Path, capsys: object) -> None:
     assert main(["check", "--knowledge", str(kb_dir)]) == 0
     _replace(kb_dir / "contacts.yaml", "    unverified: [phone]\n", "    unverified: [phone, address]\n")
     assert main(["check", "--knowledge", str(kb_dir)]) == 1
+
+
+def test_an_example_question_that_raises_the_crisis_alarm_is_a_warning_at_its_entry(kb_dir: Path) -> None:
+    arrival = kb_dir / "faq" / "arrival.yaml"
+    _replace(arrival, '"wohnung anmelden", ', '"wohnung anmelden", "mein vater schlug vor die wohnung anzumelden", ')
+    report = _check(kb_dir)
+    assert _lines(report.problems, "Beispielfragen, die den Krisenalarm auslösen") == [
+        "faq/arrival.yaml:20: entry 'address-registration': the de example 'mein vater schlug vor die wohnung "
+        "anzumelden' raises the crisis alarm (violence, crisis.yaml:9): reword it, or add a 'not:' phrase to "
+        "crisis.yaml"
+    ]
+    assert report.errors == []
+

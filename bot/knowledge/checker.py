@@ -31,6 +31,7 @@ GROUP_OVERDUE = "Prüfung überfällig (review_by vorbei)"
 GROUP_DUE_SOON = f"Prüfung bald fällig (review_by in {DUE_SOON_DAYS} Tagen)"
 GROUP_GLOSSARY = "Glossar: zu vermeidende Wörter"
 GROUP_DUPLICATE = "Doppelte Beispielfragen"
+GROUP_ALARM = "Beispielfragen, die den Krisenalarm auslösen"
 GROUP_LENGTH = "Zu lange Antworten"
 # groups listed in the order the checker found them (most urgent first), not by file and line
 URGENCY_ORDER = frozenset({GROUP_OVERDUE, GROUP_DUE_SOON})
@@ -110,6 +111,7 @@ def check_knowledge(
     report.problems += _review_due(knowledge, today)
     report.problems += _glossary_problems(knowledge)
     report.problems += _duplicate_questions(knowledge)
+    report.problems += _alarming_examples(knowledge)
     report.problems += _too_long(knowledge)
     report.problems += _to_confirm(knowledge, Path(directory))
     report.problems += _outdated_translations(knowledge)
@@ -302,6 +304,29 @@ def _duplicate_questions(kb: KnowledgeBase) -> list[Problem]:
                     GROUP_DUPLICATE,
                 )
             )
+    return found
+
+
+def _alarming_examples(kb: KnowledgeBase) -> list[Problem]:
+    """An example question of an ordinary entry that crisis.yaml's rules read as danger. Such an example usually
+    has a word the rules weigh ("refuse" beside "pays" added up to forced-marriage cues, 2026-12-02): editors learn
+    it here, at the entry's line, instead of from a failing test; the fix is other words or a 'not:' phrase."""
+    from bot.crisis.detector import CrisisDetector
+
+    detector = CrisisDetector(kb.crisis_rules)
+    found = []
+    for e in kb.entries.values():
+        if e.crisis:
+            continue
+        for lang, questions in e.questions.items():
+            for question in questions:
+                hit = detector.detect(question)
+                if hit is not None:
+                    message = (
+                        f"entry '{e.id}': the {lang} example '{question}' raises the crisis alarm "
+                        f"({hit.kind}, {hit.rule.where}): reword it, or add a 'not:' phrase to crisis.yaml"
+                    )
+                    found.append(_warn(e.file, e.line_of(f"questions.{lang}"), message, GROUP_ALARM))
     return found
 
 
