@@ -111,7 +111,7 @@ def check_knowledge(
     report.problems += _review_due(knowledge, today)
     report.problems += _glossary_problems(knowledge)
     report.problems += _duplicate_questions(knowledge)
-    report.problems += _alarming_examples(knowledge)
+    report.problems += alarming_examples(knowledge)
     report.problems += _too_long(knowledge)
     report.problems += _to_confirm(knowledge, Path(directory))
     report.problems += _outdated_translations(knowledge)
@@ -307,7 +307,7 @@ def _duplicate_questions(kb: KnowledgeBase) -> list[Problem]:
     return found
 
 
-def _alarming_examples(kb: KnowledgeBase) -> list[Problem]:
+def alarming_examples(kb: KnowledgeBase) -> list[Problem]:
     """An example question of an ordinary entry that crisis.yaml's rules read as danger. Such an example usually
     has a word the rules weigh ("refuse" beside "pays" added up to forced-marriage cues, 2026-12-02): editors learn
     it here, at the entry's line, instead of from a failing test; the fix is other words or a 'not:' phrase."""
