@@ -534,6 +534,35 @@ def test_in_order_rule_needs_the_groups_in_the_given_order(kb_dir: Path) -> None
     assert detector.detect("toten mich") is None
 
 
+def test_a_sure_rule_marks_its_hit_and_a_more_specific_reading_of_the_same_words(kb_dir: Path) -> None:
+    """`sure: true` must be true or false (file:line); a `not` has no such field. Where a more specific rule reads
+    the same words, that one names the kind and carries the mark, so the alarm is not held back either way."""
+    _write_crisis(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      gulp: [swallowed]\n      object: [battery]\n"
+        "    rules:\n      - {kind: medical, all: [gulp, object], sure: yes please}\n"
+        "    not:\n      - {all: [object], sure: true}\n",
+    )
+    assert _errors(kb_dir) == [
+        "crisis.yaml:7: en: 'sure' must be true or false",
+        "crisis.yaml:9: en: unknown field 'sure' in a rule",
+    ]
+    detector = _detector(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      gulp: [swallowed]\n      object: [battery]\n      child: [son]\n"
+        "      pill: [pill]\n"
+        "    rules:\n      - {kind: medical, all: [gulp, object], within: 4, sure: true}\n"
+        "      - {kind: child, all: [child, gulp, object], within: 6}\n"
+        "      - {kind: medical, all: [gulp, pill], within: 4}\n",
+    )
+    [alone] = detector.detect_all("the baby swallowed a battery")
+    assert (alone.kind, alone.sure) == ("medical", True)
+    [specific] = detector.detect_all("my son swallowed a battery")
+    assert (specific.kind, specific.sure) == ("child", True)
+    [ordinary] = detector.detect_all("he swallowed a pill")
+    assert not ordinary.sure
+
+
 def test_an_in_order_false_alarm_only_hides_its_own_order(kb_dir: Path) -> None:
     """ "Ich schlage vor" is a suggestion; "geschlagen ... vor den Kindern" stays a blow."""
     detector = _detector(

@@ -244,6 +244,18 @@ def test_rule_hits_stand_unless_the_classifier_is_sure_the_message_is_ordinary()
     assert standing_hits([old_cues, rolled_eyes], PAST_CONFIRM, weights, long) == [old_cues, rolled_eyes]
 
 
+def test_a_sure_rule_is_never_held_back_in_a_long_message_but_an_old_story_still_is() -> None:
+    weights = ClassifierWeights.read()
+    rule = Rule("en", "medical", (), 1)
+    sure = CrisisHit("medical", "en", rule, (0, 3), sure=True)
+    plain_rule = CrisisHit("medical", "en", rule, (0, 3))
+    long = VETO_MIN_WORDS
+    assert standing_hits([sure, plain_rule], 0.0, weights, long) == [sure]
+    old = CrisisHit("medical", "en", rule, (0, 3), sure=True, in_past=True)
+    assert standing_hits([old], PAST_CONFIRM - 0.01, weights, long) == []
+    assert standing_hits([old], PAST_CONFIRM, weights, long) == [old]
+
+
 def test_cues_adding_up_to_a_strong_sign_stand_like_a_rule() -> None:
     """Danger told inside a long ordinary question often reads as ordinary to the classifier; many cues together
     are then trusted like a rule, and only a classifier sure of "ordinary" holds them back."""
@@ -324,6 +336,25 @@ async def test_danger_in_one_sentence_of_a_long_question_shows_the_numbers(real:
     quiet = await real.dialogue.on_text(402, DEPOSIT)
     assert not quiet.urgent
     assert quiet.replies
+
+
+SWALLOWED_BATTERY = (
+    "hi, quick question about the Kita registration in Hückelhoven, which papers do I need and is there a waiting"
+    " list? my daughter just swallowed a battery from the remote, also how much does it cost per month"
+)
+
+
+async def test_a_child_who_swallowed_a_battery_inside_a_kita_question_gets_the_numbers(real: CoreService) -> None:
+    """The shipped classifier reads this as ordinary (below confirm_rule: it would veto a plain rule); crisis.yaml's
+    rule for swallowing a battery or a cleaner is marked `sure`, so the numbers still come first."""
+    assert real.dialogue.classifier is not None
+    [hit] = real.dialogue.crisis.detect_all(SWALLOWED_BATTERY)
+    assert hit.sure
+    [probability] = real.dialogue.classifier.probabilities([SWALLOWED_BATTERY])
+    assert probability < real.dialogue.classifier.weights.confirm_rule  # the veto the mark overrides
+    out = await real.dialogue.on_text(403, SWALLOWED_BATTERY)
+    assert out.urgent
+    assert "112" in plain(out.replies[0].text)
 
 
 async def test_with_no_rules_at_all_the_classifier_still_shows_the_numbers_first(real: CoreService) -> None:

@@ -60,6 +60,9 @@ class CrisisHit:
     in_past: bool = False  # the message names a time long past ("vor Jahren"): the classifier must agree more
     laughing: bool = False  # the message laughs ("😂", "хахах"): likewise
     weight: int = 0  # by cues: the weight that was added up
+    # a rule marked `sure` read these words (this hit's own rule, or a more specific reading of the same words that
+    # was kept instead): the classifier does not hold the hit back in a long message (bot/crisis/net.py SURE_RULES)
+    sure: bool = False
 
 
 class _Index:
@@ -221,7 +224,7 @@ class CrisisDetector:
                 continue
             for span in _spans(rule, slots, unless, positions):
                 if not _overlaps(span, blocked) and not _overlaps(span, vetoes):
-                    hits.append(CrisisHit(rule.kind, rule.language, rule, span))
+                    hits.append(CrisisHit(rule.kind, rule.language, rule, span, sure=rule.sure))
                     break
         questions = _present(self._asking_by_slot, present)
         asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
@@ -236,9 +239,13 @@ class CrisisDetector:
         # STRONG_CUES
         hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind), h.by_cues, -h.weight))
         kept: list[CrisisHit] = []
-        for hit in hits:  # two readings of the same words ("killing myself"): the more specific one
-            if not any(hit.span[0] <= k.span[1] and k.span[0] <= hit.span[1] for k in kept):
+        for hit in hits:  # two readings of the same words ("killing myself"): the more specific one names the kind
+            same = [i for i, k in enumerate(kept) if hit.span[0] <= k.span[1] and k.span[0] <= hit.span[1]]
+            if not same:
                 kept.append(hit)
+            elif hit.sure:  # ... and a sure reading among them keeps the alarm from being held back
+                for i in same:
+                    kept[i] = replace(kept[i], sure=True)
         return kept
 
     def _cue_hits(

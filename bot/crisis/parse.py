@@ -18,7 +18,7 @@ GROUP = "Krise (crisis.yaml)"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 BLOCK_KEYS = ("words", "rules", "phrases", "cues", "not", "asking", "past")
 CUE_KEYS = ("kind", "weight", "words")
-RULE_KEYS = ("kind", "all", "within", "unless", "in_order")
+RULE_KEYS = ("kind", "all", "within", "unless", "in_order", "sure")
 NOT_KEYS = ("all", "within", "in_order")
 DEFAULT_WITHIN = 5
 
@@ -294,9 +294,13 @@ class _Parser:
         if not isinstance(in_order, bool):
             self.error(item.line_of("in_order"), f"{lang}: 'in_order' must be true or false")
             ok = False
+        sure = item.get("sure", False)
+        if not isinstance(sure, bool):
+            self.error(item.line_of("sure"), f"{lang}: 'sure' must be true or false")
+            ok = False
         if not ok or slots is None or unless is None:
             return None
-        return Rule(lang, kind, tuple(slots), int(within), False, tuple(unless), self.file, line, in_order)
+        return Rule(lang, kind, tuple(slots), int(within), False, tuple(unless), self.file, line, in_order, sure)
 
     def _phrases(self, lang: str, value: Any, line: int) -> list[Rule]:
         if not isinstance(value, LineDict):

@@ -78,6 +78,9 @@ class Rule:
     file: str = ""
     line: int = 0
     in_order: bool = False  # the groups must appear in the order given (other words may come between)
+    # never held back by the classifier in a long message (bot/crisis/net.py): for combinations that are never
+    # ordinary ("a child swallowed a battery"), which the classifier reads as ordinary inside a long question
+    sure: bool = False
 
     @property
     def where(self) -> str:
