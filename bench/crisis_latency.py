@@ -15,7 +15,6 @@ bench/semantic_latency.py.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -24,27 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from latency import figures, timed  # noqa: E402  (bench/latency.py)
+
 from bot.crisis.detector import CrisisDetector  # noqa: E402
 from bot.crisis.evaluation import load_crisis_examples  # noqa: E402
 from bot.knowledge.loader import load_knowledge  # noqa: E402
-
-
-def figures(ms: list[float]) -> str:
-    ms = sorted(ms)
-    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
-    return (
-        f"mean {statistics.fmean(ms):6.3f} ms   median {statistics.median(ms):6.3f} ms   "
-        f"p99 {p99:6.3f} ms   max {ms[-1]:6.3f} ms   (n={len(ms)})"
-    )
-
-
-def timed(detector: CrisisDetector, texts: list[str]) -> list[float]:
-    found = []
-    for text in texts:
-        start = time.perf_counter()
-        detector.detect_all(text)
-        found.append((time.perf_counter() - start) * 1000)
-    return found
 
 
 def main() -> None:
@@ -59,10 +42,10 @@ def main() -> None:
     print(f"build                      {(time.perf_counter() - start) * 1000:8.1f} ms")
     for name, texts in (("FAQ example questions", examples), ("crisis dev set", crisis_set)):
         detector = CrisisDetector(knowledge.crisis_rules)
-        print(f"{name}: cold {figures(timed(detector, texts))}")
+        print(f"{name}: cold {figures(timed(detector.detect_all, texts), 3)}")
         for _ in range(1 if args.quick else 3):
-            warm = timed(detector, texts)
-        print(f"{' ' * len(name)}  warm {figures(warm)}")
+            warm = timed(detector.detect_all, texts)
+        print(f"{' ' * len(name)}  warm {figures(warm, 3)}")
 
 
 if __name__ == "__main__":

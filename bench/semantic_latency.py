@@ -13,11 +13,9 @@ the bot), and the semantic layer's build with an empty and with a warm vector ca
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -25,6 +23,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from latency import figures, timed  # noqa: E402  (bench/latency.py)
 
 from bot.crisis.classifier import load_classifier  # noqa: E402
 from bot.embedding import load_embedder  # noqa: E402
@@ -34,21 +34,6 @@ from bot.matching.hybrid import HybridMatcher  # noqa: E402
 from bot.matching.matcher import Matcher  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "matcher_val3.yaml"
-
-
-def figures(ms: list[float]) -> str:
-    ms = sorted(ms)
-    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
-    return f"median {statistics.median(ms):6.2f} ms   p99 {p99:6.2f} ms   max {ms[-1]:6.2f} ms   (n={len(ms)})"
-
-
-def timed(function: Callable[[str], object], texts: list[str]) -> list[float]:
-    found = []
-    for text in texts:
-        start = time.perf_counter()
-        function(text)
-        found.append((time.perf_counter() - start) * 1000)
-    return found
 
 
 def main() -> None:
