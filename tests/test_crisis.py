@@ -161,6 +161,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("جمعت الحبوب وكتبت لكل واحد رسالة", "suicide"),
         ("شوهرم دیشب سرمو کوبید به دیوار", "violence"),
         ("همسایه مون بچه ۴ ساله شو از صبح تو بالکن بیرون حبس کرده", "child"),
+        # round 38: a colleague's passport (Egyptian), "he said I will kill her" with a knife (Persian)
+        ("صاحب المطعم واخد باسبوره ومش بيدفعله", "exploitation"),
+        ("گفته اگه طلاق بگیره میکشمش، امروز با کارد آمده پیش دروازه", "threat"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -196,6 +199,12 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "انحرق قلبي على الطبخة 😅 حرقت المحشي كلو",
         "جوزي بيشخر كتير بالليل، حاسة حالي رح انفجر",
         "داروهای تاریخ گذشته را جمع کردم، کجا بریزم؟",  # pills collected to throw away
+        # known false alarms of the blind round 38: forms that 'kill', a beeping smoke detector, a child's dose
+        "ця анкета на wohngeld мене просто вбиває, стільки сторінок",
+        "этот Antrag на Wohngeld меня убьёт, 12 страниц, кто-нибудь помогал заполнять?",
+        "جهاز الدخان عم يزمر كل شوي، البطارية خلصت، مين لازم يغيرها",
+        "whats the max dose of ibuprofen for a 6 year old, 20kg, pharmacy is closed",
+        "cocuk icin parol surup kac ml verilir 15 kilo",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
