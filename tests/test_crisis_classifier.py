@@ -64,6 +64,7 @@ VALIDATION_17 = DATA / "crisis_val17.yaml"  # blind (all languages, danger insid
 VALIDATION_18 = DATA / "crisis_val18.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_19 = DATA / "crisis_val19.yaml"  # blind (all languages, danger inside questions), never tuned on
 VALIDATION_20 = DATA / "crisis_val20.yaml"  # blind (all languages, danger inside questions), never tuned on
+VALIDATION_21 = DATA / "crisis_val21.yaml"  # blind (all languages, dialects and Latin letters), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -579,6 +580,13 @@ def test_validation_20_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     it and measured untouched 2026-12-02 night: 96.2 % recall, 11.5 % false alarms; the same after the session's
     changes (crisis.yaml from round 37, sure rules, FAQ examples). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_20, recall=0.96, alarms=0.12)
+
+
+def test_validation_21_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (199 after 4 word-for-word repeats of other sets were taken out), registered before anything ran on
+    it and measured untouched 2026-12-03: 99.0 % recall, 8.5 % false alarms. Never tuned on: the floor keeps what it
+    measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_21, recall=0.99, alarms=0.09)
 
 
 def _floors(
