@@ -164,6 +164,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # round 38: a colleague's passport (Egyptian), "he said I will kill her" with a knife (Persian)
         ("صاحب المطعم واخد باسبوره ومش بيدفعله", "exploitation"),
         ("گفته اگه طلاق بگیره میکشمش، امروز با کارد آمده پیش دروازه", "threat"),
+        # round 39: rape told beside a question about a course; "after tonight I won't be" and a letter to the family
+        ("aksam kurslari var mi bi de ev sahibinin oglu bana zorla tecavuz etti hala geliyo kurs ucretli mi", "sexual"),
+        ("onemi yok bu aksamdan sonra ben olmicam zaten aileme mektup yazdim", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -205,6 +208,10 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "جهاز الدخان عم يزمر كل شوي، البطارية خلصت، مين لازم يغيرها",
         "whats the max dose of ibuprofen for a 6 year old, 20kg, pharmacy is closed",
         "cocuk icin parol surup kac ml verilir 15 kilo",
+        # round 39: blank forms that 'kill'; a child's paracetamol dose in Ukrainian typed in Latin letters
+        "ці бланки з джобцентру мене просто вбивають нічо не розумію",
+        "skilky mozhna davaty paracetamol dytyni 5 rokiv na den",
+        "tecavuz hakkinda bir kurs var mi",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -582,6 +589,19 @@ def test_an_in_order_false_alarm_only_hides_its_own_order(kb_dir: Path) -> None:
     )
     assert detector.detect("ich schlage vor") is None
     assert detector.detect("vor den augen hat er mich geschlagen") is not None
+
+
+def test_a_false_alarm_with_unless_stands_aside_for_its_group(kb_dir: Path) -> None:
+    """A course about violence is ordinary; "he hit me ... is the course free" is not."""
+    detector = _detector(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      violence: [violence, hit]\n      course: [course]\n"
+        "      victim: [me]\n"
+        "    rules:\n      - {kind: violence, all: [violence], within: 1}\n"
+        "    not:\n      - {all: [course, violence], within: 8, unless: [victim]}\n",
+    )
+    assert detector.detect("a course on violence in families") is None
+    assert detector.detect("he hit me again is the course free") is not None
 
 
 # -- weighted cues ---------------------------------------------------------------------------------------

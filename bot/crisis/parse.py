@@ -19,7 +19,7 @@ NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 BLOCK_KEYS = ("words", "rules", "phrases", "cues", "not", "asking", "past")
 CUE_KEYS = ("kind", "weight", "words")
 RULE_KEYS = ("kind", "all", "within", "unless", "in_order", "sure")
-NOT_KEYS = ("all", "within", "in_order")
+NOT_KEYS = ("all", "within", "unless", "in_order")
 DEFAULT_WITHIN = 5
 
 
