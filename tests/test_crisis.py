@@ -167,6 +167,14 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # round 39: rape told beside a question about a course; "after tonight I won't be" and a letter to the family
         ("aksam kurslari var mi bi de ev sahibinin oglu bana zorla tecavuz etti hala geliyo kurs ucretli mi", "sexual"),
         ("onemi yok bu aksamdan sonra ben olmicam zaten aileme mektup yazdim", "suicide"),
+        # round 40: Turkish threats and a swallowed box of pills inside long questions; Persian "by force" in
+        # Latin letters; a Ukrainian farewell ("tonight I leave this world")
+        ("kayinbiraderim beni vurup oldurecegini soyledi, silahi varmis", "threat"),
+        ("vergi numarasi nasil alinir? kacarsaniz ailenize zarar veririz diyorlar", "threat"),
+        ("su an kardesim bir kutu ilacin hepsini icmis, uyandiramiyoruz", "medical"),
+        ("dun gece kuzenim zorla benimle birlikte oldu, ben istemedim", "sexual"),
+        ("shohare khaharam dishab be zoor bahame kari kard", "sexual"),
+        ("я вже попрощалась з дочкою і написала записку, сьогодні вночі піду з цього світу", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -212,6 +220,7 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "ці бланки з джобцентру мене просто вбивають нічо не розумію",
         "skilky mozhna davaty paracetamol dytyni 5 rokiv na den",
         "tecavuz hakkinda bir kurs var mi",
+        "آژیر دود خونه هی بوق میزنه فکر کنم باطریش تموم شده، خودم عوض کنم یا صاحبخونه؟",  # round 40: it beeps
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -877,3 +886,16 @@ def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: Cris
     assert cyrillic_readings("zapisatsya")[:2] == ("записаться", "записатся")
     hits = detector.detect_all("skolko nado tabletok chtoby uzhe ne prosnutsya")
     assert "suicide" in {h.kind for h in hits}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # round 40: the classifier read these long Turkish questions as ordinary as a whole (p 0.02-0.03)
+        "merhaba turkce konusan cocuk doktoru var mi? su an kardesim bir kutu ilacin hepsini icmis, uyandiramiyoruz",
+        "adres degisikligi icin nereye gitmeliyim? kayinbiraderim beni vurup oldurecegini soyledi, silahi varmis",
+        "vergi numarasi nasil alinir? belgelerimizi aldilar, kacarsaniz ailenize zarar veririz diyorlar",
+    ],
+)
+def test_unmistakable_danger_inside_a_long_question_is_sure(detector: CrisisDetector, text: str) -> None:
+    assert any(hit.sure for hit in detector.detect_all(text)), text
