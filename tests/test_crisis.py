@@ -175,6 +175,12 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("dun gece kuzenim zorla benimle birlikte oldu, ben istemedim", "sexual"),
         ("shohare khaharam dishab be zoor bahame kari kard", "sexual"),
         ("я вже попрощалась з дочкою і написала записку, сьогодні вночі піду з цього світу", "suicide"),
+        # round 41: a threat sent by message (Egyptian), Arabizi pills collected, flames from a socket beside a
+        # question, Russian in Latin letters
+        ("ازاي اغير العنوان؟ طليقي بعتلي رسالة انه هيقتلني لو شافني مع العيال", "threat"),
+        ("ana ma 3ad fini kammel w jame3t 7bub ktir la e5edon kellon el lele", "suicide"),
+        ("strom ist zu teuer. gibt es zuschuss? jetz grad kommen flammen aus steckdose im kinderzimmer", "fire"),
+        ("muzh upal ne dyshit", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -221,6 +227,11 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "skilky mozhna davaty paracetamol dytyni 5 rokiv na den",
         "tecavuz hakkinda bir kurs var mi",
         "آژیر دود خونه هی بوق میزنه فکر کنم باطریش تموم شده، خودم عوض کنم یا صاحبخونه؟",  # round 40: it beeps
+        # round 41: rents "on fire", homework about a historic fire, German (the language) that 'kills'
+        "شلون احصل شقة بهوكلهوفن الايجارات نار",
+        "у сына домашка про пожар москвы 1812 где взять книги",
+        "etot nemeckij menya ubivaet, est besplatnyj razgovornyj klub?",
+        "هالرسالة من الجوب سنتر رح تقتلني",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -895,6 +906,7 @@ def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: Cris
         "merhaba turkce konusan cocuk doktoru var mi? su an kardesim bir kutu ilacin hepsini icmis, uyandiramiyoruz",
         "adres degisikligi icin nereye gitmeliyim? kayinbiraderim beni vurup oldurecegini soyledi, silahi varmis",
         "vergi numarasi nasil alinir? belgelerimizi aldilar, kacarsaniz ailenize zarar veririz diyorlar",
+        "kann ich schüler bafög kriegen? mein vater schlägt mich und meine schwester mitm gürtel",  # round 41
     ],
 )
 def test_unmistakable_danger_inside_a_long_question_is_sure(detector: CrisisDetector, text: str) -> None:
