@@ -911,3 +911,9 @@ def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: Cris
 )
 def test_unmistakable_danger_inside_a_long_question_is_sure(detector: CrisisDetector, text: str) -> None:
     assert any(hit.sure for hit in detector.detect_all(text)), text
+
+
+def test_a_cable_that_hurt_a_child_is_no_sure_beating(detector: CrisisDetector) -> None:
+    """The belt rule (round 41) counts blows only: 'verletzt' beside a cable may be an accident."""
+    hits = detector.detect_all("mein sohn hat sich am kabel verletzt, welcher arzt hat heute offen")
+    assert not any(hit.sure for hit in hits)
