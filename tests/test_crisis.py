@@ -181,6 +181,11 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("ana ma 3ad fini kammel w jame3t 7bub ktir la e5edon kellon el lele", "suicide"),
         ("strom ist zu teuer. gibt es zuschuss? jetz grad kommen flammen aus steckdose im kinderzimmer", "fire"),
         ("muzh upal ne dyshit", "medical"),
+        # round 42: a threat to burn (Turkish), a whole box of pills taken (Egyptian), people kept under lock
+        ("kayinbiraderim beni ve cocuklari yakacagini soyledi", "threat"),
+        ("اختي خدت علبة حبوب اكتئاب كاملة وبتتكلم بالعافية", "medical"),
+        ("нас тримають на складі під замком", "exploitation"),
+        ("нас держат на складе под замком", "exploitation"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -232,6 +237,16 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "у сына домашка про пожар москвы 1812 где взять книги",
         "etot nemeckij menya ubivaet, est besplatnyj razgovornyj klub?",
         "هالرسالة من الجوب سنتر رح تقتلني",
+        # round 42: a smoke alarm's empty battery, a mother not seen for years, a fire alarm system, doses per day,
+        # papers handed in, the heat that 'burns', and a plan ('yapacak') that is no typo of a threat to burn
+        "Rauchmelder surekli otuyor pil bitmis galiba. ev sahibi mi degistirmeli ben mi?",
+        "دلم برای مادرم داره میترکه سه ساله ندیدمش",
+        "هایم ما سیستم اعلام حریق داره؟ در ضمن میخوایم خونه خودمونو بگیریم",
+        "лікар виписав ібупрофен 600 від спини. скільки можна на день? разом з таблетками від тиску не шкідливо?",
+        "третій раз шлють лист що не вистачає документів хоча я все віддала. сиджу і плачу від злості",
+        "الطبيب كتبلي ايبوبروفين لوجع الظهر. كم حبة باليوم اكدر آخذ؟ وويا حبوب الضغط ماكو مشكلة؟",
+        "bu sicak beni yakacak, Heinsberg de acik yuzme havuzu var mi",
+        "kocam isten cikarildi, simdi ne yapacaklar bize, burgergeld nasil basvurulur",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -831,6 +846,20 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "قبل عشر سنين بيتنا بالموصل انقصف واحترقت كل اوراقي وشهادتي. هسة اريد اعادل شهادة الهندسة",  # round 42
+        "تو اخبار دیدم یه کمپ پناهنده تو یه شهر دیگه آتیش گرفت، ایمنی آتش سوزی تو هایم ما چطوره؟",
+    ],
+)
+def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
+    """A house burnt ten years ago, a fire in the news: the classifier must agree (PAST_CONFIRM) before it alarms."""
+    hits = detector.detect_all(text)
+    assert hits, text
+    assert all(hit.in_past for hit in hits)
+
+
+@pytest.mark.parametrize(
     ("text", "laughing"),
     [
         ("my boss will kill me if I am late again 😂", True),
@@ -907,10 +936,21 @@ def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: Cris
         "adres degisikligi icin nereye gitmeliyim? kayinbiraderim beni vurup oldurecegini soyledi, silahi varmis",
         "vergi numarasi nasil alinir? belgelerimizi aldilar, kacarsaniz ailenize zarar veririz diyorlar",
         "kann ich schüler bafög kriegen? mein vater schlägt mich und meine schwester mitm gürtel",  # round 41
+        # round 42: each written inside a question about papers, scored ordinary by the classifier (p 0.03-0.04)
+        "hangi okula basvurmamiz lazim? kayinbiraderim bosanirsam beni ve cocuklari yakacagini soyledi",
+        "ازاي اعمل Anmeldung في جيلنكيرشن. اختي خدت علبة حبوب اكتئاب كاملة من نص ساعة",
+        "чи можна ходити на інтеграційний курс якщо я працюю. нас тримають на складі під замком",
     ],
 )
 def test_unmistakable_danger_inside_a_long_question_is_sure(detector: CrisisDetector, text: str) -> None:
     assert any(hit.sure for hit in detector.detect_all(text)), text
+
+
+def test_a_box_of_pills_bought_at_the_pharmacy_is_no_sure_overdose(detector: CrisisDetector) -> None:
+    """The whole-box rules (round 42) step aside when the pharmacy is among their words: a box bought, not swallowed."""
+    hits = detector.detect_all("اخذت من الصيدلية علبة حبوب كاملة للصداع، كم سعرها بالعادة")
+    assert hits  # the older, plain rules still see the pills: the classifier may hold them back
+    assert not any(hit.sure for hit in hits)
 
 
 def test_a_cable_that_hurt_a_child_is_no_sure_beating(detector: CrisisDetector) -> None:
