@@ -186,6 +186,17 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("اختي خدت علبة حبوب اكتئاب كاملة وبتتكلم بالعافية", "medical"),
         ("нас тримають на складі під замком", "exploitation"),
         ("нас держат на складе под замком", "exploitation"),
+        # round 43 (the choose sets, read for messages near smoke alarms and doses): a fire that sets off the alarm,
+        # pills of a grandmother's blood pressure, pills to not wake up, blood gushing (Ukrainian in Latin letters)
+        ("su an koridor duman doldu, yangin alarmi caliyor ama kapimiz acilmiyor", "fire"),
+        ("2 yasindaki oglum annemin tansiyon haplarindan yutmus galiba", "medical"),
+        ("kac tane uyku hapi icersem uyanmam? ciddi soruyorum", "suicide"),
+        ("у папы кровь хлещет из ноги", "medical"),
+        (
+            "dobryj vechir, pidkazhit chy mozhna pratsyuvaty na budovi bez nimetskoyi. cholovik shchojno porizav ruku "
+            "bolgarkoyu, krovyshcha khlyshche, rushnyk uzhe ves chervonyj, ne mozhemo zupynyty",
+            "medical",
+        ),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -247,6 +258,7 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "الطبيب كتبلي ايبوبروفين لوجع الظهر. كم حبة باليوم اكدر آخذ؟ وويا حبوب الضغط ماكو مشكلة؟",
         "bu sicak beni yakacak, Heinsberg de acik yuzme havuzu var mi",
         "kocam isten cikarildi, simdi ne yapacaklar bize, burgergeld nasil basvurulur",
+        "Duman dedektörü ötüp duruyor, pili bitmiş herhalde, ev sahibi mi değiştirir?",  # round 43: the detector stays
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
