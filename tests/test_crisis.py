@@ -192,6 +192,10 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("2 yasindaki oglum annemin tansiyon haplarindan yutmus galiba", "medical"),
         ("kac tane uyku hapi icersem uyanmam? ciddi soruyorum", "suicide"),
         ("у папы кровь хлещет из ноги", "medical"),
+        # round 44: the heat is no false alarm when the writer wants to die in it; a Ukrainian "простіше" (easier) is
+        # no Russian cold ("простыл*"), which switches off what is near it
+        ("bei der hitze will ich nur noch sterben", "suicide"),
+        ("я чесно вже нічо не хочу, думаю шо простіше лягти і не проснутися, таблєток в мене хватить", "suicide"),
         (
             "dobryj vechir, pidkazhit chy mozhna pratsyuvaty na budovi bez nimetskoyi. cholovik shchojno porizav ruku "
             "bolgarkoyu, krovyshcha khlyshche, rushnyk uzhe ves chervonyj, ne mozhemo zupynyty",
@@ -259,6 +263,12 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "bu sicak beni yakacak, Heinsberg de acik yuzme havuzu var mi",
         "kocam isten cikarildi, simdi ne yapacaklar bize, burgergeld nasil basvurulur",
         "Duman dedektörü ötüp duruyor, pili bitmiş herhalde, ev sahibi mi değiştirir?",  # round 43: the detector stays
+        # round 44: the heat 'to die', a dose per day, a cold with vomiting, an antibiotic for the throat, a sore throat
+        "die hitze in der dachwohnung is zum sterben. gibts hilfe für nen ventilator",
+        "сколько таблеток парацетамола можно в сутки взрослому",
+        "в мене застуда, болить горло і вночі блювала. куди йти у вихідні",
+        "doktor bogazim icin antibiyotik yazdi, tansiyon ilaci ile beraber icilir mi",
+        "سرما خوردیم، گلویم درد میکنه، از دواخانه دوا بگیرم یا پیش داکتر برم؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
