@@ -80,6 +80,7 @@ MATCHER_SETS = (
     _training(24, "all languages, a third short, a third long"),
     _training(25, "ar uk fa de, two topics seem to meet"),
     _training(26, "ar tr ru fa, half very short"),
+    _out_of_scope_training(27),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
