@@ -68,6 +68,7 @@ VALIDATION_21 = DATA / "crisis_val21.yaml"  # blind (all languages, dialects and
 VALIDATION_22 = DATA / "crisis_val22.yaml"  # blind (all languages, half panicked, half calm), never tuned on
 VALIDATION_23 = DATA / "crisis_val23.yaml"  # blind (all languages, danger reported by others), never tuned on
 VALIDATION_24 = DATA / "crisis_val24.yaml"  # blind (all languages, the young and the elderly), never tuned on
+VALIDATION_25 = DATA / "crisis_val25.yaml"  # blind (all languages, dictated by voice, parents), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -611,6 +612,13 @@ def test_validation_24_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     people with long introductions), registered before anything ran on it and measured untouched 2026-12-03: 99.0 %
     recall, 1.1 % false alarms; the same after crisis.yaml from round 44. Never tuned on: the floor keeps it."""
     _floors(knowledge, classifier, hybrid, VALIDATION_24, recall=0.99, alarms=0.011)
+
+
+def test_validation_25_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (203; messages dictated by voice, half of them from parents about their children), registered
+    before anything ran on it and measured untouched 2026-12-03: 97.1 % recall, 19.4 % false alarms (19 of 98
+    ordinary messages). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_25, recall=0.97, alarms=0.195)
 
 
 def _floors(
