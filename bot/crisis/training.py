@@ -101,6 +101,21 @@ negatives without more crisis messages, was measured on 2026-12-03 afternoon and
 instead of 1 of 280 (false alarms 8 -> 7), round 42 (out of fold) missed 1 instead of 0 of 87 (13 -> 12 false alarms),
 round 44 (out of fold) stayed at 36 of 126, and the everyday questions of the choose sets alarmed 277 instead of 264
 times of 6,316.
+A small neural network instead of logistic regression (three members, one hidden layer of 128, alpha 0.01, 200
+epochs, probabilities averaged; same thresholds), trained with crisis_train43-46.yaml as well (four blind sets of
+strong feelings - homesickness, grief, anger at offices, "write a poem for my mother" - beside danger told in the
+same tone; untouched the nets alarmed on 38-49 % of their ordinary messages, nearly all through the classifier
+alone), was measured on 2026-12-03 evening and not shipped. On the choose sets (with 24 draft FAQ examples that were
+not kept) it looked better: out of fold on crisis_train43-46 8 of 280 missed for 150 instead of 235 false alarms of
+560 (logistic regression retrained: 8 / 205); crisis_train31-42 8 instead of 12 of 1,232 missed, 72 instead of 119
+false alarms; the everyday questions it never learnt from 216 instead of 273 alarms of 4,952; validation 3 2 instead
+of 1 missed. Measured afterwards on the held-out sets (all crisis validations 4-25 and the frozen test), it missed
+48 instead of 64 of 3,023 crisis messages and raised 191 instead of 254 false alarms of 3,056. But the frozen test
+went from 95.0 to 94.1 % recall and 8.0 to 10.9 % false alarms, the floors of validations 10, 23 and 25 broke, and
+among its new misses were plain ones the linear model had caught ("ya ustal ot vsego. segodnya noch'yu vsyo
+zakonchu, uzhe vsyo prigotovil"; a three-year-old who ate iron pills, "kutu bos"): it had learnt that "tired of
+everything" is ordinary. Not shipped until such messages are held on the choose sets as well; crisis_train43-46 stay
+choose sets for crisis.yaml and for that next attempt.
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
