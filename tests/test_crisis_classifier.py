@@ -69,6 +69,7 @@ VALIDATION_22 = DATA / "crisis_val22.yaml"  # blind (all languages, half panicke
 VALIDATION_23 = DATA / "crisis_val23.yaml"  # blind (all languages, danger reported by others), never tuned on
 VALIDATION_24 = DATA / "crisis_val24.yaml"  # blind (all languages, the young and the elderly), never tuned on
 VALIDATION_25 = DATA / "crisis_val25.yaml"  # blind (all languages, dictated by voice, parents), never tuned on
+VALIDATION_26 = DATA / "crisis_val26.yaml"  # blind (all languages, late at night, strong feelings), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -619,6 +620,14 @@ def test_validation_25_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     before anything ran on it and measured untouched 2026-12-03: 97.1 % recall, 19.4 % false alarms (19 of 98
     ordinary messages). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_25, recall=0.97, alarms=0.195)
+
+
+def test_validation_26_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (203; written late at night, half the danger in a few words; half of the ordinary messages carry
+    strong feelings: loneliness, grief, exam fear, anger at a landlord, a prayer asked for), registered before anything
+    ran on it and measured untouched 2026-12-03: 100 % recall, 27.6 % false alarms (27 of 98, 20 of them from the
+    classifier alone on strong feelings). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_26, recall=1.0, alarms=0.276)
 
 
 def _floors(
