@@ -116,6 +116,15 @@ among its new misses were plain ones the linear model had caught ("ya ustal ot v
 zakonchu, uzhe vsyo prigotovil"; a three-year-old who ate iron pills, "kutu bos"): it had learnt that "tired of
 everything" is ordinary. Not shipped until such messages are held on the choose sets as well; crisis_train43-46 stay
 choose sets for crisis.yaml and for that next attempt.
+The network was tried again on 2026-12-03 night with two more blind choose sets (crisis_train47.yaml: short plain
+messages, suicidal intent without the words for it, untouched 93.4 % / 45.2 %; crisis_train48.yaml: the same
+situations with and without danger, 97.1 % / 37.1 %), with a rule for shipping written down before anything was
+measured: no more misses than the shipped weights on validation 3 and on crisis_train31-42, then fewer false alarms.
+On the choose sets (shipped: validation 3 1 missed / 8 false alarms, crisis_train31-42 12 / 119, everyday questions
+283 alarms of 5,144) the network alone gave 2 / 8, 7 / 69, 235; the larger of both probabilities under 8 words 2 / 8,
+7 / 70, 249, under 15 words 2 / 9, 6 / 87, 263, always 1 / 11, 4 / 132, 342; both must agree from 8, 15 or 25 words on
+2 / 5, 16 / 56, 189; 2 / 6, 15 / 73, 203; 1 / 8, 14 / 102, 229. None met the rule (validation 3 or rounds 32-43 lost
+messages), so nothing was measured on the held-out sets and the weights stay.
 crisis_val4.yaml was measured blind before crisis_train2.yaml was added (98.2 % recall,
 8.2 % false alarms) and then only measured again; no threshold was chosen on it.
 
