@@ -116,7 +116,7 @@ FILLER: dict[str, str] = {
         bekomme bekommen bekommt kriege kriegen kriegt suche suchen sucht finde finden findet brauche brauchen
         braucht helfen hilfe hilft
         machen mache macht tun frage fragen wissen weiss infos info information informationen moglich geht gehen
-        jemand leute bitte schnell schreiben schreibe schreib kaufen kaufe kauft
+        jemand leute bitte schnell schreiben schreibe schreib kaufen kaufe kauft holen hole holt abholen
         jahre jahr jahrig alt
     """,
     "en": """
