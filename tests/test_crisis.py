@@ -85,6 +85,26 @@ def test_a_burden_that_kills_is_a_figure_of_speech_and_a_person_is_not(
 
 
 @pytest.mark.parametrize(
+    ("text", "alarm"),
+    [
+        ("عندي امتحان بكرة والله رح موت من الخوف", False),  # to die of fear
+        ("خجالت میکشم بگم", False),  # "I am ashamed to say", not "I kill"
+        ("utancimdan olecegim bugun", False),  # to die of shame
+        ("бабушка умерла, kak mne byt voobshe", False),  # "what shall I do": быть is not бить
+        ("мене аж трясе від злості на сусіда", False),  # shaking with anger
+        ("cumartesi sinavim var ellerim titriyor", False),  # "elle" began "ellerim" (my hands) and "elektrik"
+        ("patronum beni elledi istemiyorum", True),  # touched against her will
+        ("он меня бьёт каждый день, kak mne byt", True),
+    ],
+)
+def test_strong_feelings_in_figures_of_speech_are_no_emergency(
+    detector: CrisisDetector, text: str, alarm: bool
+) -> None:
+    """Blind choose set crisis_train49: grief, exam fear and anger told in figures of speech alarmed the rules."""
+    assert (detector.detect(text) is not None) is alarm, detector.detect(text)
+
+
+@pytest.mark.parametrize(
     "text", ["sinava nasil kayit olurum", "hamile kaldim nasil basvururum", "insulted because im arab"]
 )
 def test_other_latin_languages_are_not_read_as_russian(detector: CrisisDetector, text: str) -> None:
