@@ -105,6 +105,27 @@ def test_strong_feelings_in_figures_of_speech_are_no_emergency(
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("briefe an die kinder sind geschrieben. tschüss", "suicide"),
+        ("this is the last thing ill ever write", "suicide"),
+        ("بكرة مش هصحى خلاص", "suicide"),
+        ("mozhesh napysaty virsh na moi pokhorony?", "suicide"),
+        ("smysla bolshe net, ya vsyo", "suicide"),
+        ("cenazem icin bir siir yazar misin", "suicide"),
+        ("این آخرین پیامم است", "suicide"),
+        ("dobare ba tigh dastamo boridam, khoonesh band nemiad", "selfharm"),
+        ("on derzhit nozh i oret, deti plachut, pomogite", "threat"),
+    ],
+)
+def test_short_plain_farewells_and_dangers_are_caught(detector: CrisisDetector, text: str, kind: str) -> None:
+    """Blind choose sets crisis_train44-48: short messages that name no word for suicide or violence."""
+    hit = detector.detect(text)
+    assert hit is not None
+    assert hit.kind == kind
+
+
+@pytest.mark.parametrize(
     "text", ["sinava nasil kayit olurum", "hamile kaldim nasil basvururum", "insulted because im arab"]
 )
 def test_other_latin_languages_are_not_read_as_russian(detector: CrisisDetector, text: str) -> None:
