@@ -364,6 +364,24 @@ async def test_a_child_who_swallowed_a_battery_inside_a_kita_question_gets_the_n
     assert "112" in plain(out.replies[0].text)
 
 
+FORCED_MARRIAGE_IN_A_STUDY_QUESTION = (
+    "السلام عليكم، انا عندي 19 سنة وعايزة اسجل في الـ Studienkolleg، هو محتاج C1 ولا B2 يكفي؟ اهلي قاطعين تذاكر"
+    " لمصر بكرة الصبح عشان يجوزوني راجل عنده 45 سنة، وخدوا الباسبور والموبايل وانا بكتب من تليفون قديم."
+    " وآخر معاد للتسجيل امتى؟"
+)
+
+
+async def test_a_forced_marriage_told_inside_a_study_question_gets_the_numbers(real: CoreService) -> None:
+    """Choose set crisis_train31: the classifier hears a question about the Studienkolleg and vetoes the rule for
+    "يجوزوني" (they marry me off). That rule met only people in danger on every labelled set, so it is `sure`."""
+    assert real.dialogue.classifier is not None
+    [probability] = real.dialogue.classifier.probabilities([FORCED_MARRIAGE_IN_A_STUDY_QUESTION])
+    assert probability < real.dialogue.classifier.weights.confirm_rule  # the veto the mark overrides
+    out = await real.dialogue.on_text(404, FORCED_MARRIAGE_IN_A_STUDY_QUESTION)
+    assert out.urgent
+    assert "112" in plain(out.replies[0].text)
+
+
 async def test_with_no_rules_at_all_the_classifier_still_shows_the_numbers_first(real: CoreService) -> None:
     assert real.dialogue.classifier is not None
     real.dialogue.crisis = CrisisDetector(CrisisRules())  # only the classifier (and the second net) are left
