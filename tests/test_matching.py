@@ -596,18 +596,6 @@ def test_a_rival_vocabulary_is_waived_only_for_a_clear_and_confident_lead(matche
     assert matcher.decide([best, behind], sure=0.0) is Decision.ANSWER  # its own words lead: no confidence needed
 
 
-def test_an_unknown_german_compound_is_read_as_its_known_last_part(matcher: Matcher) -> None:
-    """"monatsfahrkarte" is in no example; its head "fahrkarte" is, and names what is asked about. Words that only
-    look like compounds are not split: a participle ("hergezogen"), Arabic in Latin letters with digits."""
-    index = matcher.index
-    assert not index._known("monatsfahrkarte")
-    assert {term for term, _ in index._lookup_uncached("monatsfahrkarte")} & set(index._known("fahrkarte"))
-    assert matcher.match("monatsfahrkarte").candidates[0].entry_id == "public-transport"
-    assert not index._compound_head("hergezogen")
-    assert not index._compound_head("mosta3mala")
-    assert all(len(term) >= 5 for term, _ in index._compound_head("dolmadan"))
-
-
 def test_to_fetch_is_a_filler_word_in_german(matcher: Matcher) -> None:
     """"holen" is how family reunification is asked ("meine Frau nach Deutschland holen"), but also how anything
     is fetched: at full weight it answered "wo kann ich meine Aufenthaltserlaubnis holen" with family reunification."""

@@ -9,8 +9,8 @@ Two views of the same evidence are combined:
 - for the few best entries, how close the best example's wording is (word order, word forms): it decides
   close calls between entries whose vocabulary explains a question equally well.
 Words are stemmed (terms.py); filler words weigh little, stop words nothing; words unknown as written are
-tried without Arabic clitics, by transliteration key (German loanwords in other scripts), at a discount
-as typos and, when nothing else matched, as a German compound by its known last part.
+tried without Arabic clitics, by transliteration key (German loanwords in other scripts) and, at a
+discount, as typos.
 """
 
 from __future__ import annotations
@@ -49,8 +49,6 @@ SKELETON_SIMILARITY = 0.85
 TRANSLIT_SIMILARITY = 0.9  # Russian or Ukrainian written in Latin letters, read back into Cyrillic
 PREFIX_SIMILARITY = 0.8
 PREFIX_MIN = 5
-COMPOUND_MODIFIER_MIN = 4  # "mietvertrag": a modifier of at least four letters ("hergezogen" is no compound)
-COMPOUND_HEAD_MIN = 5  # and a known head of at least five
 FUZZY_DISCOUNT = 0.7  # a typo match is evidence, but weaker than the word itself
 KEYWORD_EXAMPLES = 3.0  # a keyword or title word counts like this many example questions
 SATURATION = 1.0  # tf / (tf + SATURATION): one example 0.5, three 0.75, nine 0.9
@@ -334,20 +332,7 @@ class MatchIndex:
                 found = self._similar(stems(reading)[0])
                 if found:
                     break
-        if not found and script == "latin":
-            found = self._compound_head(token)
         return found
-
-    def _compound_head(self, token: str) -> tuple[tuple[str, float], ...]:
-        """A German compound the index does not know ("monatsfahrkarte") read as its known last part
-        ("fahrkarte"): the head names the thing asked about. Longest head first; only when nothing else matched."""
-        if not token.isalpha():  # "mosta3mala": Arabic in Latin letters
-            return ()
-        for start in range(COMPOUND_MODIFIER_MIN, len(token) - COMPOUND_HEAD_MIN + 1):
-            known = tuple(term for term in self._known(token[start:]) if len(term) >= COMPOUND_HEAD_MIN)
-            if known:
-                return tuple((term, PREFIX_SIMILARITY) for term in known)
-        return ()
 
     def _similar(self, probe: str) -> tuple[tuple[str, float], ...]:
         """Index terms spelled like `probe` (a typo), discounted by how alike they are."""
