@@ -89,6 +89,8 @@ def test_a_burden_that_kills_is_a_figure_of_speech_and_a_person_is_not(
     [
         ("عندي امتحان بكرة والله رح موت من الخوف", False),  # to die of fear
         ("خجالت میکشم بگم", False),  # "I am ashamed to say", not "I kill"
+        ("این اداره اتباع داره منو میکشه", False),  # the foreigners' office is "killing me"
+        ("черга мене вбиває", False),  # the queue is "killing me"
         ("utancimdan olecegim bugun", False),  # to die of shame
         ("бабушка умерла, kak mne byt voobshe", False),  # "what shall I do": быть is not бить
         ("мене аж трясе від злості на сусіда", False),  # shaking with anger
