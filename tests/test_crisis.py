@@ -76,17 +76,7 @@ def test_russian_typed_in_latin_letters_meets_the_russian_rules(
         ("my husband is killing me", True),  # a person, not a burden
         ("он меня убьёт", True),
         ("kocam beni oldurecek", True),
-    ],
-)
-def test_a_burden_that_kills_is_a_figure_of_speech_and_a_person_is_not(
-    detector: CrisisDetector, text: str, alarm: bool
-) -> None:
-    assert (detector.detect(text) is not None) is alarm
-
-
-@pytest.mark.parametrize(
-    ("text", "alarm"),
-    [
+        # blind choose set crisis_train49: grief, exam fear and anger told in figures of speech alarmed the rules
         ("عندي امتحان بكرة والله رح موت من الخوف", False),  # to die of fear
         ("خجالت میکشم بگم", False),  # "I am ashamed to say", not "I kill"
         ("این اداره اتباع داره منو میکشه", False),  # the foreigners' office is "killing me"
@@ -99,10 +89,9 @@ def test_a_burden_that_kills_is_a_figure_of_speech_and_a_person_is_not(
         ("он меня бьёт каждый день, kak mne byt", True),
     ],
 )
-def test_strong_feelings_in_figures_of_speech_are_no_emergency(
+def test_a_burden_that_kills_is_a_figure_of_speech_and_a_person_is_not(
     detector: CrisisDetector, text: str, alarm: bool
 ) -> None:
-    """Blind choose set crisis_train49: grief, exam fear and anger told in figures of speech alarmed the rules."""
     assert (detector.detect(text) is not None) is alarm, detector.detect(text)
 
 
