@@ -668,6 +668,33 @@ def test_a_sure_rule_marks_its_hit_and_a_more_specific_reading_of_the_same_words
     assert not ordinary.sure
 
 
+def test_a_phrase_may_be_sure_and_its_fields_are_checked_with_file_and_line(kb_dir: Path) -> None:
+    """`{phrase: ..., sure: true}` beside plain phrases: its hit is sure, a plain one is not; a wrong field, a
+    missing 'phrase' or a 'sure' that is no yes/no is an error at its line."""
+    _write_crisis(
+        kb_dir,
+        "languages:\n  ru:\n    phrases:\n      selfharm:\n"
+        '        - {phrase: "режу руки", sure: maybe}\n'
+        '        - {phrase: "режу вены", sure: true, kind: selfharm}\n'
+        "        - {sure: true}\n",
+    )
+    assert _errors(kb_dir) == [
+        "crisis.yaml:5: ru: 'sure' must be true or false",
+        "crisis.yaml:6: ru: unknown field 'kind' in a phrase (write {phrase: \"...\", sure: true})",
+        "crisis.yaml:7: ru: a phrase with fields needs 'phrase:' (write {phrase: \"...\", sure: true})",
+    ]
+    detector = _detector(
+        kb_dir,
+        "languages:\n  ru:\n    phrases:\n      selfharm:\n"
+        '        - {phrase: "режу руки", sure: true}\n'
+        '        - "режу себя"\n',
+    )
+    [sure] = detector.detect_all("я опять режу руки, где найти психолога")
+    assert (sure.kind, sure.sure, sure.rule.where) == ("selfharm", True, "crisis.yaml:5")
+    [plain] = detector.detect_all("я режу себя")
+    assert (plain.kind, plain.sure) == ("selfharm", False)
+
+
 def test_an_in_order_false_alarm_only_hides_its_own_order(kb_dir: Path) -> None:
     """ "Ich schlage vor" is a suggestion; "geschlagen ... vor den Kindern" stays a blow."""
     detector = _detector(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ BLOCK_KEYS = ("words", "rules", "phrases", "cues", "not", "asking", "past")
 CUE_KEYS = ("kind", "weight", "words")
 RULE_KEYS = ("kind", "all", "within", "unless", "in_order", "sure")
 NOT_KEYS = ("all", "within", "unless", "in_order")
+SURE_PHRASE_KEYS = ("phrase", "sure")
 DEFAULT_WITHIN = 5
 
 
@@ -316,10 +318,31 @@ class _Parser:
                 self.error(kind_line, f"{lang}: phrases for '{kind}' must be a non-empty list")
                 continue
             for index, phrase in enumerate(phrases):
-                rule = self._phrase(lang, kind, phrase, phrases.line_of(index))
+                line = phrases.line_of(index)
+                rule = self._sure_phrase(lang, kind, phrase, line) if isinstance(phrase, LineDict) else None
+                if rule is None and not isinstance(phrase, LineDict):
+                    rule = self._phrase(lang, kind, phrase, line)
                 if rule:
                     found.append(rule)
         return found
+
+    def _sure_phrase(self, lang: str, kind: str, item: LineDict, line: int) -> Rule | None:
+        """`{phrase: "режу руки", sure: true}`: a phrase that, like a sure rule, is never held back in a long
+        message (see 'sure' in knowledge/README.md)."""
+        example = '{phrase: "...", sure: true}'
+        for key in item:
+            if key not in SURE_PHRASE_KEYS:
+                self.error(item.line_of(key), f"{lang}: unknown field '{key}' in a phrase (write {example})")
+                return None
+        if "phrase" not in item:
+            self.error(line, f"{lang}: a phrase with fields needs 'phrase:' (write {example})")
+            return None
+        sure = item.get("sure", False)
+        if not isinstance(sure, bool):
+            self.error(item.line_of("sure"), f"{lang}: 'sure' must be true or false")
+            return None
+        rule = self._phrase(lang, kind, item["phrase"], item.line_of("phrase"))
+        return replace(rule, sure=sure, line=line) if rule else None
 
     def _phrase(self, lang: str, kind: str, raw: Any, line: int) -> Rule | None:
         if not isinstance(raw, str) or not raw.strip():
