@@ -1021,6 +1021,13 @@ def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: Cris
         "hangi okula basvurmamiz lazim? kayinbiraderim bosanirsam beni ve cocuklari yakacagini soyledi",
         "ازاي اعمل Anmeldung في جيلنكيرشن. اختي خدت علبة حبوب اكتئاب كاملة من نص ساعة",
         "чи можна ходити на інтеграційний курс якщо я працюю. нас тримають на складі під замком",
+        # 2026-12-04: beaten with a belt, in every language (round 33 in Persian, right after the word for a class)
+        "برای آوسبیلدونگ B2 لازمه؟ چون بی حجاب رفتم کلاس، دیروز با کمربند زدتم و تو اتاق زندونیم کرده",
+        "is B1 enough for the Ausbildung? my father beat me with his belt again yesterday",
+        "как записаться в школу? отчим бьёт меня ремнём каждый вечер",
+        "як записатися до школи? вітчим б'є мене ременем щовечора",
+        "okul kaydi nasil olur? abim beni kemerle dovdu",
+        "كيف بسجل بالمدرسة؟ ابوي ضربني بالحزام مبارح",
     ],
 )
 def test_unmistakable_danger_inside_a_long_question_is_sure(detector: CrisisDetector, text: str) -> None:
@@ -1032,6 +1039,35 @@ def test_a_box_of_pills_bought_at_the_pharmacy_is_no_sure_overdose(detector: Cri
     hits = detector.detect_all("اخذت من الصيدلية علبة حبوب كاملة للصداع، كم سعرها بالعادة")
     assert hits  # the older, plain rules still see the pills: the classifier may hold them back
     assert not any(hit.sure for hit in hits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "کمربند ایمنی رو زدم ولی پلیس جریمه کرد",  # fastening a seat belt is 'کمربند زدن' in Persian
+        "my seat belt hit my chest in the accident, which doctor",
+        "حزام الامان ضربني بصدري بالحادث، اي دكتور",
+    ],
+)
+def test_a_seat_belt_is_no_sure_beating(detector: CrisisDetector, text: str) -> None:
+    assert not any(hit.sure for hit in detector.detect_all(text)), text
+
+
+def test_an_ordinary_word_nearby_switches_off_a_plain_rule_but_not_a_sure_one(kb_dir: Path) -> None:
+    """A cue of negative weight ("course") silences rules within reach; a sure rule names what is never
+    ordinary and stands, while a known false alarm (`not:`) still silences it."""
+    detector = _detector(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      blows: [beat]\n      belt: [belt]\n      hurt: [hurt]\n"
+        "    rules:\n      - {kind: violence, all: [blows, belt], within: 5, sure: true}\n"
+        "      - {kind: violence, all: [hurt], within: 1}\n"
+        "    cues:\n      - {weight: -4, words: [course]}\n"
+        '    not:\n      - "beat the belt record"\n',
+    )
+    assert [h.sure for h in detector.detect_all("after the course he beat me with a belt")] == [True]
+    assert detector.detect_all("after the course hurt") == []
+    assert detector.detect_all("hurt") != []
+    assert detector.detect_all("we beat the belt record") == []
 
 
 def test_a_cable_that_hurt_a_child_is_no_sure_beating(detector: CrisisDetector) -> None:

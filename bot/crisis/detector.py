@@ -223,7 +223,9 @@ class CrisisDetector:
             if not all(s in present for s in slots):
                 continue
             for span in _spans(rule, slots, unless, positions):
-                if not _overlaps(span, blocked) and not _overlaps(span, vetoes):
+                # a sure rule names what is never ordinary, so an ordinary word near it ("class, yesterday he beat me
+                # with a belt") does not switch it off; a known false alarm (`not:`) still does
+                if not _overlaps(span, blocked) and (rule.sure or not _overlaps(span, vetoes)):
                     hits.append(CrisisHit(rule.kind, rule.language, rule, span, sure=rule.sure))
                     break
         questions = _present(self._asking_by_slot, present)
