@@ -319,8 +319,9 @@ class _Parser:
                 continue
             for index, phrase in enumerate(phrases):
                 line = phrases.line_of(index)
-                rule = self._sure_phrase(lang, kind, phrase, line) if isinstance(phrase, LineDict) else None
-                if rule is None and not isinstance(phrase, LineDict):
+                if isinstance(phrase, LineDict):
+                    rule = self._sure_phrase(lang, kind, phrase, line)
+                else:
                     rule = self._phrase(lang, kind, phrase, line)
                 if rule:
                     found.append(rule)
