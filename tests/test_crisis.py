@@ -695,6 +695,28 @@ def test_a_phrase_may_be_sure_and_its_fields_are_checked_with_file_and_line(kb_d
     assert (plain.kind, plain.sure) == ("selfharm", False)
 
 
+def test_a_sure_copy_of_a_plain_phrase_keeps_its_mark_and_the_warning_says_so(kb_dir: Path) -> None:
+    """An editor marks a phrase sure by adding it again further down: the one phrase counts as sure, and the
+    warning says to keep a single copy (a silently lost mark would hold a clear alarm back in a long message)."""
+    _write_crisis(
+        kb_dir,
+        "languages:\n  ru:\n    phrases:\n      selfharm:\n"
+        '        - "режу руки"\n'
+        '        - {phrase: "режу руки", sure: true}\n'
+        '        - "режу руки"\n',
+    )
+    knowledge, problems = load_knowledge(kb_dir)
+    assert [str(p) for p in problems if "already listed" in p.message] == [
+        "crisis.yaml:6: ru: this phrase is already listed on line 5 (without 'sure'; it counts as sure now: "
+        "keep one copy with 'sure: true')",
+        "crisis.yaml:7: ru: this phrase is already listed on line 5",
+    ]
+    [phrase] = [r for r in knowledge.crisis_rules.rules if r.language == "ru"]
+    assert (phrase.sure, phrase.line) == (True, 5)
+    [hit] = CrisisDetector(knowledge.crisis_rules).detect_all("я опять режу руки, где найти психолога")
+    assert hit.sure
+
+
 def test_an_in_order_false_alarm_only_hides_its_own_order(kb_dir: Path) -> None:
     """ "Ich schlage vor" is a suggestion; "geschlagen ... vor den Kindern" stays a blow."""
     detector = _detector(

@@ -113,18 +113,19 @@ class _Parser:
     def _once(self, lang: str, phrases: list[Rule]) -> list[Rule]:
         """The phrases not listed before (in this language and kind); a repeat is a warning at its line. A long
         list grows over many rounds, and a second copy only makes the next editor wonder which one counts."""
-        seen: dict[tuple[str, ...], int] = {}
-        kept = []
+        kept: dict[tuple[str, ...], Rule] = {}
         for phrase in phrases:
             key = (phrase.kind, *(slot.key for slot in phrase.slots))
-            if key in seen:
-                self.problems.warning(
-                    self.path, phrase.line, f"{lang}: this phrase is already listed on line {seen[key]}", GROUP
-                )
+            first = kept.get(key)
+            if first is None:
+                kept[key] = phrase
                 continue
-            seen[key] = phrase.line
-            kept.append(phrase)
-        return kept
+            message = f"{lang}: this phrase is already listed on line {first.line}"
+            if phrase.sure and not first.sure:
+                kept[key] = replace(first, sure=True)
+                message += " (without 'sure'; it counts as sure now: keep one copy with 'sure: true')"
+            self.problems.warning(self.path, phrase.line, message, GROUP)
+        return list(kept.values())
 
     def _cues(self, lang: str, block: LineDict) -> list[Cue]:
         value = block.get("cues")
@@ -292,17 +293,19 @@ class _Parser:
         if not isinstance(within, int) or isinstance(within, bool) or not 1 <= within <= MAX_WITHIN:
             self.error(item.line_of("within"), f"{lang}: 'within' must be a number of words from 1 to {MAX_WITHIN}")
             ok = False
-        in_order = item.get("in_order", False)
-        if not isinstance(in_order, bool):
-            self.error(item.line_of("in_order"), f"{lang}: 'in_order' must be true or false")
-            ok = False
-        sure = item.get("sure", False)
-        if not isinstance(sure, bool):
-            self.error(item.line_of("sure"), f"{lang}: 'sure' must be true or false")
-            ok = False
-        if not ok or slots is None or unless is None:
+        in_order = self._flag(lang, item, "in_order")
+        sure = self._flag(lang, item, "sure")
+        if not ok or slots is None or unless is None or in_order is None or sure is None:
             return None
         return Rule(lang, kind, tuple(slots), int(within), False, tuple(unless), self.file, line, in_order, sure)
+
+    def _flag(self, lang: str, item: LineDict, key: str) -> bool | None:
+        """A yes/no field of a rule or phrase (false when absent); None, with an error at its line, otherwise."""
+        value = item.get(key, False)
+        if not isinstance(value, bool):
+            self.error(item.line_of(key), f"{lang}: '{key}' must be true or false")
+            return None
+        return value
 
     def _phrases(self, lang: str, value: Any, line: int) -> list[Rule]:
         if not isinstance(value, LineDict):
@@ -338,9 +341,8 @@ class _Parser:
         if "phrase" not in item:
             self.error(line, f"{lang}: a phrase with fields needs 'phrase:' (write {example})")
             return None
-        sure = item.get("sure", False)
-        if not isinstance(sure, bool):
-            self.error(item.line_of("sure"), f"{lang}: 'sure' must be true or false")
+        sure = self._flag(lang, item, "sure")
+        if sure is None:
             return None
         rule = self._phrase(lang, kind, item["phrase"], item.line_of("phrase"))
         return replace(rule, sure=sure, line=line) if rule else None
