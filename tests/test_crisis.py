@@ -500,6 +500,39 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
     assert re.search("[а-я]", first)  # Cyrillic: the Russian crisis text
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("my husband locked me in the flat and took the keys", "violence"),
+        ("mein mann hat mich eingesperrt", "violence"),
+        ("муж запер меня в квартире", "violence"),
+        ("чоловік замкнув мене вдома", "violence"),
+        ("kocam beni eve kilitledi", "violence"),
+        ("زوجي حابسني بالبيت", "violence"),
+        ("شوهرم منو تو خونه حبس کرده", "violence"),
+        ("my boss locked me in the warehouse, i have to work without money", "exploitation"),
+        ("mein chef sperrt mich nachts ein und ich muss ohne lohn arbeiten", "exploitation"),
+        ("хозяин запирает меня на складе, работаю без денег", "exploitation"),
+        ("господар замикає мене на складі, працюю без грошей", "exploitation"),
+        ("patron beni depoya kilitledi, parasiz calisiyorum", "exploitation"),
+        ("صاحب الشغل حابسني بالمخزن وبشتغل بلا مصاري", "exploitation"),
+        ("رئیسم منو تو انبار حبس کرده و باید مجانی کار کنم", "exploitation"),
+    ],
+)
+def test_locked_in_names_violence_unless_work_is_named(detector: CrisisDetector, text: str, kind: str) -> None:
+    """The first kind picks the helpline: a person locked in by a partner or family needs 116 016, not the text
+    about passports and forced work (until 2026-12-04 every "locked me in" read as exploitation)."""
+    assert detector.detect_all(text)[0].kind == kind
+
+
+async def test_a_partner_who_locks_someone_in_gets_the_violence_helpline(real: CoreService) -> None:
+    out = await real.dialogue.on_text(12, "my husband locked me in the flat and took the keys", "en")
+    first = plain(out.replies[0].text)
+    assert "110" in first
+    assert "116 016" in first
+    assert "forces you to work" not in first
+
+
 async def test_suicidal_message_gets_the_crisis_line(real: CoreService) -> None:
     out = await real.dialogue.on_text(6, "i dont want to live anymore", "en")
     first = plain(out.replies[0].text)
