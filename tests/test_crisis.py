@@ -525,6 +525,23 @@ def test_locked_in_names_violence_unless_work_is_named(detector: CrisisDetector,
     assert detector.detect_all(text)[0].kind == kind
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("у меня синяки по всему телу, муж бил", "violence"),
+        ("у мене синці на шиї, чоловік душив", "violence"),
+        ("все лице синє, чоловік вдарив", "violence"),
+        ("муж бьет сына", "child"),
+        ("чоловік б'є синочка", "child"),
+        ("отчим бьет сыновей", "child"),
+    ],
+)
+def test_bruises_are_no_son(detector: CrisisDetector, text: str, kind: str) -> None:
+    """Folded, "сын" (son) is "син", so a pattern "сын*" read "синяки" and "синці" (bruises) and "синє" (blue) as a
+    child, and a woman beaten by her husband got the children's helpline."""
+    assert detector.detect_all(text)[0].kind == kind
+
+
 async def test_a_partner_who_locks_someone_in_gets_the_violence_helpline(real: CoreService) -> None:
     out = await real.dialogue.on_text(12, "my husband locked me in the flat and took the keys", "en")
     first = plain(out.replies[0].text)
