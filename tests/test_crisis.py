@@ -228,6 +228,13 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # no Russian cold ("простыл*"), which switches off what is near it
         ("bei der hitze will ich nur noch sterben", "suicide"),
         ("я чесно вже нічо не хочу, думаю шо простіше лягти і не проснутися, таблєток в мене хватить", "suicide"),
+        # 2026-12-04 (choose-set misses): a rope made ready (Turkish), pills so as never to wake up and a razor again
+        # (Persian in Latin letters), pills collected (Ukrainian, Russian)
+        ("her sey bitti, ipi hazirladim", "suicide"),
+        ("kac tane hap icmeliyim ki dige bidar nasham", "suicide"),
+        ("baz ba tigh zadam, khun band nemiad", "selfharm"),
+        ("я назбирала таблеток, більше не можу", "suicide"),
+        ("накопила таблеток, сегодня все", "suicide"),
         (
             "dobryj vechir, pidkazhit chy mozhna pratsyuvaty na budovi bez nimetskoyi. cholovik shchojno porizav ruku "
             "bolgarkoyu, krovyshcha khlyshche, rushnyk uzhe ves chervonyj, ne mozhemo zupynyty",
@@ -743,6 +750,16 @@ def test_a_phrase_may_be_sure_and_its_fields_are_checked_with_file_and_line(kb_d
     assert (sure.kind, sure.sure, sure.rule.where) == ("selfharm", True, "crisis.yaml:5")
     [plain] = detector.detect_all("я режу себя")
     assert (plain.kind, plain.sure) == ("selfharm", False)
+
+
+def test_strangling_in_persian_is_sure_inside_a_long_question(detector: CrisisDetector) -> None:
+    """ "He squeezed my throat" (Persian in Latin letters and in its script) is never ordinary: the classifier, which
+    hears a question about a course, may not hold it back."""
+    for text in (
+        "salam, baraye kelase zaban koja sabtenam konam? shoharam dishab gelomo feshar dad, alan khabe",
+        "سلام، برای کلاس زبان کجا ثبت نام کنم؟ شوهرم دیشب گلومو فشار داد، الان خوابه",
+    ):
+        assert any(h.kind == "violence" and h.sure for h in detector.detect_all(text)), text
 
 
 def test_a_sure_copy_of_a_plain_phrase_keeps_its_mark_and_the_warning_says_so(kb_dir: Path) -> None:
