@@ -235,6 +235,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("baz ba tigh zadam, khun band nemiad", "selfharm"),
         ("я назбирала таблеток, більше не можу", "suicide"),
         ("накопила таблеток, сегодня все", "suicide"),
+        ("купил верёвку, скажите маме что я её люблю", "suicide"),
+        ("мотузку вже купила, не шукайте мене", "suicide"),
+        ("اشتريت حبل اليوم وكتبت رسالة لأمي", "suicide"),
         (
             "dobryj vechir, pidkazhit chy mozhna pratsyuvaty na budovi bez nimetskoyi. cholovik shchojno porizav ruku "
             "bolgarkoyu, krovyshcha khlyshche, rushnyk uzhe ves chervonyj, ne mozhemo zupynyty",
@@ -308,6 +311,10 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "в мене застуда, болить горло і вночі блювала. куди йти у вихідні",
         "doktor bogazim icin antibiyotik yazdi, tansiyon ilaci ile beraber icilir mi",
         "سرما خوردیم، گلویم درد میکنه، از دواخانه دوا بگیرم یا پیش داکتر برم؟",
+        # 2026-12-04: a washing line beside the new rope phrases
+        "اشتريت حبل غسيل للبلكون، مسموح انشر عليه؟",
+        "я купила веревку для белья на балкон, это разрешено?",
+        "balkona camasir ipi aldim, asabilir miyim",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
