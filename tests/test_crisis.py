@@ -238,6 +238,12 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("купил верёвку, скажите маме что я её люблю", "suicide"),
         ("мотузку вже купила, не шукайте мене", "suicide"),
         ("اشتريت حبل اليوم وكتبت رسالة لأمي", "suicide"),
+        ("لقيت رصاصة بصندوق البريد وورقة فيها اسمي", "threat"),
+        ("دیروز یه گلوله تو صندوق پست ما بود با اسم من", "threat"),
+        ("there was a bullet in our mailbox this morning", "threat"),
+        ("heute lag eine patrone im briefkasten, mit meinem namen", "threat"),
+        ("dil kursundan gelince posta kutuma kursun birakmislar", "threat"),  # beside a course: sure
+        ("انغصبت وما حكيت لحدا", "sexual"),
         (
             "dobryj vechir, pidkazhit chy mozhna pratsyuvaty na budovi bez nimetskoyi. cholovik shchojno porizav ruku "
             "bolgarkoyu, krovyshcha khlyshche, rushnyk uzhe ves chervonyj, ne mozhemo zupynyty",
