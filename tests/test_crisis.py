@@ -321,6 +321,9 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "اشتريت حبل غسيل للبلكون، مسموح انشر عليه؟",
         "я купила веревку для белья на балкон, это разрешено?",
         "balkona camasir ipi aldim, asabilir miyim",
+        # a tooth and the foreigners' office "killing me" (Persian, the possessive form and the office in German)
+        "دندونم منو میکشه، دندونپزشک کشیک کجاست",
+        "این Ausländerbehörde آخر منو میکشه، سه بار رفتم",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
