@@ -540,17 +540,7 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("patron beni depoya kilitledi, parasiz calisiyorum", "exploitation"),
         ("صاحب الشغل حابسني بالمخزن وبشتغل بلا مصاري", "exploitation"),
         ("رئیسم منو تو انبار حبس کرده و باید مجانی کار کنم", "exploitation"),
-    ],
-)
-def test_locked_in_names_violence_unless_work_is_named(detector: CrisisDetector, text: str, kind: str) -> None:
-    """The first kind picks the helpline: a person locked in by a partner or family needs 116 016, not the text
-    about passports and forced work (until 2026-12-04 every "locked me in" read as exploitation)."""
-    assert detector.detect_all(text)[0].kind == kind
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
+        # folded, "сын" (son) is "син": a pattern "сын*" read "синяки", "синці" (bruises) and "синє" (blue) as a child
         ("у меня синяки по всему телу, муж бил", "violence"),
         ("у мене синці на шиї, чоловік душив", "violence"),
         ("все лице синє, чоловік вдарив", "violence"),
@@ -559,9 +549,10 @@ def test_locked_in_names_violence_unless_work_is_named(detector: CrisisDetector,
         ("отчим бьет сыновей", "child"),
     ],
 )
-def test_bruises_are_no_son(detector: CrisisDetector, text: str, kind: str) -> None:
-    """Folded, "сын" (son) is "син", so a pattern "сын*" read "синяки" and "синці" (bruises) and "синє" (blue) as a
-    child, and a woman beaten by her husband got the children's helpline."""
+def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, text: str, kind: str) -> None:
+    """The first kind picks the helpline: a person locked in by a partner or family needs 116 016, not the text
+    about passports and forced work (until 2026-12-04 every "locked me in" read as exploitation), and a woman with
+    bruises from her husband not the children's helpline."""
     assert detector.detect_all(text)[0].kind == kind
 
 

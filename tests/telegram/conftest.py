@@ -44,9 +44,10 @@ class World:
         while True:
             await asyncio.sleep(0.01)
             counts = await self.runtime.inbox.counts()
-            if not counts.get("pending") and not self.fake.pending_updates and not self.runtime.poller._tasks:
+            waiting = len(self.fake.pending_updates)  # a copy of the double's queue: read once per look
+            if not counts.get("pending") and not waiting and not self.runtime.poller._tasks:
                 return
-            state = (*sorted(counts.items()), len(self.fake.pending_updates), len(self.fake.calls))
+            state = (*sorted(counts.items()), waiting, len(self.fake.calls))
             if state != last:
                 last, since = state, loop.time()
             elif loop.time() - since > stall_seconds:
