@@ -540,6 +540,17 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("patron beni depoya kilitledi, parasiz calisiyorum", "exploitation"),
         ("صاحب الشغل حابسني بالمخزن وبشتغل بلا مصاري", "exploitation"),
         ("رئیسم منو تو انبار حبس کرده و باید مجانی کار کنم", "exploitation"),
+        # a group locked in at a place of work names exploitation without a word for work ...
+        ("the foreman locks us in the container every night", "exploitation"),
+        ("der vorarbeiter schließt uns jede nacht in der baracke ein", "exploitation"),
+        ("бригадир каждую ночь запирает нас в вагончике", "exploitation"),
+        ("бригадир щоночі замикає нас у вагончику", "exploitation"),
+        ("ustabasi her gece bizi konteynere kilitliyor", "exploitation"),
+        ("المدير كل ليلة قافل علينا المستودع", "exploitation"),
+        ("کارفرما هر شب ما را در کانتینر قفل میکنه", "exploitation"),
+        # ... but one person locked in by a boss is not read as forced work (often sexual violence)
+        ("the foreman locked me in the container", "violence"),
+        ("бригадир запер меня в вагончике", "violence"),
         # folded, "сын" (son) is "син": a pattern "сын*" read "синяки", "синці" (bruises) and "синє" (blue) as a child
         ("у меня синяки по всему телу, муж бил", "violence"),
         ("у мене синці на шиї, чоловік душив", "violence"),
