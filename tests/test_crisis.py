@@ -324,6 +324,9 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         # a tooth and the foreigners' office "killing me" (Persian, the possessive form and the office in German)
         "دندونم منو میکشه، دندونپزشک کشیک کجاست",
         "این Ausländerbehörde آخر منو میکشه، سه بار رفتم",
+        # papers for one's own wedding beside the rule "passport taken + wedding" (forced marriage)
+        "we want to marry, which documents does the registry office keep?",
+        "wir wollen heiraten, welche papiere gibt man beim standesamt ab?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -558,12 +561,28 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("муж бьет сына", "child"),
         ("чоловік б'є синочка", "child"),
         ("отчим бьет сыновей", "child"),
+        # a passport taken where a wedding is named is forced marriage (the text about it, 116 016), not forced work
+        ("my parents took my passport, the wedding is next month in iraq", "forced_marriage"),
+        ("mein vater hat meinen pass weggenommen, ich soll im sommer heiraten", "forced_marriage"),
+        ("отец забрал паспорт, свадьба через месяц", "forced_marriage"),
+        ("батько забрав паспорт, весілля через місяць", "forced_marriage"),
+        ("babam pasaportumu aldi, yazin dugun var", "forced_marriage"),
+        ("ابوي اخذ جوازي والعرس الصيف الجاي", "forced_marriage"),
+        ("پدرم پاسپورتم را گرفته و عروسی ماه بعد است", "forced_marriage"),
+        # ... and a passport taken by a boss stays exploitation
+        ("my boss took my passport and keeps it", "exploitation"),
+        ("mein chef hat meinen pass weggenommen", "exploitation"),
+        ("хозяин забрал паспорт и не отдает", "exploitation"),
+        ("patron pasaportumu aldi vermiyor", "exploitation"),
+        ("صاحب الشغل اخذ جوازي", "exploitation"),
+        ("کارفرما پاسپورتم را گرفته", "exploitation"),
     ],
 )
 def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, text: str, kind: str) -> None:
     """The first kind picks the helpline: a person locked in by a partner or family needs 116 016, not the text
-    about passports and forced work (until 2026-12-04 every "locked me in" read as exploitation), and a woman with
-    bruises from her husband not the children's helpline."""
+    about passports and forced work (until 2026-12-04 every "locked me in" read as exploitation), a girl whose parents
+    took her passport before a wedding abroad not that text either, and a woman with bruises from her husband not
+    the children's helpline."""
     assert detector.detect_all(text)[0].kind == kind
 
 
