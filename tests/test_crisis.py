@@ -244,6 +244,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("heute lag eine patrone im briefkasten, mit meinem namen", "threat"),
         ("dil kursundan gelince posta kutuma kursun birakmislar", "threat"),  # beside a course: sure
         ("انغصبت وما حكيت لحدا", "sexual"),
+        # pills so as to sleep and never wake (Iraqi "يكعد", to wake up), how much tramadol is deadly (Persian)
+        ("شكد حبة تكفي حتى انام وما اكعد", "suicide"),
+        ("ترامادول زیاد کشنده است؟ بیست تا دارم", "suicide"),
         (
             "dobryj vechir, pidkazhit chy mozhna pratsyuvaty na budovi bez nimetskoyi. cholovik shchojno porizav ruku "
             "bolgarkoyu, krovyshcha khlyshche, rushnyk uzhe ves chervonyj, ne mozhemo zupynyty",
@@ -327,6 +330,10 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         # papers for one's own wedding beside the rule "passport taken + wedding" (forced marriage)
         "we want to marry, which documents does the registry office keep?",
         "wir wollen heiraten, welche papiere gibt man beim standesamt ab?",
+        # a medicine to sleep through the night, a child who sleeps until the morning, tramadol from the doctor
+        "gece uyanmamak icin hangi ilac iyi",
+        "بچه ام شبا میخوابه و تا صبح بیدار نمیشه، عادیه؟",
+        "دکتر برام ترامادول نوشته، میتونم رانندگی کنم؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
