@@ -568,6 +568,17 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("муж бьет сына", "child"),
         ("чоловік б'є синочка", "child"),
         ("отчим бьет сыновей", "child"),
+        # a partner who hits me names violence (116 016) also when the children are near; until 2026-12-04 "kids"
+        # next to "hitting" read as a child in danger and the mother got only the children's helpline
+        ("husband is hitting me right now, the kids are watching", "violence"),
+        ("mein mann schlägt mich vor den kindern", "violence"),  # not "schlägt ... vor", to suggest
+        ("муж бьет меня при детях", "violence"),
+        ("чоловік б'є мене при дітях", "violence"),
+        ("kocam beni cocuklarin onunde dovuyor", "violence"),
+        ("شوهرم جلوی بچه ها منو میزنه", "violence"),
+        ("my husband hits my son", "child"),
+        ("kocam oglumu dovuyor", "child"),
+        ("батьки хочуть насильно видати мене заміж", "forced_marriage"),
         # a passport taken where a wedding is named is forced marriage (the text about it, 116 016), not forced work
         ("my parents took my passport, the wedding is next month in iraq", "forced_marriage"),
         ("mein vater hat meinen pass weggenommen, ich soll im sommer heiraten", "forced_marriage"),
