@@ -612,6 +612,21 @@ async def test_a_partner_who_locks_someone_in_gets_the_violence_helpline(real: C
     assert "forces you to work" not in first
 
 
+async def test_a_passport_taken_before_a_wedding_gets_the_forced_marriage_helpline(real: CoreService) -> None:
+    out = await real.dialogue.on_text(13, "my parents took my passport, the wedding is next month in iraq", "en")
+    first = plain(out.replies[0].text)
+    assert "116 016" in first
+    assert "Nobody may force you to marry" in first
+    assert "forces you to work" not in first
+
+
+async def test_a_mother_beaten_in_front_of_her_children_gets_the_violence_helpline(real: CoreService) -> None:
+    out = await real.dialogue.on_text(14, "husband is hitting me right now, the kids are watching", "en")
+    first = plain(out.replies[0].text)
+    assert "110" in first
+    assert "116 016" in first
+
+
 async def test_suicidal_message_gets_the_crisis_line(real: CoreService) -> None:
     out = await real.dialogue.on_text(6, "i dont want to live anymore", "en")
     first = plain(out.replies[0].text)
