@@ -579,6 +579,12 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("my husband hits my son", "child"),
         ("kocam oglumu dovuyor", "child"),
         ("батьки хочуть насильно видати мене заміж", "forced_marriage"),
+        # German "mich umbringen" is suicide after "ich" and a threat after someone else
+        ("er will mich töten", "threat"),
+        ("mein cousin droht mich umzubringen", "threat"),
+        ("mein bruder sagt, er wird mich töten", "threat"),
+        ("ich will mich umbringen", "suicide"),
+        ("mein freund weiß nicht dass ich mich umbringen will", "suicide"),
         # a passport taken where a wedding is named is forced marriage (the text about it, 116 016), not forced work
         ("my parents took my passport, the wedding is next month in iraq", "forced_marriage"),
         ("mein vater hat meinen pass weggenommen, ich soll im sommer heiraten", "forced_marriage"),
