@@ -610,27 +610,31 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
     assert detector.detect_all(text)[0].kind == kind
 
 
-async def test_a_partner_who_locks_someone_in_gets_the_violence_helpline(real: CoreService) -> None:
-    out = await real.dialogue.on_text(12, "my husband locked me in the flat and took the keys", "en")
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # a partner who locks someone in
+        ("my husband locked me in the flat and took the keys", ["110", "116 016"], ["forces you to work"]),
+        # a passport taken before a wedding
+        (
+            "my parents took my passport, the wedding is next month in iraq",
+            ["116 016", "Nobody may force you to marry"],
+            ["forces you to work"],
+        ),
+        # a mother beaten in front of her children
+        ("husband is hitting me right now, the kids are watching", ["110", "116 016"], []),
+    ],
+)
+async def test_the_first_reply_carries_the_fitting_helpline(
+    real: CoreService, text: str, present: list[str], absent: list[str]
+) -> None:
+    """End to end, the dialogue's first reply, not only the detector's first kind."""
+    out = await real.dialogue.on_text(12, text, "en")
     first = plain(out.replies[0].text)
-    assert "110" in first
-    assert "116 016" in first
-    assert "forces you to work" not in first
-
-
-async def test_a_passport_taken_before_a_wedding_gets_the_forced_marriage_helpline(real: CoreService) -> None:
-    out = await real.dialogue.on_text(13, "my parents took my passport, the wedding is next month in iraq", "en")
-    first = plain(out.replies[0].text)
-    assert "116 016" in first
-    assert "Nobody may force you to marry" in first
-    assert "forces you to work" not in first
-
-
-async def test_a_mother_beaten_in_front_of_her_children_gets_the_violence_helpline(real: CoreService) -> None:
-    out = await real.dialogue.on_text(14, "husband is hitting me right now, the kids are watching", "en")
-    first = plain(out.replies[0].text)
-    assert "110" in first
-    assert "116 016" in first
+    for wanted in present:
+        assert wanted in first
+    for unwanted in absent:
+        assert unwanted not in first
 
 
 async def test_suicidal_message_gets_the_crisis_line(real: CoreService) -> None:
