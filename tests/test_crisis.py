@@ -600,6 +600,16 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("patron pasaportumu aldi vermiyor", "exploitation"),
         ("صاحب الشغل اخذ جوازي", "exploitation"),
         ("کارفرما پاسپورتم را گرفته", "exploitation"),
+        # weighted cues name the situation most of their signs in the window name, not the heaviest single sign:
+        # a window or a balcony is one sign of a suicide, a small child alone with no adults three of a child
+        ("a small girl, 2 years old, is sitting alone in the window on the third floor, no adults", "child"),
+        ("komsunun 3 yasindaki cocugu balkonda tek basina, 4. kat, kimse kapiyi acmiyor", "child"),
+        ("ein kleiner junge sitzt allein am offenen fenster im vierten stock, die eltern sind nicht da", "child"),
+        # a lighter burning one's own hand is self-harm, sparks and smoke from a socket a fire
+        ("каждый вечер жгу себе руку зажигалкой, сегодня волдыри и не могу остановиться", "selfharm"),
+        ("prizden kivilcim ve siyah duman cikiyor, yanik kokusu var", "fire"),
+        ("از پریز جرقه و دود سیاه میاد، بوی سوختگی میاد", "fire"),
+        ("з розетки іскри і чорний дим, пахне горілим", "fire"),
     ],
 )
 def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, text: str, kind: str) -> None:

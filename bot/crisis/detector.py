@@ -63,6 +63,12 @@ class CrisisHit:
     # a rule marked `sure` read these words (this hit's own rule, or a more specific reading of the same words that
     # was kept instead): the classifier does not hold the hit back in a long message (bot/crisis/net.py SURE_RULES)
     sure: bool = False
+    signs: int = 0  # by cues: how many signs of the kind were counted (a reading's word groups, for the order)
+
+    @property
+    def groups(self) -> int:
+        """Word groups of the reading: a rule's groups (a phrase counts a group per word); cues: their signs."""
+        return self.signs if self.by_cues else len(self.rule.slots)
 
 
 class _Index:
@@ -236,27 +242,33 @@ class CrisisDetector:
             hits = [replace(hit, in_past=True) for hit in hits]
         if hits and laughs(text):
             hits = [replace(hit, laughing=True) for hit in hits]
-        # of two readings of the same words the one of more word groups first (a phrase counts a group per word),
-        # then PRIORITY, then a rule before cues, and of cues of two languages (Russian and Ukrainian share words)
-        # the heavier, so that the order of crisis.yaml's lines never decides whether cues add up to STRONG_CUES.
+        # of two readings of the same words the one of more word groups first (a phrase counts a group per word,
+        # weighted cues their signs of the kind), then a sure rule, then PRIORITY, then a rule before cues, and of
+        # cues of two languages (Russian and Ukrainian share words) the heavier, so that the order of crisis.yaml's
+        # lines never decides whether cues add up to STRONG_CUES. Until 2026-12-04 cues counted the words of their
+        # heaviest phrase ("hat meinen pass": 3), so they overtook the rule [passport, taken, wedding].
         # A rule before any cue was tried on 2026-12-04: the first kind fitted the helpline as often (81.9 % of the
         # choose sets' crisis messages either way) but 139 labelled messages changed their kind, so it was not kept
-        hits.sort(key=lambda h: (-len(h.rule.slots), PRIORITY.index(h.kind), h.by_cues, -h.weight))
+        hits.sort(key=lambda h: (-h.groups, not h.sure, PRIORITY.index(h.kind), h.by_cues, -h.weight))
         kept: list[CrisisHit] = []
         for hit in hits:  # two readings of the same words ("killing myself"): the more specific one names the kind
             same = [i for i, k in enumerate(kept) if hit.span[0] <= k.span[1] and k.span[0] <= hit.span[1]]
             if not same:
                 kept.append(hit)
-            elif hit.sure:  # ... and a sure reading among them keeps the alarm from being held back
+            else:
                 for i in same:
-                    kept[i] = replace(kept[i], sure=True)
+                    if hit.sure:  # ... and a sure reading among them keeps the alarm from being held back
+                        kept[i] = replace(kept[i], sure=True)
+                    if not hit.by_cues and kept[i].by_cues:  # ... and a rule among them makes it as strong as a rule
+                        kept[i] = replace(kept[i], by_cues=False)
         return kept
 
     def _cue_hits(
         self, positions: dict[int, list[int]], blocked: list[tuple[int, int]], threshold: int = CUE_THRESHOLD
     ) -> list[CrisisHit]:
         """Weights of the cues per language within CUE_WINDOW words; the strongest window gives the hit (its weight
-        decides whether the cues stand alone, bot/crisis/net.py STRONG_CUES) and its strongest situation the kind.
+        decides whether the cues stand alone, bot/crisis/net.py STRONG_CUES); the kind is the situation whose cues in
+        that window weigh most together.
         In a long message a strong sign (weight 3 or more) also meets another sign (not a mere context word)
         up to LONG_WINDOW words away: people tell the story first and the danger later."""
         found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # language -> (first word, cue, last word)
@@ -291,13 +303,30 @@ class CrisisDetector:
                 if strongest is not None and weight <= strongest.weight:
                     continue
                 inside = {n: p for p, n, _ in window}
-                named = [n for n in inside if self._cues[n].kind]
+                named = [n for n in _counted(window, self._cues) if self._cues[n].kind]
                 if not named:
                     continue
-                best = max(named, key=lambda n: (self._cues[n].weight, -PRIORITY.index(self._cues[n].kind)))
+                # the situation whose counted signs (each word once) weigh most together: "a small girl alone in
+                # the open window on the third floor" has one sign of a suicide at a height (window) and three of a
+                # child alone. Until 2026-12-04 the heaviest single cue named it, of equal weights PRIORITY, so
+                # suicide won
+                by_kind: dict[str, int] = defaultdict(int)
+                for n in named:
+                    by_kind[self._cues[n].kind] += self._cues[n].weight
+                best = max(
+                    named,
+                    key=lambda n: (
+                        by_kind[self._cues[n].kind],
+                        self._cues[n].weight,
+                        -PRIORITY.index(self._cues[n].kind),
+                    ),
+                )
                 span = (min(inside.values()), max(last for _, _, last in window))
                 cue = self._cues[best]
-                strongest = CrisisHit(cue.kind, cue.language, self._cue_rules[best], span, True, weight=weight)
+                signs = sum(1 for n in named if self._cues[n].kind == cue.kind)
+                strongest = CrisisHit(
+                    cue.kind, cue.language, self._cue_rules[best], span, True, weight=weight, signs=signs
+                )
             if strongest is not None:  # the strongest window: its weight decides whether the cues stand alone
                 hits.append(strongest)
         return hits
@@ -316,30 +345,32 @@ def _overlaps(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:
     return any(span[0] <= end and start <= span[1] for start, end in blocked)
 
 
-def _weigh(window: list[tuple[int, int, int]], cues: Sequence[Cue], with_context: bool = True) -> int:
-    """Each word counts once (its heaviest cue; a phrase takes all its words) and each cue once: the words of
-    one cue are alternatives, so two of them add nothing. Context words (weight 1) add 1 however many there
-    are: a hint of weight 3 needs one, a hint of weight 2 another hint. Without context (the long window),
-    only signs count."""
+def _counted(window: list[tuple[int, int, int]], cues: Sequence[Cue]) -> list[int]:
+    """The cues a window's weight is made of: each word counts once (its heaviest cue; a phrase takes all its
+    words) and each cue once, since the words of one cue are alternatives and two of them add nothing."""
     by_place: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for place, number, last in window:
         by_place[place].append((number, last))
-    used: set[int] = set()
+    used: list[int] = []
     covered = -1
-    total = 0
-    context = 0
     for place in sorted(by_place):
         fresh = [(n, last) for n, last in by_place[place] if n not in used]
         if not fresh or place <= covered:
             continue
         best, last = max(fresh, key=lambda item: (cues[item[0]].weight, item[1]))
-        used.add(best)
+        used.append(best)
         covered = last
-        if cues[best].weight >= 2:
-            total += cues[best].weight
-        else:
-            context = 1
-    return total + context if with_context else total
+    return used
+
+
+def _weigh(window: list[tuple[int, int, int]], cues: Sequence[Cue], with_context: bool = True) -> int:
+    """The signs of the window add up (see _counted). Context words (weight 1) add 1 however many there
+    are: a hint of weight 3 needs one, a hint of weight 2 another hint. Without context (the long window),
+    only signs count."""
+    weights = [cues[n].weight for n in _counted(window, cues)]
+    total = sum(w for w in weights if w >= 2)
+    context = 1 if with_context and any(w < 2 for w in weights) else 0
+    return total + context
 
 
 def _spans(
