@@ -610,6 +610,17 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("prizden kivilcim ve siyah duman cikiyor, yanik kokusu var", "fire"),
         ("از پریز جرقه و دود سیاه میاد، بوی سوختگی میاد", "fire"),
         ("з розетки іскри і чорний дим, пахне горілим", "fire"),
+        # one's own head against the wall is self-harm (the TelefonSeelsorge text), someone else's hand a blow
+        ("when it gets too much i bang my head against the wall until it bleeds", "selfharm"),
+        ("my husband banged my head against the wall and i am bleeding", "violence"),
+        ("ich hau meinen kopf gegen die wand bis es blutet", "selfharm"),
+        ("mein bruder schlägt seinen kopf gegen die wand und hört nicht auf", "selfharm"),
+        ("er schlägt meinen kopf gegen die wand", "violence"),
+        ("я бьюсь головой об стену и не могу остановиться", "selfharm"),
+        ("он ударил меня головой об стену", "violence"),
+        ("سرمو میکوبم به دیوار و نمیتونم بس کنم", "selfharm"),
+        ("شوهرم سرمو به دیوار زد", "violence"),
+        ("شوهرم سرمو میکوبه به دیوار", "violence"),
     ],
 )
 def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, text: str, kind: str) -> None:
