@@ -644,6 +644,14 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ),
         # a mother beaten in front of her children
         ("husband is hitting me right now, the kids are watching", ["110", "116 016"], []),
+        # a small child alone in an open window: the children's text, not the TelefonSeelsorge
+        (
+            "a small girl, 2 years old, is sitting alone in the window on the third floor, no adults",
+            ["112", "116 111", "If a child is in danger right now"],
+            ["0800 111 0 111"],
+        ),
+        # one's own head against the wall: the TelefonSeelsorge, not the helpline for women who suffer violence
+        ("when it gets too much i bang my head against the wall until it bleeds", ["0800 111 0 111"], ["116 016"]),
     ],
 )
 async def test_the_first_reply_carries_the_fitting_helpline(
