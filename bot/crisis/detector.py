@@ -292,18 +292,20 @@ class CrisisDetector:
             strongest: CrisisHit | None = None
             for start, first, _ in places:
                 window = [place for place in places if start <= place[0] < start + CUE_WINDOW]
-                weight = _weigh(window, self._cues)
+                counted = _counted(window, self._cues)
+                weight = _weigh(counted, self._cues)
                 if weight < threshold:
                     if self._cues[first].weight < 3:
                         continue
                     window = [place for place in places if start <= place[0] < start + LONG_WINDOW]
-                    weight = _weigh(window, self._cues, with_context=False)
+                    counted = _counted(window, self._cues)
+                    weight = _weigh(counted, self._cues, with_context=False)
                     if weight < threshold:
                         continue
                 if strongest is not None and weight <= strongest.weight:
                     continue
                 inside = {n: p for p, n, _ in window}
-                named = [n for n in _counted(window, self._cues) if self._cues[n].kind]
+                named = [n for n in counted if self._cues[n].kind]
                 if not named:
                     continue
                 # the situation whose counted signs (each word once) weigh most together: "a small girl alone in
@@ -363,11 +365,11 @@ def _counted(window: list[tuple[int, int, int]], cues: Sequence[Cue]) -> list[in
     return used
 
 
-def _weigh(window: list[tuple[int, int, int]], cues: Sequence[Cue], with_context: bool = True) -> int:
-    """The signs of the window add up (see _counted). Context words (weight 1) add 1 however many there
-    are: a hint of weight 3 needs one, a hint of weight 2 another hint. Without context (the long window),
-    only signs count."""
-    weights = [cues[n].weight for n in _counted(window, cues)]
+def _weigh(counted: list[int], cues: Sequence[Cue], with_context: bool = True) -> int:
+    """The signs a window's cues are counted as (see _counted) add up. Context words (weight 1) add 1 however
+    many there are: a hint of weight 3 needs one, a hint of weight 2 another hint. Without context (the long
+    window), only signs count."""
+    weights = [cues[n].weight for n in counted]
     total = sum(w for w in weights if w >= 2)
     context = 1 if with_context and any(w < 2 for w in weights) else 0
     return total + context
