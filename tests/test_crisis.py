@@ -1139,6 +1139,27 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Mein Vater hatte einen Schlaganfall, jetzt ist er wieder zu Hause. Wer hilft beim Pflegegrad?",
+        "my son had a seizure at school but he is fine now, does the school need a letter from the doctor",
+        "у мамы был инфаркт, её уже выписали, как оформить реабилитацию?",
+        "дідусь знепритомнів у магазині, зараз вже вдома, чи платимо ми за швидку?",
+        "ابوي صارله جلطة وطلع من المستشفى، كيف نقدم على الريها؟",
+        "مادرم سکته کرد ولی الان خوبه، برای توانبخشی کجا برم؟",
+    ],
+)
+def test_words_that_say_the_person_is_well_again_mark_the_emergency_as_over(
+    detector: CrisisDetector, text: str
+) -> None:
+    """A stroke or a faint told with "back home", "fine now", "discharged": the classifier must agree (PAST_CONFIRM)
+    before the emergency numbers come. Without these words (before 2026-12-04) every one of them alarmed as now."""
+    hits = detector.detect_all(text)
+    assert hits, text
+    assert all(hit.in_past for hit in hits)
+
+
+@pytest.mark.parametrize(
     ("text", "laughing"),
     [
         ("my boss will kill me if I am late again 😂", True),
