@@ -621,6 +621,36 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("سرمو میکوبم به دیوار و نمیتونم بس کنم", "selfharm"),
         ("شوهرم سرمو به دیوار زد", "violence"),
         ("شوهرم سرمو میکوبه به دیوار", "violence"),
+        # a child or a little brother or sister beaten (often with a belt) is a child in danger (116 111), not a
+        # beating of the writer (116 016); a belt on the writer in front of the children stays violence
+        ("mein onkel schlägt meine kleine schwester mit dem gürtel", "child"),
+        ("der mann von meiner tante haut das baby, wenn es weint", "child"),
+        ("my stepdad is beating my little brother with a belt right now", "child"),
+        ("мама бьёт младшего брата ремнём", "child"),
+        ("вітчим лупить мого братика ременем", "child"),
+        ("babam kucuk kardesimi kemerle dovuyor", "child"),
+        ("بابام داداش کوچیکمو با کمربند میزنه", "child"),
+        ("ابوي يضرب اخوي الصغير بالحزام", "child"),
+        ("my husband beats me with a belt in front of the kids", "violence"),
+        ("mein mann schlägt mich mit dem gürtel vor den kindern", "violence"),
+        ("kocam beni kemerle dovuyor, cocuklar goruyor", "violence"),
+        ("муж бьёт меня ремнём при детях", "violence"),
+        ("my big brother beats me with a belt", "violence"),
+        ("جوزي بيضربني بالحزام قدام الولاد", "violence"),
+        ("شوهرم جلوی بچه ها منو با کمربند میزنه", "violence"),
+        # Arabic writes "hits me" as one word (يضربني): the partner who hits me names violence with children near,
+        # as [partner, hit, me_obj] does in the other languages; until 2026-12-04 "الاطفال" next to it read as a child
+        ("زوجي بيضربني هلق والاطفال عم يبكوا", "violence"),
+        ("جوزي خنقني قدام العيال", "violence"),
+        ("جوزي ضرب ابني", "child"),
+        # a partner's hands on my neck is violence (116 016) also when breath or consciousness is named; until
+        # 2026-12-04 "keine Luft" or "passed out" made it the medical text alone. Someone choking stays medical
+        ("mein freund hat mich am hals gepackt, ich hab kaum luft bekommen", "violence"),
+        ("my husband squeezed my neck until i passed out", "violence"),
+        ("он сдавил мне горло, я чуть не потеряла сознание", "violence"),
+        ("kocam bogazimi sikti nefes alamadim", "violence"),
+        ("my son is choking, something is stuck in his throat and he cant breathe", "medical"),
+        ("он схватился за горло и упал, мне страшно", "medical"),
     ],
 )
 def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -629,6 +659,21 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
     took her passport before a wedding abroad not that text either, and a woman with bruises from her husband not
     the children's helpline."""
     assert detector.detect_all(text)[0].kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شوهرم سرما خورده و منم گلوم گرفته، دکتر کجا برم",  # "گلوم گرفته": a sore throat, not hands on the neck
+        "جوزي عنده ضغط وانا زوري بيوجعني",  # blood pressure (ضغط) and a sore throat
+        "my husband has a sore throat, which doctor is open on saturday",
+        "he grabbed my scarf from my neck, is that theft",  # hands on the neck name it within 6 words, not 7
+    ],
+)
+def test_a_sore_throat_beside_a_partner_is_no_strangling(detector: CrisisDetector, text: str) -> None:
+    """The strangling rules need a hand on the neck, close by: words for pressure, holding or the afternoon are left
+    out."""
+    assert detector.detect_all(text) == []
 
 
 @pytest.mark.parametrize(
@@ -652,6 +697,8 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ),
         # one's own head against the wall: the TelefonSeelsorge, not the helpline for women who suffer violence
         ("when it gets too much i bang my head against the wall until it bleeds", ["0800 111 0 111"], ["116 016"]),
+        # a little brother beaten with a belt: the children's helpline, not the one for women who suffer violence
+        ("my stepdad is beating my little brother with a belt right now", ["110", "116 111"], ["116 016"]),
     ],
 )
 async def test_the_first_reply_carries_the_fitting_helpline(
