@@ -662,6 +662,23 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
 
 
 @pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # cutting one's arms again, and the bleeding does not stop: the TelefonSeelsorge text first, the medical one
+        # second (until 2026-12-04 only the medical one); a cut from a glass is an accident and stays medical
+        ("опять порезала руки, кровь не останавливается", ["selfharm", "medical"]),
+        ("знову порізала руки, кров не зупиняється", ["selfharm", "medical"]),
+        ("донька порізала руку об скло, кров не зупиняється", ["medical"]),
+        ("сын порезал руку стеклом, кровь не останавливается", ["medical"]),
+    ],
+)
+def test_cutting_oneself_again_names_self_harm_and_the_bleeding(
+    detector: CrisisDetector, text: str, kinds: list[str]
+) -> None:
+    assert [hit.kind for hit in detector.detect_all(text)] == kinds
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "شوهرم سرما خورده و منم گلوم گرفته، دکتر کجا برم",  # "گلوم گرفته": a sore throat, not hands on the neck
