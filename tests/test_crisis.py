@@ -650,6 +650,13 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("он сдавил мне горло, я чуть не потеряла сознание", "violence"),
         ("kocam bogazimi sikti nefes alamadim", "violence"),
         ("my son is choking, something is stuck in his throat and he cant breathe", "medical"),
+        # the English ordinary context "bin" (a rubbish bin) switched off every rule up to 3 words from German "ich
+        # bin": a girl of 16 whose passport her parents took before a wedding abroad read as forced work (until
+        # 2026-12-04)
+        (
+            "meine eltern wollen mich im ausland verheiraten, ich bin 16, sie haben meinen pass weggenommen",
+            "forced_marriage",
+        ),
         ("он схватился за горло и упал, мне страшно", "medical"),
     ],
 )
@@ -685,6 +692,7 @@ def test_cutting_oneself_again_names_self_harm_and_the_bleeding(
         "جوزي عنده ضغط وانا زوري بيوجعني",  # blood pressure (ضغط) and a sore throat
         "my husband has a sore throat, which doctor is open on saturday",
         "he grabbed my scarf from my neck, is that theft",  # hands on the neck name it within 6 words, not 7
+        "where do i throw away old knives, which bin",  # "which bin" is still an ordinary context
     ],
 )
 def test_a_sore_throat_beside_a_partner_is_no_strangling(detector: CrisisDetector, text: str) -> None:
