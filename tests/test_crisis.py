@@ -1201,18 +1201,7 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
     [
         "قبل عشر سنين بيتنا بالموصل انقصف واحترقت كل اوراقي وشهادتي. هسة اريد اعادل شهادة الهندسة",  # round 42
         "تو اخبار دیدم یه کمپ پناهنده تو یه شهر دیگه آتیش گرفت، ایمنی آتش سوزی تو هایم ما چطوره؟",
-    ],
-)
-def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
-    """A house burnt ten years ago, a fire in the news: the classifier must agree (PAST_CONFIRM) before it alarms."""
-    hits = detector.detect_all(text)
-    assert hits, text
-    assert all(hit.in_past for hit in hits)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+        # words that say the person is well again (2026-12-04; before, every one of these alarmed as now)
         "Mein Vater hatte einen Schlaganfall, jetzt ist er wieder zu Hause. Wer hilft beim Pflegegrad?",
         "my son had a seizure at school but he is fine now, does the school need a letter from the doctor",
         "у мамы был инфаркт, её уже выписали, как оформить реабилитацию?",
@@ -1221,11 +1210,9 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
         "مادرم سکته کرد ولی الان خوبه، برای توانبخشی کجا برم؟",
     ],
 )
-def test_words_that_say_the_person_is_well_again_mark_the_emergency_as_over(
-    detector: CrisisDetector, text: str
-) -> None:
-    """A stroke or a faint told with "back home", "fine now", "discharged": the classifier must agree (PAST_CONFIRM)
-    before the emergency numbers come. Without these words (before 2026-12-04) every one of them alarmed as now."""
+def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
+    """A house burnt ten years ago, a fire in the news, a stroke told with "back home" or "discharged": the
+    classifier must agree (PAST_CONFIRM) before it alarms."""
     hits = detector.detect_all(text)
     assert hits, text
     assert all(hit.in_past for hit in hits)
