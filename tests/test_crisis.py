@@ -1208,11 +1208,19 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "дідусь знепритомнів у магазині, зараз вже вдома, чи платимо ми за швидку?",
         "ابوي صارله جلطة وطلع من المستشفى، كيف نقدم على الريها؟",
         "مادرم سکته کرد ولی الان خوبه، برای توانبخشی کجا برم؟",
+        # divorced, or "used to": the violence told is over (2026-12-04; before, every one of these alarmed as now)
+        "mein ex hat mich geschlagen, aber wir sind geschieden und er wohnt weit weg. wie ändere ich den namen?",
+        "my ex used to hit me, we divorced years back. do i need his signature for the passport of my son",
+        "طليقي كان يضربني بس هلق انا مطلقة وعايشة مع ولادي، كيف غير اسم العيلة؟",
+        "бывший муж меня бил, но мы развелись, он в другой стране. как вернуть девичью фамилию?",
+        "колишній чоловік бив мене, ми розлучились і він далеко. як змінити прізвище дитині?",
+        "eski eşim beni dövüyordu, boşandık, o başka şehirde. soyadımı nasıl değiştiririm?",
+        "شوهر سابقم منو میزد ولی جدا شدیم و اون ایرانه. فامیلی بچه ها رو چطوری عوض کنم؟",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
-    """A house burnt ten years ago, a fire in the news, a stroke told with "back home" or "discharged": the
-    classifier must agree (PAST_CONFIRM) before it alarms."""
+    """A house burnt ten years ago, a fire in the news, a stroke told with "back home" or "discharged", beatings
+    by an ex the writer is divorced from: the classifier must agree (PAST_CONFIRM) before it alarms."""
     hits = detector.detect_all(text)
     assert hits, text
     assert all(hit.in_past for hit in hits)
