@@ -87,6 +87,15 @@ def test_russian_typed_in_latin_letters_meets_the_russian_rules(
         ("cumartesi sinavim var ellerim titriyor", False),  # "elle" began "ellerim" (my hands) and "elektrik"
         ("patronum beni elledi istemiyorum", True),  # touched against her will
         ("он меня бьёт каждый день, kak mne byt", True),
+        # a boss "will kill me if I'm late" is a figure of speech; a boss who threatens or says so is a threat
+        # (2026-12-04: the boss words among the burdens had silenced every one of the threats below)
+        ("шеф меня убьёт если опоздаю", False),
+        ("шеф мене вб'є якщо запізнюсь", False),
+        ("mein chef droht mich umzubringen", True),
+        ("mein chef sagt er bringt mich um wenn ich zur polizei gehe", True),
+        ("my boss threatens to kill me", True),
+        ("шеф сказав що вб'є мене якщо піду в поліцію", True),
+        ("начальник угрожает что убьёт меня", True),
     ],
 )
 def test_a_burden_that_kills_is_a_figure_of_speech_and_a_person_is_not(
