@@ -72,6 +72,10 @@ def test_russian_typed_in_latin_letters_meets_the_russian_rules(
         ("эта грамматика меня убьёт", False),
         ("bu gramer beni oldurecek", False),
         ("die Nachtschicht bringt mich um", False),
+        ("mein Rücken bringt mich noch um vom Heben", False),  # 2026-12-04: the back, the month's end, grammar
+        ("dat monatsende bringt mich noch um", False),
+        ("der dativ bringt mich um", False),
+        ("mein Mann bringt mich noch um", True),
         ("گرامر آلمانی منو میکشه", False),
         ("my husband is killing me", True),  # a person, not a burden
         ("он меня убьёт", True),
