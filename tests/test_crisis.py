@@ -873,6 +873,26 @@ def test_a_repeat_in_past_or_asking_is_a_warning_at_its_line_and_counts_once(kb_
     assert len(knowledge.crisis_rules.asking) == 1
 
 
+def test_a_word_twice_in_a_group_is_a_warning_at_its_line_and_counts_once(kb_dir: Path) -> None:
+    """Spellings that fold to one ("heiß" = "heiss") and plain copies; a star word is no copy of a whole word."""
+    _write_crisis(
+        kb_dir,
+        "languages:\n  de:\n    words:\n      hot: [hitze, heiß,\n            heiss, schwül]\n"
+        "      burden: [miete, amt, miete, amt*]\n      me: [mich]\n"
+        "    rules:\n      - {kind: suicide, all: [hot, me]}\n    not:\n      - {all: [burden, me]}\n",
+    )
+    knowledge, problems = load_knowledge(kb_dir)
+    assert [str(p) for p in problems if "one is enough" in p.message] == [
+        "crisis.yaml:5: de: 'heiss' in group 'hot' reads the same as 'heiß': one is enough",
+        "crisis.yaml:6: de: 'miete' in group 'burden' is listed twice: one is enough",
+    ]
+    assert all(p.severity is not Severity.ERROR for p in problems if p.file == "crisis.yaml")
+    rule = next(r for r in knowledge.crisis_rules.rules if r.language == "de")
+    assert [str(p) for p in rule.slots[0].patterns] == ["hitze", "heis", "schwul"]  # folded
+    negative = next(r for r in knowledge.crisis_rules.negatives if r.language == "de")
+    assert [str(p) for p in negative.slots[0].patterns] == ["miete", "amt", "amt*"]
+
+
 def test_in_order_rule_needs_the_groups_in_the_given_order(kb_dir: Path) -> None:
     _write_crisis(
         kb_dir,

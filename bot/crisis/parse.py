@@ -222,10 +222,28 @@ class _Parser:
                 self.error(line, f"{lang}: group '{name}' is empty")
                 continue
             lines = words.item_lines if isinstance(words, LineList) else [line] * len(words)
-            patterns = [p for p in (self._pattern(lang, w, ln) for w, ln in zip(words, lines, strict=False)) if p]
+            patterns = self._distinct(lang, name, words, lines)
             if patterns:
-                groups[name] = Slot(f"{lang}:{name}", tuple(dict.fromkeys(patterns)))
+                groups[name] = Slot(f"{lang}:{name}", tuple(patterns))
         return groups
+
+    def _distinct(self, lang: str, name: str, words: list[Any], lines: list[int]) -> list[WordPattern]:
+        """The group's words, each once; a word that reads the same as one before ("heiß" = "heiss", "سنين"
+        twice) is a warning at its line. Groups grow over many rounds, and the second spelling only makes the
+        next editor believe it catches something more."""
+        first: dict[WordPattern, str] = {}
+        for raw, line in zip(words, lines, strict=False):
+            pattern = self._pattern(lang, raw, line)
+            if pattern is None:
+                continue
+            text = str(raw).strip()
+            if pattern in first:
+                same = "is listed twice" if text == first[pattern] else f"reads the same as '{first[pattern]}'"
+                message = f"{lang}: '{text}' in group '{name}' {same}: one is enough"
+                self.problems.warning(self.path, line, message, GROUP)
+                continue
+            first[pattern] = text
+        return list(first)
 
     def _pattern(self, lang: str, raw: Any, line: int) -> WordPattern | None:
         if isinstance(raw, bool) or raw is None:
