@@ -671,6 +671,22 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
             "forced_marriage",
         ),
         ("он схватился за горло и упал, мне страшно", "medical"),
+        # a husband or partner who locks her in or takes her phone or keys is violence (116 016); until 2026-12-04
+        # the words for locking in and phones taken named the text about forced work. A boss or strangers on a farm
+        # stay exploitation
+        ("kocam beni eve kilitledi telefonumu aldi", "violence"),
+        ("kocam kapiyi kilitledi telefonumu aldi, yine vuracak", "violence"),
+        ("чоловік забрав телефон і ключі, не випускає з квартири", "violence"),
+        ("муж забрал телефон и ключи, не выпускает меня из квартиры", "violence"),
+        ("جوزي قفل علي الباب واخد التلفون", "violence"),
+        ("زوجي حابسني في البيت وياخذ تلفوني", "violence"),
+        ("my husband locked me in and took my phone", "violence"),
+        ("mein mann hat mein handy weggenommen und mich eingesperrt", "violence"),
+        ("شوهرم گوشیمو گرفته و منو تو خونه حبس کرده", "violence"),
+        ("нас привезли на ферму, телефони забрали, виходити не можна", "exploitation"),
+        ("patron telefonlarimizi aldi, bizi depoda kilitliyor", "exploitation"),
+        ("the boss took our phones and keeps us locked in the warehouse", "exploitation"),
+        ("хозяин забрал телефоны и запирает нас на складе", "exploitation"),
     ],
 )
 def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, text: str, kind: str) -> None:
