@@ -687,6 +687,14 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("patron telefonlarimizi aldi, bizi depoda kilitliyor", "exploitation"),
         ("the boss took our phones and keeps us locked in the warehouse", "exploitation"),
         ("хозяин забрал телефоны и запирает нас на складе", "exploitation"),
+        # a worker beaten at work or by a foreman, and people sent to beg and beaten, need the text about forced
+        # work (the police help), not the helpline for women (until 2026-12-04 [partner, hit] named violence)
+        ("tarlada 15 kisiyiz ustabasi dovuyor evraklar onda", "exploitation"),
+        ("на складе вчера избили парня который хотел уйти", "exploitation"),
+        ("auf der baustelle schlägt uns der vorarbeiter wenn wir langsam sind", "exploitation"),
+        ("two kids beg in front of the supermarket and a man beats them when they bring too little", "exploitation"),
+        ("یه مرد بچه ها رو میاره جلوی ایستگاه گدایی کنن و اگه پول کم باشه کتکشون میزنه", "exploitation"),
+        ("my husband hits me at home", "violence"),
     ],
 )
 def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, text: str, kind: str) -> None:
