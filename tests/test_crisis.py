@@ -695,6 +695,11 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("two kids beg in front of the supermarket and a man beats them when they bring too little", "exploitation"),
         ("یه مرد بچه ها رو میاره جلوی ایستگاه گدایی کنن و اگه پول کم باشه کتکشون میزنه", "exploitation"),
         ("my husband hits me at home", "violence"),
+        # a family that takes a girl's passport or does not let her out before a wedding: forced marriage (until
+        # 2026-12-04 the words for a passport taken or a girl kept at home named forced work)
+        ("my father says the wedding is arranged there and he keeps my passport", "forced_marriage"),
+        ("батьки домовились віддати мене заміж, я сказала ні і мене не випускають", "forced_marriage"),
+        ("родители хотят выдать меня замуж и не выпускают меня из дома", "forced_marriage"),
     ],
 )
 def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, text: str, kind: str) -> None:
