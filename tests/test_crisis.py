@@ -717,6 +717,11 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         # second (until 2026-12-04 only the medical one); a cut from a glass is an accident and stays medical
         ("опять порезала руки, кровь не останавливается", ["selfharm", "medical"]),
         ("знову порізала руки, кров не зупиняється", ["selfharm", "medical"]),
+        # deeper than usual, or with a razor blade (2026-12-04; before, only the medical text)
+        ("порізала руку глибше ніж завжди і кров не зупиняється", ["selfharm", "medical"]),
+        ("порезалась глубже чем обычно и кровь не останавливается", ["selfharm", "medical"]),
+        ("باز دستمه با تیغ بریدم و خون بند نمیشه", ["selfharm", "medical"]),
+        ("i cut my arm with a razor blade and the bleeding wont stop", ["selfharm", "medical"]),
         ("донька порізала руку об скло, кров не зупиняється", ["medical"]),
         ("сын порезал руку стеклом, кровь не останавливается", ["medical"]),
     ],
