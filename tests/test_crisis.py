@@ -100,6 +100,9 @@ def test_russian_typed_in_latin_letters_meets_the_russian_rules(
         ("my boss threatens to kill me", True),
         ("шеф сказав що вб'є мене якщо піду в поліцію", True),
         ("начальник угрожает что убьёт меня", True),
+        ("кінець місяця мене просто вбиває", False),  # the month's end (2026-12-04)
+        ("конец месяца меня убивает", False),
+        ("він сказав що вб'є мене до кінця місяця", True),  # ... but a threat with a date is a threat
     ],
 )
 def test_a_burden_that_kills_is_a_figure_of_speech_and_a_person_is_not(
