@@ -666,6 +666,11 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("он сдавил мне горло, я чуть не потеряла сознание", "violence"),
         ("kocam bogazimi sikti nefes alamadim", "violence"),
         ("my son is choking, something is stuck in his throat and he cant breathe", "medical"),
+        # ... also where the partner is named far away or not at all (2026-12-04)
+        ("mein mann hat mich gestern am hals gedrückt bis ich keine luft bekam", "violence"),
+        ("dun beni yere yatirip bogazimi sikti nefes alamadim", "violence"),
+        ("دیشب گلومو فشار داد و نفسم بند اومد", "violence"),
+        ("bf choking me rn im in the toilet plz", "violence"),
         # the English ordinary context "bin" (a rubbish bin) switched off every rule up to 3 words from German "ich
         # bin": a girl of 16 whose passport her parents took before a wedding abroad read as forced work (until
         # 2026-12-04)
