@@ -666,6 +666,16 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("он сдавил мне горло, я чуть не потеряла сознание", "violence"),
         ("kocam bogazimi sikti nefes alamadim", "violence"),
         ("my son is choking, something is stuck in his throat and he cant breathe", "medical"),
+        # someone else who cuts or burns herself, or hits his own head against the wall, behind a locked door too:
+        # self-harm (until 2026-12-04 "she locked herself in" read as violence, or nothing named the kind)
+        ("meine tochter 14 ritzt sich die arme und hat sich im bad eingeschlossen", "selfharm"),
+        ("сестра опять режет себя, закрылась в ванной и не открывает", "selfharm"),
+        ("доця закрилась у ванній і ріже собі руки, кров на плитці", "selfharm"),
+        ("بنتي قافلة الباب عليها وعم تجرح حالها", "selfharm"),
+        ("my 14yo has been burning herself and locked the door", "selfharm"),
+        ("oda arkadasim yarim saattir kafasini duvara vuruyor, kan var", "selfharm"),
+        ("ben kafami duvara vuruyorum duramiyorum", "selfharm"),
+        ("kocam kafami duvara vurdu", "violence"),
         # ... also where the partner is named far away or not at all (2026-12-04)
         ("mein mann hat mich gestern am hals gedrückt bis ich keine luft bekam", "violence"),
         ("dun beni yere yatirip bogazimi sikti nefes alamadim", "violence"),
