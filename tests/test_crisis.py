@@ -676,6 +676,14 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("oda arkadasim yarim saattir kafasini duvara vuruyor, kan var", "selfharm"),
         ("ben kafami duvara vuruyorum duramiyorum", "selfharm"),
         ("kocam kafami duvara vurdu", "violence"),
+        # German "mich töten": suicide after "ich", a threat after someone else (until 2026-12-04 the threat phrase
+        # "will mich töten" read "ich will mich töten", nothing read "ich töte mich", and [me, kill] "er tötet mich")
+        ("ich will mich töten", "suicide"),
+        ("ich töte mich heute", "suicide"),
+        ("ich will mich umbringen", "suicide"),
+        ("er tötet mich heute, er weiß wo ich wohne", "threat"),
+        ("er will mich töten", "threat"),
+        ("die familie sagt sie werden mich töten wenn ich mich scheiden lasse", "threat"),
         # ... also where the partner is named far away or not at all (2026-12-04)
         ("mein mann hat mich gestern am hals gedrückt bis ich keine luft bekam", "violence"),
         ("dun beni yere yatirip bogazimi sikti nefes alamadim", "violence"),
