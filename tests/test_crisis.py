@@ -600,7 +600,6 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("mein cousin droht mich umzubringen", "threat"),
         ("mein bruder sagt, er wird mich töten", "threat"),
         ("ich will mich umbringen", "suicide"),
-        ("ich bringe mich heute um", "suicide"),  # the threat [bring, um, me] read it (2026-12-04)
         ("mein freund weiß nicht dass ich mich umbringen will", "suicide"),
         # a passport taken where a wedding is named is forced marriage (the text about it, 116 016), not forced work
         ("my parents took my passport, the wedding is next month in iraq", "forced_marriage"),
@@ -681,7 +680,6 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         # "will mich töten" read "ich will mich töten", nothing read "ich töte mich", and [me, kill] "er tötet mich")
         ("ich will mich töten", "suicide"),
         ("ich töte mich heute", "suicide"),
-        ("ich will mich umbringen", "suicide"),
         ("ich bringe mich heute um", "suicide"),  # the threat [bring, um, me] read it (2026-12-04)
         ("er tötet mich heute, er weiß wo ich wohne", "threat"),
         ("er will mich töten", "threat"),
