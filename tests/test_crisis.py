@@ -647,6 +647,7 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("babam kucuk kardesimi kemerle dovuyor", "child"),
         ("بابام داداش کوچیکمو با کمربند میزنه", "child"),
         ("ابوي يضرب اخوي الصغير بالحزام", "child"),
+        ("جارنا عم يضرب ابنه", "child"),  # his son (ابنه): until 2026-12-04 the child group knew only "my son"
         ("my husband beats me with a belt in front of the kids", "violence"),
         ("mein mann schlägt mich mit dem gürtel vor den kindern", "violence"),
         ("kocam beni kemerle dovuyor, cocuklar goruyor", "violence"),
