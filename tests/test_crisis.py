@@ -683,7 +683,6 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("ich töte mich heute", "suicide"),
         ("ich bringe mich heute um", "suicide"),  # the threat [bring, um, me] read it (2026-12-04)
         ("er tötet mich heute, er weiß wo ich wohne", "threat"),
-        ("er will mich töten", "threat"),
         ("die familie sagt sie werden mich töten wenn ich mich scheiden lasse", "threat"),
         # ... also where the partner is named far away or not at all (2026-12-04)
         ("mein mann hat mich gestern am hals gedrückt bis ich keine luft bekam", "violence"),
@@ -735,6 +734,97 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
     took her passport before a wedding abroad not that text either, and a woman with bruises from her husband not
     the children's helpline."""
     assert detector.detect_all(text)[0].kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mein mann schlägt mich", "violence"),
+        ("my husband beats me", "violence"),
+        ("муж меня бьёт", "violence"),
+        ("чоловік мене б'є", "violence"),
+        ("kocam beni dövüyor", "violence"),
+        ("جوزي بيضربني", "violence"),
+        ("شوهرم منو میزنه", "violence"),
+        ("er hat mich vergewaltigt", "sexual"),
+        ("he raped me", "sexual"),
+        ("он меня изнасиловал", "sexual"),
+        ("він мене зґвалтував", "sexual"),
+        ("bana tecavüz etti", "sexual"),
+        ("اغتصبني", "sexual"),
+        ("بهم تجاوز کرد", "sexual"),
+        ("mein nachbar schlägt sein kind", "child"),
+        ("the neighbour is beating his child", "child"),
+        ("сосед бьёт своего ребёнка", "child"),
+        ("сусід б'є свою дитину", "child"),
+        ("komşu çocuğunu dövüyor", "child"),
+        ("جارنا عم يضرب ابنه", "child"),
+        ("همسایه بچه شو میزنه", "child"),
+        ("mein sohn atmet nicht", "medical"),
+        ("my baby is not breathing", "medical"),
+        ("ребёнок не дышит", "medical"),
+        ("дитина не дихає", "medical"),
+        ("bebeğim nefes almıyor", "medical"),
+        ("ابني ما عم يتنفس", "medical"),
+        ("بچه ام نفس نمیکشه", "medical"),
+        ("mein vater ist bewusstlos", "medical"),
+        ("my father is unconscious", "medical"),
+        ("папа без сознания", "medical"),
+        ("тато без свідомості", "medical"),
+        ("babam bayıldı uyanmıyor", "medical"),
+        ("ابوي مغمى عليه", "medical"),
+        ("پدرم بیهوش شده", "medical"),
+        ("es brennt in unserer wohnung", "fire"),
+        ("our flat is on fire", "fire"),
+        ("у нас пожар в квартире", "fire"),
+        ("у нас пожежа в квартирі", "fire"),
+        ("evimiz yanıyor", "fire"),
+        ("في حريق بالبيت", "fire"),
+        ("خونه مون آتیش گرفته", "fire"),
+        ("meine eltern wollen mich zwangsverheiraten", "forced_marriage"),
+        ("my parents are forcing me to marry", "forced_marriage"),
+        ("родители заставляют меня выйти замуж", "forced_marriage"),
+        ("батьки змушують мене вийти заміж", "forced_marriage"),
+        ("ailem beni zorla evlendirmek istiyor", "forced_marriage"),
+        ("اهلي بدهم يجوزوني غصب عني", "forced_marriage"),
+        ("خانواده ام میخوان به زور شوهرم بدن", "forced_marriage"),
+        ("mein chef hat meinen pass weggenommen", "exploitation"),
+        ("my boss took my passport", "exploitation"),
+        ("работодатель забрал паспорт", "exploitation"),
+        ("роботодавець забрав паспорт", "exploitation"),
+        ("patron pasaportumu aldı", "exploitation"),
+        ("صاحب الشغل اخد جوازي", "exploitation"),
+        ("کارفرما پاسپورتمو گرفته", "exploitation"),
+        ("ich ritze mich", "selfharm"),
+        ("i cut myself", "selfharm"),
+        ("я режу себя", "selfharm"),
+        ("я ріжу себе", "selfharm"),
+        ("kendimi kesiyorum", "selfharm"),
+        ("بجرح حالي", "selfharm"),
+        ("خودمو زخمی میکنم", "selfharm"),
+        ("I want to kill myself", "suicide"),
+        ("he will kill me", "threat"),
+        ("я хочу убить себя", "suicide"),
+        ("он убьёт меня", "threat"),
+        ("я хочу вбити себе", "suicide"),
+        ("він вб'є мене", "threat"),
+        ("kendimi öldürmek istiyorum", "suicide"),
+        ("kocam beni öldürmek istiyor", "threat"),
+        ("بدي اقتل حالي", "suicide"),
+        ("جوزي رح يقتلني", "threat"),
+        ("میخوام خودمو بکشم", "suicide"),
+        ("شوهرم منو میکشه", "threat"),
+        ("ich will mich töten", "suicide"),
+        ("mein mann bringt mich um", "threat"),
+    ],
+)
+def test_the_plainest_sentences_name_their_kind(detector: CrisisDetector, text: str, kind: str) -> None:
+    """One plain sentence per situation and language ("my husband beats me", "our flat is on fire"): the first
+    kind picks the helpline. Written 2026-12-04 as a check after German "ich will mich töten" read as a threat;
+    it found that and Arabic "his son" (ابنه), which the child group did not know."""
+    hits = detector.detect_all(text)
+    assert hits, text
+    assert hits[0].kind == kind
 
 
 @pytest.mark.parametrize(
