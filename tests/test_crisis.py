@@ -350,6 +350,8 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "gece uyanmamak icin hangi ilac iyi",
         "بچه ام شبا میخوابه و تا صبح بیدار نمیشه، عادیه؟",
         "دکتر برام ترامادول نوشته، میتونم رانندگی کنم؟",
+        # a toddler who wants to jump down the stairs (پله‌ی) stood in the Persian bridge group until 2026-12-05
+        "پسر کوچیکم همش میخواد از پله‌ی خونه بپره پایین، چطوری جلوشو بگیرم؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
