@@ -728,6 +728,12 @@ async def test_russian_in_latin_letters_gets_the_crisis_reply_in_russian(real: C
         ("my father says the wedding is arranged there and he keeps my passport", "forced_marriage"),
         ("батьки домовились віддати мене заміж, я сказала ні і мене не випускають", "forced_marriage"),
         ("родители хотят выдать меня замуж и не выпускают меня из дома", "forced_marriage"),
+        # Russian and Ukrainian in Latin letters: "dokumenty" met the German ordinary-context word "doku*" (a
+        # documentary), which switched off the violence rules nearby until 2026-12-05; the papers named forced work
+        ("muzh zabral telefon i dokumenty, b'et kazhdyi den, seichas pishu s telefona sosedki", "violence"),
+        ("cholovik zabrav moi dokumenty i telefon, zamknuv mene v kvartyri", "violence"),
+        # ... and Turkish "mum" (a candle) switched off English rules near "my mum"
+        ("my dad is hitting my mum right now in the kitchen", "violence"),
     ],
 )
 def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -949,8 +955,7 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("بنتي اكلت فستق وما عم تقدر تتنفس", "medical"),
         ("دخترم بادوم زمینی خورد نمیتونه نفس بکشه", "medical"),
         # a fourth round: a stroke, a friend on a bridge who wants to jump, a stranger who took a child, a coach's
-        # hands on a daughter, heavy bleeding after a birth. Not yet: "der trainer fasst meine tochter an",
-        # "antrenör kızıma dokunuyor"
+        # hands on a daughter, heavy bleeding after a birth. Not yet: "der trainer fasst meine tochter an"
         ("meine oma kann plötzlich nicht mehr sprechen und ihr gesicht hängt", "medical"),
         ("my grandma suddenly cannot speak and her face is drooping", "medical"),
         ("бабушка вдруг не может говорить, лицо перекосило", "medical"),
@@ -976,6 +981,8 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("тренер чіпає мою доньку", "sexual"),
         ("المدرب عم يلمس بنتي", "sexual"),
         ("مربی به دخترم دست میزنه", "sexual"),
+        # until 2026-12-05 the German ordinary-context word "doku*" (a documentary) switched off the Turkish rule
+        ("antrenör kızıma dokunuyor", "sexual"),
         ("nach der geburt blutet meine frau sehr stark", "medical"),
         ("after the birth my wife is bleeding very heavily", "medical"),
         ("после родов у жены сильное кровотечение", "medical"),
