@@ -268,6 +268,14 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
             "bolgarkoyu, krovyshcha khlyshche, rushnyk uzhe ves chervonyj, ne mozhemo zupynyty",
             "medical",
         ),
+        # crisis_train50 (2026-12-05, blind): a bridge and "does it hurt", fresh cuts in a question for a psychologist,
+        # Egyptian "did not come back", a husband who locks his wife inside
+        ("стою на мосту над Руром і думаю чи це боляче", "suicide"),
+        ("стою на мосту и думаю будет ли больно", "suicide"),
+        ("донька ховає руки під рукавами, сьогодні побачила свіжі порізи. де знайти психолога?", "selfharm"),
+        ("у дочки свежие порезы на руках, где найти психолога на русском в Эркеленце?", "selfharm"),
+        ("بنتي عمرها ٧ سنين مرجعتش من المدرسة من ساعتين", "child"),
+        ("is it normal that husband lock her inside when he go out", "violence"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -350,6 +358,8 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "gece uyanmamak icin hangi ilac iyi",
         "بچه ام شبا میخوابه و تا صبح بیدار نمیشه، عادیه؟",
         "دکتر برام ترامادول نوشته، میتونم رانندگی کنم؟",
+        # a bicycle stolen in front of the school (the place where a stalker waits, a threat cue; 2026-12-05)
+        "سرقوا بسكليت ابني من قدام المدرسة بإركلنز، وين بعمل بلاغ؟",
         # a toddler who wants to jump down the stairs (پله‌ی) stood in the Persian bridge group until 2026-12-05
         "پسر کوچیکم همش میخواد از پله‌ی خونه بپره پایین، چطوری جلوشو بگیرم؟",
     ],
@@ -1574,6 +1584,8 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "طليقي كان يضربني بس هلق انا مطلقة وعايشة مع ولادي، كيف غير اسم العيلة؟",
         "бывший муж меня бил, но мы развелись, он в другой стране. как вернуть девичью фамилию?",
         "колишній чоловік бив мене, ми розлучились і він далеко. як змінити прізвище дитині?",
+        "колись колишній мене бив, ми давно розлучені. чи потрібна його згода на паспорт дитині?",  # 2026-12-05
+        "бывший муж бил меня, мы давно разведены. нужно ли его согласие на паспорт ребёнку?",
         "eski eşim beni dövüyordu, boşandık, o başka şehirde. soyadımı nasıl değiştiririm?",
         "شوهر سابقم منو میزد ولی جدا شدیم و اون ایرانه. فامیلی بچه ها رو چطوری عوض کنم؟",
     ],
