@@ -1230,6 +1230,27 @@ def test_a_word_twice_in_a_group_is_a_warning_at_its_line_and_counts_once(kb_dir
     assert [str(p) for p in negative.slots[0].patterns] == ["miete", "amt", "amt*"]
 
 
+def test_an_ordinary_context_that_reads_a_word_of_another_language_is_a_warning_at_its_line(kb_dir: Path) -> None:
+    """German `doku*` (a documentary) switched off the Turkish rule on "dokunuyor" (he touches) until 2026-12-05: the
+    checker names such a context once per group, and not a context of the rule's own language."""
+    _write_crisis(
+        kb_dir,
+        "languages:\n  de:\n    words:\n      hit: [schlag*]\n      me: [mich]\n"
+        "    rules:\n      - {kind: violence, all: [hit, me]}\n"
+        "    cues:\n      - {weight: -4, words: [film,\n          doku*, schlagzeug]}\n"
+        "  tr:\n    words:\n      touch: [dokunuyo*, dokundu*]\n      child: [kizim*]\n"
+        "    rules:\n      - {kind: sexual, all: [touch, child]}\n",
+    )
+    detector = _detector(kb_dir, (kb_dir / "crisis.yaml").read_text(encoding="utf-8"))
+    assert detector.detect_all("antrenor kizima dokunuyor") == []  # what the warning is about
+    _, problems = load_knowledge(kb_dir)
+    assert [str(p) for p in problems if "ordinary context" in p.message] == [
+        "crisis.yaml:9: de: the ordinary context 'doku*' also reads 'dokunuyo' of the tr word group 'touch' (rule at "
+        "line 16) and switches that rule off nearby: list the forms it means, or a phrase"
+    ]
+    assert all(p.severity is not Severity.ERROR for p in problems if p.file == "crisis.yaml")
+
+
 def test_in_order_rule_needs_the_groups_in_the_given_order(kb_dir: Path) -> None:
     _write_crisis(
         kb_dir,

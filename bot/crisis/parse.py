@@ -69,8 +69,41 @@ class _Parser:
             self.problems.warning(
                 self.path, blocks.line, f"no crisis signals in {', '.join(missing)}", "Fehlende Übersetzungen"
             )
+        self._contexts_across_languages(rules, cues)
         languages = tuple(lang for lang in blocks if lang in LANGUAGES)
         return CrisisRules(tuple(rules), tuple(negatives), languages, tuple(cues), tuple(asking), tuple(past))
+
+    def _contexts_across_languages(self, rules: list[Rule], cues: list[Cue]) -> None:
+        """An ordinary context (a cue of negative weight) switches off the rules of every language near it, because
+        people mix languages. A word of it that also reads a word of another language's rule group silences that
+        rule by accident: German `doku*` (a documentary) met Turkish "dokunuyor" (he touches), Turkish "mum" (a
+        candle) English "my mum". A warning at the context's line, once per context word and group."""
+        # (language, group, a shortest word it reads) -> a rule's line, by the word's first letter
+        words: dict[str, dict[tuple[str, str, str], int]] = {}
+        for rule in rules:
+            for slot in rule.slots:
+                language, _, group = slot.key.partition(":")
+                if not group.startswith("="):  # "=" marks a word of a phrase, not a group
+                    for pattern in slot.patterns:
+                        word = pattern.head + pattern.tail
+                        words.setdefault(word[:1], {}).setdefault((language, group, word), rule.line)
+        warned: set[tuple[int, WordPattern, str, str]] = set()
+        for cue in cues:
+            if cue.weight >= 0 or cue.slot is None:
+                continue
+            for context in cue.slot.patterns:
+                near = [words.get(context.head[:1], {})] if context.head else list(words.values())
+                for (language, group, word), line in (item for letter in near for item in letter.items()):
+                    seen = (cue.line, context, language, group)
+                    if language == cue.language or seen in warned or not context.matches(word):
+                        continue
+                    warned.add(seen)
+                    message = (
+                        f"{cue.language}: the ordinary context '{context}' also reads '{word}' of the {language} "
+                        f"word group '{group}' (rule at line {line}) and switches that rule off nearby: list the "
+                        f"forms it means, or a phrase"
+                    )
+                    self.problems.warning(self.path, cue.line, message, GROUP)
 
     # -- one language ----------------------------------------------------------------------------------
 
