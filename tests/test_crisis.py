@@ -993,6 +993,15 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("مربی به دخترم دست میزنه", "sexual"),
         # until 2026-12-05 the German ordinary-context word "doku*" (a documentary) switched off the Turkish rule
         ("antrenör kızıma dokunuyor", "sexual"),
+        # a parent who took a child away to keep it: without permission, abroad, "you will never see her again"
+        # (2026-12-05, crisis_train50: until then only the classifier caught these, with the general numbers)
+        ("mein ex hat unser kind ohne erlaubnis von der kita abgeholt", "child"),
+        ("my ex took my son from school without permission and says he flies to Turkey tonight", "child"),
+        ("бывший муж забрал дочь и пишет что я её больше не увижу", "child"),
+        ("колишній забрав сина з садка без дозволу і каже що вивезе в Україну", "child"),
+        ("eski eşim kızımı okuldan aldı, Türkiye'ye kaçıracak", "child"),
+        ("طليقي اخذ ابني من الروضة بدون علمي", "child"),
+        ("شوهرم بچه رو برداشت برد گفت دیگه نمیبینیش", "child"),
         ("nach der geburt blutet meine frau sehr stark", "medical"),
         ("after the birth my wife is bleeding very heavily", "medical"),
         ("после родов у жены сильное кровотечение", "medical"),
