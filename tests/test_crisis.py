@@ -1002,6 +1002,11 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("eski eşim kızımı okuldan aldı, Türkiye'ye kaçıracak", "child"),
         ("طليقي اخذ ابني من الروضة بدون علمي", "child"),
         ("شوهرم بچه رو برداشت برد گفت دیگه نمیبینیش", "child"),
+        # forced marriage in words the lists lacked until 2026-12-05: Ukrainian "віддавати заміж" (folded "видавати"),
+        # Iraqi "على عرسي" (about my wedding) beside a passport taken, Persian in Latin letters
+        ("мене хочуть віддавати заміж за чужого", "forced_marriage"),
+        ("ابوية سمعته يحجي على عرسي واخذ جوازي", "forced_marriage"),
+        ("mikhan mano be zor shohar bedan komak konid", "forced_marriage"),
         ("nach der geburt blutet meine frau sehr stark", "medical"),
         ("after the birth my wife is bleeding very heavily", "medical"),
         ("после родов у жены сильное кровотечение", "medical"),
