@@ -276,6 +276,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("у дочки свежие порезы на руках, где найти психолога на русском в Эркеленце?", "selfharm"),
         ("بنتي عمرها ٧ سنين مرجعتش من المدرسة من ساعتين", "child"),
         ("is it normal that husband lock her inside when he go out", "violence"),
+        # Russian in Latin letters: the one-letter "i" gets no Cyrillic reading, so "уснуть и не" needs its Latin form
+        ("hochu prosto usnut i ne prosypatsa bolshe, nikomu ya ne nuzhna", "suicide"),
+        ("میگه سرته میبُرم امشب", "threat"),  # "I will cut your head off tonight" (until 2026-12-05: self-harm)
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
