@@ -70,6 +70,7 @@ VALIDATION_23 = DATA / "crisis_val23.yaml"  # blind (all languages, danger repor
 VALIDATION_24 = DATA / "crisis_val24.yaml"  # blind (all languages, the young and the elderly), never tuned on
 VALIDATION_25 = DATA / "crisis_val25.yaml"  # blind (all languages, dictated by voice, parents), never tuned on
 VALIDATION_26 = DATA / "crisis_val26.yaml"  # blind (all languages, late at night, strong feelings), never tuned on
+VALIDATION_27 = DATA / "crisis_val27.yaml"  # blind (all languages, 2026-12-05, every kind and register), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -646,6 +647,14 @@ def test_validation_26_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     ran on it and measured untouched 2026-12-03: 100 % recall, 27.6 % false alarms (27 of 98, 20 of them from the
     classifier alone on strong feelings). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_26, recall=1.0, alarms=0.276)
+
+
+def test_validation_27_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (350: 30 crisis messages of every kind and 20 ordinary ones per language, every register), written
+    2026-12-05 by a writer who saw only a task file, registered before anything ran on it and measured untouched:
+    97.6 % recall (205 of 210), 2.9 % false alarms (4 of 140), with the knowledge of that morning and of that
+    evening alike. Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_27, recall=0.976, alarms=0.029)
 
 
 def _floors(
