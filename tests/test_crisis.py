@@ -279,6 +279,20 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # Russian in Latin letters: the one-letter "i" gets no Cyrillic reading, so "уснуть и не" needs its Latin form
         ("hochu prosto usnut i ne prosypatsa bolshe, nikomu ya ne nuzhna", "suicide"),
         ("میگه سرته میبُرم امشب", "threat"),  # "I will cut your head off tonight" (until 2026-12-05: self-harm)
+        # crisis_train51 (2026-12-05, blind): what its first reading missed
+        ("Meine Tochter hatte eine Knopfbatterie im Mund und jetzt finde ich sie nicht", "medical"),
+        ("Eine Frau hat mir Arbeit gegeben, aber jetzt muss ich mit den Männern schlafen", "exploitation"),
+        ("chef hat meinen pass", "exploitation"),
+        ("Right now I smell very strong gas in the kitchen", "fire"),
+        ("farda mara be zor arusi mekonan", "forced_marriage"),
+        ("aya normale ke shohar gardane zanesho feshar bede ta bihoosh beshe", "violence"),
+        ("el matbakh maal el heim da-yi7tirig", "fire"),
+        ("قالو ليا غادي تزوجيه فالصيف واللي ما بغاتش غادي نقتلوها", "threat"),
+        ("m7bosa bel bet w akhado el passport", "exploitation"),
+        ("последние вечера я стою на мосту над автобаном и думаю", "suicide"),
+        ("отец договорился о моей свадьбе с человеком которого я видела один раз", "forced_marriage"),
+        ("pozhezha v kvartyri dym", "fire"),
+        ("ya b'yus golovoj ob stenu kogda nakatyvaet", "selfharm"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -361,6 +375,8 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "gece uyanmamak icin hangi ilac iyi",
         "بچه ام شبا میخوابه و تا صبح بیدار نمیشه، عادیه؟",
         "دکتر برام ترامادول نوشته، میتونم رانندگی کنم؟",
+        # a gas smell that is over (2026-12-05: the rule [smell, gas] says `unless: [over]`)
+        "smelled gas yesterday, Stadtwerke came and fixed it. who pays for the call out, me or the landlord?",
         # a bicycle stolen in front of the school (the place where a stalker waits, a threat cue; 2026-12-05)
         "سرقوا بسكليت ابني من قدام المدرسة بإركلنز، وين بعمل بلاغ؟",
         # a toddler who wants to jump down the stairs (پله‌ی) stood in the Persian bridge group until 2026-12-05
