@@ -375,6 +375,11 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "gece uyanmamak icin hangi ilac iyi",
         "بچه ام شبا میخوابه و تا صبح بیدار نمیشه، عادیه؟",
         "دکتر برام ترامادول نوشته، میتونم رانندگی کنم؟",
+        # figures of speech and an idiom of crisis_train51 (2026-12-05): a landlord or the foreigners' office that
+        # "kills me", and Persian "sleep does not take him" (he cannot sleep), which read as "he takes away" (child)
+        "this landlord is killing me, he wants 200 more per month from January. is that even legal?",
+        "والله الـ Ausländerbehörde رح تموتني، صرلي ٨ شهور ناطر الـ Aufenthaltstitel",
+        "تو مدرسه‌ی پسرم تمرین آتش‌نشانی داشتن و از اون روز از صدای آژیر می‌ترسه و شب خوابش نمی‌بره",
         # a gas smell that is over (2026-12-05: the rule [smell, gas] says `unless: [over]`)
         "smelled gas yesterday, Stadtwerke came and fixed it. who pays for the call out, me or the landlord?",
         # a bicycle stolen in front of the school (the place where a stalker waits, a threat cue; 2026-12-05)
