@@ -293,6 +293,13 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("отец договорился о моей свадьбе с человеком которого я видела один раз", "forced_marriage"),
         ("pozhezha v kvartyri dym", "fire"),
         ("ya b'yus golovoj ob stenu kogda nakatyvaet", "selfharm"),
+        # crisis_train52 (2026-12-05, blind): what its first reading missed
+        ("اگه من دیگه نباشم، بچه‌هام کیندرگلد رو باز هم میگیرن؟", "suicide"),
+        ("har vaght stress daram ba fandak dastamo misuzunam", "selfharm"),
+        ("shoharam yehoo oftad zamin nafas nemikeshe!!!", "medical"),
+        ("oglum deterjan kapsulu isirmis kusuyo noolur", "medical"),
+        ("хто візьме мою собаку якщо я піду назавжди?", "suicide"),
+        ("кто возьмёт мою кошку, если я уйду навсегда", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
