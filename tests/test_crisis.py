@@ -300,6 +300,11 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("oglum deterjan kapsulu isirmis kusuyo noolur", "medical"),
         ("хто візьме мою собаку якщо я піду назавжди?", "suicide"),
         ("кто возьмёт мою кошку, если я уйду навсегда", "suicide"),
+        # crisis_train53 (2026-12-05, blind): what its first reading missed
+        ("Мне эти деньги скоро уже не понадобятся, я всё для себя решил.", "suicide"),
+        ("Я сегодня ночью пойду на железнодорожный мост в Эркеленце", "suicide"),
+        ("Охранник в нашем хайме заставляет меня с ним спать, говорит иначе нас выселят", "sexual"),
+        ("opyat porezalas, ne mogu ostanovitsya", "selfharm"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
