@@ -305,6 +305,17 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("Я сегодня ночью пойду на железнодорожный мост в Эркеленце", "suicide"),
         ("Охранник в нашем хайме заставляет меня с ним спать, говорит иначе нас выселят", "sexual"),
         ("opyat porezalas, ne mogu ostanovitsya", "selfharm"),
+        # crisis_train54 (2026-12-05, blind; Persian its weakest language at 33 of 40): what its first reading missed
+        ("biadaram har dafa ke az maktab der biayom mara lat mekona, ruyem kabud ast", "violence"),
+        ("امروز رفتم بالای پل راه‌آهن وگبرگ و مدتی پایینو نگاه کردم", "suicide"),
+        ("دخترم رون پاش پر از خط بریدگیه، بعضیاش تازه‌ست", "selfharm"),
+        ("boye gaz too rahro kheili ziade, hamsaye ham dar ro baz nemikone", "fire"),
+        ("sabah nikah-e mara ba zor mekunan, komak", "forced_marriage"),
+        ("shohare sabegham pesaramo dozdid, mibaratesh Iran", "child"),
+        ("صاحب کارم تو رستوران پاسپورتمو گرفته نگه داشته و سه ماهه حقوق نداده", "exploitation"),
+        ("ailem tanımadığım biriyle zorla nişanladılar", "forced_marriage"),
+        ("Колишній чоловік пише що приїде і всіх нас порішить", "threat"),
+        ("tato vpav ne dyhaye", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -1659,6 +1670,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "бывший муж бил меня, мы давно разведены. нужно ли его согласие на паспорт ребёнку?",
         "eski eşim beni dövüyordu, boşandık, o başka şehirde. soyadımı nasıl değiştiririm?",
         "شوهر سابقم منو میزد ولی جدا شدیم و اون ایرانه. فامیلی بچه ها رو چطوری عوض کنم؟",
+        # an injury that is over ("şimdi iyiyim": I am fine now), a story told with "قبلا" (previously) (2026-12-05)
+        "Tarlada çalışırken elimi orakla kestim, dikiş attılar, şimdi iyiyim. Krankmeldung kaç gün içinde verilir?",
+        "دوستم قبلا در ترکیه صاحب کارش پاسپورتش رو گرفته بود، الان اینجا کار قانونی میخواد",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
