@@ -316,6 +316,13 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("ailem tanımadığım biriyle zorla nişanladılar", "forced_marriage"),
         ("Колишній чоловік пише що приїде і всіх нас порішить", "threat"),
         ("tato vpav ne dyhaye", "medical"),
+        # crisis_train55 (2026-12-05, blind): what its first reading missed
+        ("gozy bydrabny dlw2ty el7a2ony", "violence"),
+        ("ta3abit 5alas ma arid ashoof el sba7", "suicide"),
+        ("Ученица плачет, говорит что летом её везут на родину «на свадьбу»", "forced_marriage"),
+        ("My son in law shouts at my daughter and last week he struck me", "violence"),
+        ("goodbye everyone. thank you for trying", "suicide"),
+        ("I won't be needing it after this weekend. I've made my peace and written letters for my kids.", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -403,6 +410,7 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "this landlord is killing me, he wants 200 more per month from January. is that even legal?",
         "والله الـ Ausländerbehörde رح تموتني، صرلي ٨ شهور ناطر الـ Aufenthaltstitel",
         "تو مدرسه‌ی پسرم تمرین آتش‌نشانی داشتن و از اون روز از صدای آژیر می‌ترسه و شب خوابش نمی‌بره",
+        "it struck me that the Jobcenter letter has the wrong date, who do I call?",  # only "he struck me" (2026-12-05)
         # a gas smell that is over (2026-12-05: the rule [smell, gas] says `unless: [over]`)
         "smelled gas yesterday, Stadtwerke came and fixed it. who pays for the call out, me or the landlord?",
         # a bicycle stolen in front of the school (the place where a stalker waits, a threat cue; 2026-12-05)
