@@ -323,6 +323,13 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("My son in law shouts at my daughter and last week he struck me", "violence"),
         ("goodbye everyone. thank you for trying", "suicide"),
         ("I won't be needing it after this weekend. I've made my peace and written letters for my kids.", "suicide"),
+        # crisis_train56 (2026-12-05, blind): what its first reading missed
+        ("آشپزخونه آتیش گرفته کمک", "fire"),
+        ("Zaten artık gerek kalmayacak, eşyalarımı arkadaşlara dağıttım, kediyi de komşuya bıraktım.", "suicide"),
+        ("bu arada alt kattaki daireden cok duman geliyo merdivenler doldu cikamiyoruz", "fire"),
+        ("малий пропав в парку 2 години нема", "child"),
+        ("Колишній знайшов мене в Еркеленці, пише, що приїде і вбʼє", "threat"),
+        ("Донька ховає руки, сьогодні побачила свіжі глибокі порізи", "selfharm"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
