@@ -334,6 +334,36 @@ def test_a_vetoed_hit_stands_when_its_own_sentence_is_dangerous(knowledge: Knowl
     assert asked == []
 
 
+OLD_STORY = (
+    "Three years ago my ex husband beat me badly and I ran away from him. Now I live alone in Heinsberg and I need a"
+    " lawyer for the divorce, who helps with the costs?"
+)
+OLD_STORY_NEW_ATTACK = (
+    "Three years ago my ex husband beat me badly and I ran away from him. Now he found my address and yesterday he"
+    " beat me again. I need a lawyer for the divorce, who helps with the costs?"
+)
+
+
+def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(knowledge: KnowledgeBase) -> None:
+    """A hit in a message naming a time long past needs PAST_CONFIRM; heard alone, the sentence that tells the old
+    story still names that time, so it cannot make the hit stand. A sentence that tells a new attack can."""
+    detector = CrisisDetector(knowledge.crisis_rules)
+    weights = ClassifierWeights.read()
+
+    def dangerous(texts: list[str]) -> list[float]:
+        return [0.99 for _ in texts]
+
+    old = rules_and_classifier(detector, knowledge, OLD_STORY, None, 0.2, weights)
+    assert old.vetoed
+    assert all(hit.in_past for hit in old.found)
+    assert second_hearing(detector, OLD_STORY, old, dangerous) == old
+    again = rules_and_classifier(detector, knowledge, OLD_STORY_NEW_ATTACK, None, 0.2, weights)
+    assert again.vetoed
+    heard = second_hearing(detector, OLD_STORY_NEW_ATTACK, again, dangerous)
+    assert heard.signal is not None
+    assert heard.hits[0].kind == "violence"
+
+
 async def test_danger_in_one_sentence_of_a_long_question_shows_the_numbers(real: CoreService) -> None:
     """The shipped classifier finds the whole message ordinary (about 0.01) and the sentence with the flames
     dangerous (about 0.96); a landlord's threat about a deposit stays an ordinary question (its sentence 0.94)."""

@@ -66,6 +66,11 @@ class CrisisHit:
     signs: int = 0  # by cues: how many signs of the kind were counted (a reading's word groups, for the order)
 
     @property
+    def doubted(self) -> bool:
+        """An old story or a laughing message: the classifier must agree more (bot/crisis/net.py PAST_CONFIRM)."""
+        return self.in_past or self.laughing
+
+    @property
     def groups(self) -> int:
         """Word groups of the reading: a rule's groups (a phrase counts a group per word); cues: their signs."""
         return self.signs if self.by_cues else len(self.rule.slots)

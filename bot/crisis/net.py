@@ -103,7 +103,7 @@ def standing_hits(
     doubt_bar = max(rule_bar, PAST_CONFIRM)  # an old story or a laughing message
 
     def bar(hit: CrisisHit) -> float:
-        doubted = hit.in_past or hit.laughing
+        doubted = hit.doubted
         if hit.by_cues and (in_ticket or hit.weight < STRONG_CUES):
             return max(cue_bar, PAST_CONFIRM) if doubted else cue_bar
         if hit.sure:  # see SURE_RULES: only an old story or laughter needs agreement
@@ -134,9 +134,12 @@ def _standing(hits: tuple[CrisisHit, ...], found: tuple[CrisisHit, ...]) -> Cris
 
 def sentences_to_hear(detector: CrisisDetector, text: str) -> list[str]:
     """The sentences of a message of two or more that hold a hit of the rules, each on its own (see SENTENCE_CONFIRM).
+    A sentence whose own hits all tell an old story or laugh is not heard: alone it would sound like danger.
     Asked only when the rules found something the classifier vetoed for the whole message."""
     parts = [part for part in _SENTENCE_END.split(text) if part.strip()]
-    return [part for part in parts if detector.detect_all(part)] if len(parts) > 1 else []
+    if len(parts) < 2:
+        return []
+    return [part for part in parts if any(not hit.doubted for hit in detector.detect_all(part))]
 
 
 def second_hearing(
