@@ -330,6 +330,22 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("малий пропав в парку 2 години нема", "child"),
         ("Колишній знайшов мене в Еркеленці, пише, що приїде і вбʼє", "threat"),
         ("Донька ховає руки, сьогодні побачила свіжі глибокі порізи", "selfharm"),
+        # crisis_train57-58 (2026-12-05 morning, blind): what their first readings missed
+        ("ashpazkhune atish gerefte!! bacheha tu otaghan", "fire"),
+        ("bachem dawa e fesharkhun e bobesh ra khorda, 5 ta tablet", "medical"),
+        ("kocamın telefonumu kırması ve beni odaya kapatması normal mi?", "violence"),
+        ("arkadasim kendi kolunu cakmakla yakiyo 15 yasinda ne yapmaliyiz", "selfharm"),
+        ("Мій знайомий кидає свою дочку 6 років одну вдома на ніч коли йде на роботу", "child"),
+        ("7ad yesa3edni gozi mesh bi-yetnaffes w lono azra2", "medical"),
+        ("tali2e akhad el walad mbare7 min el Kita bala ma y2elli w tafa el telefon", "child"),
+        ("الرجل الذي أحضرها يجبرها على النوم مع رجال في شقة ويأخذ كل المال", "exploitation"),
+        ("бывший сожитель звонит каждую ночь и говорит что живой меня не оставит", "threat"),
+        ("дочка 2 года наелась бабушкиных таблеток от давления, штук 5 наверно", "medical"),
+        ("он их не кормит и оставляет одних на целые ночи, младшему 3 года", "child"),
+        ("Hab auf nichts mehr Bock, hab schon geguckt welche Brücke an der A46 hoch genug ist", "suicide"),
+        ("Ich arbeite nachts, mein 4-jähriger ist dann allein in der Wohnung, gestern Herd an", "child"),
+        ("yesterday I stood by the train tracks for a long time", "suicide"),
+        ("my ex husband took our son from Kita today without asking and he is not answering", "child"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -424,6 +440,10 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "سرقوا بسكليت ابني من قدام المدرسة بإركلنز، وين بعمل بلاغ؟",
         # a toddler who wants to jump down the stairs (پله‌ی) stood in the Persian bridge group until 2026-12-05
         "پسر کوچیکم همش میخواد از پله‌ی خونه بپره پایین، چطوری جلوشو بگیرم؟",
+        # crisis_train57-58 (2026-12-05 morning): a horror film in which a man kills everyone; Maghrebi "the work in
+        # the restaurant is killing me"
+        "دیشب یه فیلم ترسناک دیدیم که توش یارو همه رو میکشت، بچم ترسیده نمیخوابه، چیکار کنم؟",
+        "الخدمة فالريسطو كتقتلني، 10 سوايع كل نهار، واش هادشي قانوني فألمانيا؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1398,6 +1418,23 @@ def test_a_phrase_may_be_sure_and_its_fields_are_checked_with_file_and_line(kb_d
     assert (sure.kind, sure.sure, sure.rule.where) == ("selfharm", True, "crisis.yaml:5")
     [plain] = detector.detect_all("я режу себя")
     assert (plain.kind, plain.sure) == ("selfharm", False)
+
+
+def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDetector) -> None:
+    """crisis_train58 (2026-12-05 morning): the classifier heard questions about an Ausbildung, an asylum lawyer
+    and a grandmother's blood pressure (p 0.01-0.33) and held these back; an ordinary word near them ("Druck"
+    measured at the doctor's) no longer switches them off either."""
+    for text, kind in (
+        ("how to apply for Ausbildung? My family is forcing me to marry my cousin next month", "forced_marriage"),
+        ("asylum rejected, lawyer? I stood by the track and wanted to step in front of the train", "suicide"),
+        ("дочка 2 года наелась бабушкиных таблеток от давления", "medical"),
+    ):
+        assert any(h.kind == kind and h.sure for h in detector.detect_all(text)), text
+    # not sure: a question about the law, and a stranger who stepped in front of a train (the rule needs the writer's
+    # own intent)
+    assert not any(h.sure for h in detector.detect_all("they can't force me to marry my cousin, right?"))
+    late = "a man stepped in front of a train near Lindern, my train was 2 hours late, can I get money back?"
+    assert not any(h.sure for h in detector.detect_all(late))
 
 
 def test_strangling_in_persian_is_sure_inside_a_long_question(detector: CrisisDetector) -> None:
