@@ -90,7 +90,7 @@ MATCHER_SETS = (
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
     LabelledSet("matcher_val6.yaml", "validation 6 (blind, de en tr ru uk; never tuned on)", held_out=True),
     LabelledSet("matcher_val7.yaml", "validation 7 (blind, out of scope only; never tuned on)", held_out=True),
-    *(_matcher_validation(number) for number in range(8, 24)),
+    *(_matcher_validation(number) for number in range(8, 25)),
     LabelledSet("testset.yaml", "test (frozen)", held_out=True),
 )
 
@@ -106,7 +106,7 @@ CRISIS_SETS = (
     LabelledSet("crisis_val7.yaml", "validation 7 (blind; gas cues added after its misses)", held_out=True),
     LabelledSet("crisis_val8.yaml", "validation 8 (blind, tr ru; never tuned on)", held_out=True),
     LabelledSet("crisis_val9.yaml", "validation 9 (blind, all languages; never tuned on)", held_out=True),
-    *(_crisis_validation(number) for number in range(10, 28)),
+    *(_crisis_validation(number) for number in range(10, 29)),
     LabelledSet("crisis_test.yaml", "test (frozen)", held_out=True),
 )
 

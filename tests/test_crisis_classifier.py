@@ -71,6 +71,7 @@ VALIDATION_24 = DATA / "crisis_val24.yaml"  # blind (all languages, the young an
 VALIDATION_25 = DATA / "crisis_val25.yaml"  # blind (all languages, dictated by voice, parents), never tuned on
 VALIDATION_26 = DATA / "crisis_val26.yaml"  # blind (all languages, late at night, strong feelings), never tuned on
 VALIDATION_27 = DATA / "crisis_val27.yaml"  # blind (all languages, 2026-12-05, every kind and register), never tuned on
+VALIDATION_28 = DATA / "crisis_val28.yaml"  # blind (all languages, 2026-12-05 morning, every age), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -685,6 +686,14 @@ def test_validation_27_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     97.6 % recall (205 of 210), 2.9 % false alarms (4 of 140), with the knowledge of that morning and of that
     evening alike. Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_27, recall=0.976, alarms=0.029)
+
+
+def test_validation_28_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (341 after 9 word-for-word repeats of other sets were taken out: 30 crisis messages of every kind and
+    20 ordinary ones per language, people of every age writing on a phone), written 2026-12-05 morning by a writer who
+    saw only a task file, registered before anything ran on it and measured untouched: 99.5 % recall (201 of 202),
+    3.6 % false alarms (5 of 139). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_28, recall=0.995, alarms=0.036)
 
 
 def _floors(
