@@ -346,6 +346,14 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("Ich arbeite nachts, mein 4-jähriger ist dann allein in der Wohnung, gestern Herd an", "child"),
         ("yesterday I stood by the train tracks for a long time", "suicide"),
         ("my ex husband took our son from Kita today without asking and he is not answering", "child"),
+        # crisis_train59 (2026-12-05 morning, blind): danger in one sentence of a long question, Latin letters
+        ("padaram mara ba yak mard e 40 sala nekah kada bedun e rezayat e ma", "forced_marriage"),
+        ("mardi ke too heim kar mikone dishab be zoor oomad too otagham va behem tajavoz kard", "sexual"),
+        ("ابويه هسه وكع بالحمام وميكدر يحجي ونص وجهه نازل", "medical"),
+        ("jouzi 7abasni bel bet w kasar 2idi mbere7", "violence"),
+        ("wa7ad ghtasabni embare7 bel 7afle, shu a3mel hala2?", "sexual"),
+        ("privet, sosedskiy malchik 5 let uzhe vtoroy den odin v kvartire, mat ne prihodit, on plachet", "child"),
+        ("honestly i dont think i can go on, i already gave my things away", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -1428,6 +1436,13 @@ def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDe
         ("how to apply for Ausbildung? My family is forcing me to marry my cousin next month", "forced_marriage"),
         ("asylum rejected, lawyer? I stood by the track and wanted to step in front of the train", "suicide"),
         ("дочка 2 года наелась бабушкиных таблеток от давления", "medical"),
+        # crisis_train59: farewell letters to everyone beside things given away, a dishwasher tablet eaten, burning
+        # oneself with a lighter, parents who will marry me off and took my passport
+        ("bisikletimi bağışlamak istiyorum, artık ihtiyacım olmayacak, herkese veda mektubu yazdım bile", "suicide"),
+        ("віддати мій велосипед? Мені це вже не знадобиться, я вже всім написав прощальні листи", "suicide"),
+        ("Oğlum az önce bulaşık makinesi tableti yedi, kusuyor ve ağlıyor", "medical"),
+        ("is there a library where I can print? I burn my skin with lighter when I feel too much", "selfharm"),
+        ("Meine Eltern wollen mich mit meinem Cousin verheiraten und haben meinen Pass genommen", "forced_marriage"),
     ):
         assert any(h.kind == kind and h.sure for h in detector.detect_all(text)), text
     # not sure: a question about the law, and a stranger who stepped in front of a train (the rule needs the writer's
@@ -1435,6 +1450,10 @@ def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDe
     assert not any(h.sure for h in detector.detect_all("they can't force me to marry my cousin, right?"))
     late = "a man stepped in front of a train near Lindern, my train was 2 hours late, can I get money back?"
     assert not any(h.sure for h in detector.detect_all(late))
+    # someone else who burns me is violence, not self-harm; a married couple whose passport an office took
+    assert not any(h.sure for h in detector.detect_all("he burns my leg with cigarettes when he is drunk"))
+    office = "Wir sind verheiratet und die Ausländerbehörde hat meinen Pass genommen, wann bekomme ich ihn zurück?"
+    assert not any(h.sure for h in detector.detect_all(office))
 
 
 def test_strangling_in_persian_is_sure_inside_a_long_question(detector: CrisisDetector) -> None:
