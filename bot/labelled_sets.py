@@ -85,6 +85,7 @@ MATCHER_SETS = (
     _training(29, "all languages, half very short, out-of-scope questions that share words"),
     _training(30, "all languages, tempting out-of-scope questions beside in-scope ones in the same places"),
     _training(31, "all languages, Arabic doubled, people settled 1-3 years"),
+    _training(32, "all languages, half long stories, half one to three words"),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
