@@ -354,6 +354,10 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("wa7ad ghtasabni embare7 bel 7afle, shu a3mel hala2?", "sexual"),
         ("privet, sosedskiy malchik 5 let uzhe vtoroy den odin v kvartire, mat ne prihodit, on plachet", "child"),
         ("honestly i dont think i can go on, i already gave my things away", "suicide"),
+        # crisis_train60 (2026-12-05 late morning, blind): fast and frightened, often about someone else
+        ("شوهرم همش میگه بهتره نباشه، امشب رفته رو پشت بوم نشسته پایین نمیاد", "suicide"),
+        ("pesar khaharam gom shoda az maktab khana naamada 9 sala as telefon nadara", "child"),
+        ("jeddi wejho ma3waj faj2a w ma 3am ye7ki mnih w ido ma 3am tet7arrak, shu na3mel??", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -452,6 +456,9 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         # the restaurant is killing me"
         "دیشب یه فیلم ترسناک دیدیم که توش یارو همه رو میکشت، بچم ترسیده نمیخوابه، چیکار کنم؟",
         "الخدمة فالريسطو كتقتلني، 10 سوايع كل نهار، واش هادشي قانوني فألمانيا؟",
+        # a lost passport is no lost child (Finglish "gom shode"), forced to work on a Saturday stays a labour question
+        "passport e pesaram gom shode, che konam?",
+        "patron cumartesi zorla çalıştırıyor, bu yasal mı?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1443,6 +1450,9 @@ def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDe
         ("Oğlum az önce bulaşık makinesi tableti yedi, kusuyor ve ağlıyor", "medical"),
         ("is there a library where I can print? I burn my skin with lighter when I feel too much", "selfharm"),
         ("Meine Eltern wollen mich mit meinem Cousin verheiraten und haben meinen Pass genommen", "forced_marriage"),
+        # crisis_train60: fresh lines on a boy's arm, with a razor; a grandmother with blue lips
+        ("پسر همسایمون دیروز دیدم رو بازوش پر خطای تازه‌ست، با تیغ. مامانش آلمانی بلد نیست", "selfharm"),
+        ("бабушка впала не дише нормально губи сині, ми в Хайнсберзі, який номер???", "medical"),
     ):
         assert any(h.kind == kind and h.sure for h in detector.detect_all(text)), text
     # not sure: a question about the law, and a stranger who stepped in front of a train (the rule needs the writer's
@@ -1454,6 +1464,19 @@ def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDe
     assert not any(h.sure for h in detector.detect_all("he burns my leg with cigarettes when he is drunk"))
     office = "Wir sind verheiratet und die Ausländerbehörde hat meinen Pass genommen, wann bekomme ich ihn zurück?"
     assert not any(h.sure for h in detector.detect_all(office))
+
+
+def test_a_rule_not_only_weighted_cues_reads_these(detector: CrisisDetector) -> None:
+    """crisis_train60 (2026-12-05 late morning): weighted cues met these, and cues need more of the classifier
+    (confirm_weak) than a rule (confirm_rule) inside a long question, so they were held back. Turkish "cumartesi"
+    (Saturday: forced work on a weekend is a labour question) silenced "zorla ... nikah" until 'unless: [wedding]'."""
+    for text, kind in (
+        ("Yeğenim 8 yaşında, geçen hafta babası sopayla dövmüş sırtı hâlâ mosmor", "violence"),
+        ("Arkadaşımın ailesi cumartesi ona zorla imam nikahı kıydırıcak, kız istemiyo", "forced_marriage"),
+        ("Kuzenim bir otelde çalışıyo ama patron pasaportunu almış 3 aydır para vermiyo", "exploitation"),
+        ("вночі я знайшла мотузку в підвалі і записку простіть", "suicide"),
+    ):
+        assert any(h.kind == kind and not h.by_cues for h in detector.detect_all(text)), text
 
 
 def test_strangling_in_persian_is_sure_inside_a_long_question(detector: CrisisDetector) -> None:
