@@ -358,6 +358,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("شوهرم همش میگه بهتره نباشه، امشب رفته رو پشت بوم نشسته پایین نمیاد", "suicide"),
         ("pesar khaharam gom shoda az maktab khana naamada 9 sala as telefon nadara", "child"),
         ("jeddi wejho ma3waj faj2a w ma 3am ye7ki mnih w ido ma 3am tet7arrak, shu na3mel??", "medical"),
+        # crisis_train61-62: a grandfather who fell and does not speak; Finglish, pills swallowed and not waking up
+        ("opa umgefallen atmet komisch redet nicht. gangelt", "medical"),
+        ("alan ham khanumem yak qoti tablet khorda, bedar namesha, chi kunom", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -459,6 +462,9 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         # a lost passport is no lost child (Finglish "gom shode"), forced to work on a Saturday stays a labour question
         "passport e pesaram gom shode, che konam?",
         "patron cumartesi zorla çalıştırıyor, bu yasal mı?",
+        # Russian "у сына была" (had) is no Ukrainian "сина била" (beat), also in Latin letters
+        "v shkole u syna byla uchebnaya pozharnaya trevoga, teper boitsya spat bez sveta",
+        "у нас была пожарная тревога в школе, сын теперь боится",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
