@@ -103,12 +103,11 @@ def standing_hits(
     doubt_bar = max(rule_bar, PAST_CONFIRM)  # an old story or a laughing message
 
     def bar(hit: CrisisHit) -> float:
-        doubted = hit.doubted
         if hit.by_cues and (in_ticket or hit.weight < STRONG_CUES):
-            return max(cue_bar, PAST_CONFIRM) if doubted else cue_bar
+            return max(cue_bar, PAST_CONFIRM) if hit.doubted else cue_bar
         if hit.sure:  # see SURE_RULES: only an old story or laughter needs agreement
-            return PAST_CONFIRM if doubted else 0.0
-        return doubt_bar if doubted else rule_bar
+            return PAST_CONFIRM if hit.doubted else 0.0
+        return doubt_bar if hit.doubted else rule_bar
 
     return [hit for hit in hits if probability >= bar(hit)]
 
