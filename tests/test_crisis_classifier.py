@@ -73,6 +73,7 @@ VALIDATION_26 = DATA / "crisis_val26.yaml"  # blind (all languages, late at nigh
 VALIDATION_27 = DATA / "crisis_val27.yaml"  # blind (all languages, 2026-12-05, every kind and register), never tuned on
 VALIDATION_28 = DATA / "crisis_val28.yaml"  # blind (all languages, 2026-12-05 morning, every age), never tuned on
 VALIDATION_29 = DATA / "crisis_val29.yaml"  # blind (fa tr uk, 2026-12-05 late morning), never tuned on
+VALIDATION_30 = DATA / "crisis_val30.yaml"  # blind (all languages, 2026-12-05 session 35), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -703,6 +704,14 @@ def test_validation_29_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     task file, registered before anything ran on it and measured untouched: 95.8 % recall (115 of 120; Persian
     92.5 %), 4.4 % false alarms (2 of 45). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_29, recall=0.958, alarms=0.045)
+
+
+def test_validation_30_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (276 after 4 word-for-word repeats of other sets were taken out: 25 crisis messages of every kind and
+    15 ordinary ones per language, every register), written 2026-12-05 by a writer who saw only a task file,
+    registered before anything ran on it and measured untouched: 98.8 % recall (171 of 173; Arabic and Russian
+    95.8 %), 2.9 % false alarms (3 of 103). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_30, recall=0.988, alarms=0.03)
 
 
 def _floors(
