@@ -361,6 +361,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # crisis_train61-62: a grandfather who fell and does not speak; Finglish, pills swallowed and not waking up
         ("opa umgefallen atmet komisch redet nicht. gangelt", "medical"),
         ("alan ham khanumem yak qoti tablet khorda, bedar namesha, chi kunom", "medical"),
+        # crisis_train64 (2026-12-05, session 35, blind): Maghrebi in-laws who lock a woman in; Maghrebi Arabizi
+        ("خوت راجلي كيسدو عليا فالدار ملي كيخرج", "violence"),
+        ("mra ta7t f zan9a ma kaytneffesch", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -1485,6 +1488,30 @@ def test_a_rule_not_only_weighted_cues_reads_these(detector: CrisisDetector) -> 
         assert any(h.kind == kind and not h.by_cues for h in detector.detect_all(text)), text
 
 
+def test_hinted_danger_told_by_someone_else_is_read_by_a_rule(detector: CrisisDetector) -> None:
+    """Blind rounds 63-64 (2026-12-05, session 35) told danger without naming it, often inside a long question
+    whose rest the classifier hears as ordinary: weighted cues need more agreement there than a rule, so these read
+    as rules: sitting on the roof's edge, a wedding with a man she does not want, "cleaning the honour", a belt
+    as upbringing, a passport in the employer's safe, who takes the pet and "forgive me", a girl married off to a
+    much older man."""
+    for text, kind in (
+        ("برادرم هر شب میره پشت بام لبه‌ش میشینه و پاهاشو آویزون میکنه", "suicide"),
+        ("kardeşimi istemediği biriyle imam nikahı kıydırmak istiyorlar", "forced_marriage"),
+        ("eniştem 'bu namusu temizleyeceğiz' dedi, korkuyorum", "threat"),
+        ("учитель каже що тато вчить його ременем кожного вечора", "child"),
+        ("роботодавець поклав мій паспорт у сейф і не віддає", "exploitation"),
+        ("ключи у соседа, собаку пусть возьмёт Оля. простите меня", "suicide"),
+        ("ولاد عمها بدهم ياخدوها ويجوزوها لواحد اكبر منها بكتير", "forced_marriage"),
+    ):
+        assert any(h.kind == kind and not h.by_cues for h in detector.detect_all(text)), text
+
+
+def test_a_knife_at_the_neck_in_arabizi_adds_up(detector: CrisisDetector) -> None:
+    """"sekkine" (knife) alone weighs too little inside a long question; with "ra2abta" (her neck) it is a threat."""
+    text = "w kamen khayye sar yekhod masari mn emme bel 2owe w 7at el sekkine 3a ra2abta, shu na3mel?"
+    assert "threat" in {h.kind for h in detector.detect_all(text)}
+
+
 def test_strangling_in_persian_is_sure_inside_a_long_question(detector: CrisisDetector) -> None:
     """ "He squeezed my throat" (Persian in Latin letters and in its script) is never ordinary: the classifier, which
     hears a question about a course, may not hold it back."""
@@ -1773,6 +1800,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         # an injury that is over ("şimdi iyiyim": I am fine now), a story told with "قبلا" (previously) (2026-12-05)
         "Tarlada çalışırken elimi orakla kestim, dikiş attılar, şimdi iyiyim. Krankmeldung kaç gün içinde verilir?",
         "دوستم قبلا در ترکیه صاحب کارش پاسپورتش رو گرفته بود، الان اینجا کار قانونی میخواد",
+        # ten years ago and long over; "çok eskide kaldı" (long left behind) (2026-12-05, session 35)
+        "Vor 10 Jahren hat mich mein Onkel geschlagen, das ist lange vorbei. Brauche ich das für die Anhörung?",
+        "babamı askerler dövmüştü ama bunlar çok eskide kaldı, şimdi vatandaşlık başvurusu yapıyorum",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
