@@ -364,6 +364,10 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # crisis_train64 (2026-12-05, session 35, blind): Maghrebi in-laws who lock a woman in; Maghrebi Arabizi
         ("خوت راجلي كيسدو عليا فالدار ملي كيخرج", "violence"),
         ("mra ta7t f zan9a ma kaytneffesch", "medical"),
+        # crisis_train66-67 (session 35): the body sent home, asked "for myself"; a neighbours' little one alone
+        ("جنازه رو چطوری میفرستن افغانستان؟ برای خودم میپرسم", "suicide"),
+        ("ölünce cenaze nasıl gönderiliyor, kendim için soruyorum", "suicide"),
+        ("sort out the Kindergeld for my son, I don't plan on being around much longer", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -468,6 +472,11 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         # Russian "у сына была" (had) is no Ukrainian "сина била" (beat), also in Latin letters
         "v shkole u syna byla uchebnaya pozharnaya trevoga, teper boitsya spat bez sveta",
         "у нас была пожарная тревога в школе, сын теперь боится",
+        # German "kann" reads as Turkish "kan" (blood): two of them once counted on two Turkish lines; grief after a
+        # funeral is no farewell; rent "literally" killing (session 35)
+        "Meine Mutter ist 80 und kann schlecht laufen, kann sie ein Zimmer unten kriegen?",
+        "Babamın cenazesine gidemedim, hâlâ kendime gelemedim. Veraset için hangi belgeler lazım?",
+        "the rent in Erkelenz is literally killing me, are there cheaper flats?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1462,6 +1471,9 @@ def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDe
         # crisis_train60: fresh lines on a boy's arm, with a razor; a grandmother with blue lips
         ("پسر همسایمون دیروز دیدم رو بازوش پر خطای تازه‌ست، با تیغ. مامانش آلمانی بلد نیست", "selfharm"),
         ("бабушка впала не дише нормально губи сині, ми в Хайнсберзі, який номер???", "medical"),
+        # crisis_train66 (session 35): putting out cigarettes on one's own hand, in Finglish and in Persian script
+        ("vaqti asabi misham sigaret ro ru dastam khamosh mikonam, kelas e zaban ke berim?", "selfharm"),
+        ("وقتی عصبی میشم سیگار رو روی دستم خاموش میکنم، کلاس زبان کجاست؟", "selfharm"),
     ):
         assert any(h.kind == kind and h.sure for h in detector.detect_all(text)), text
     # not sure: a question about the law, and a stranger who stepped in front of a train (the rule needs the writer's
@@ -1493,7 +1505,7 @@ def test_hinted_danger_told_by_someone_else_is_read_by_a_rule(detector: CrisisDe
     whose rest the classifier hears as ordinary: weighted cues need more agreement there than a rule, so these read
     as rules: sitting on the roof's edge, a wedding with a man she does not want, "cleaning the honour", a belt
     as upbringing, a passport in the employer's safe, who takes the pet and "forgive me", a girl married off to a
-    much older man."""
+    much older man, a neighbours' little one alone in the flat."""
     for text, kind in (
         ("برادرم هر شب میره پشت بام لبه‌ش میشینه و پاهاشو آویزون میکنه", "suicide"),
         ("kardeşimi istemediği biriyle imam nikahı kıydırmak istiyorlar", "forced_marriage"),
@@ -1502,6 +1514,8 @@ def test_hinted_danger_told_by_someone_else_is_read_by_a_rule(detector: CrisisDe
         ("роботодавець поклав мій паспорт у сейф і не віддає", "exploitation"),
         ("ключи у соседа, собаку пусть возьмёт Оля. простите меня", "suicide"),
         ("ولاد عمها بدهم ياخدوها ويجوزوها لواحد اكبر منها بكتير", "forced_marriage"),
+        # crisis_train66: the neighbours' little one ("малий") alone in the flat, crying
+        ("сусіди поїхали, їх малий сам у квартирі, чую як плаче", "child"),
     ):
         assert any(h.kind == kind and not h.by_cues for h in detector.detect_all(text)), text
 
