@@ -368,6 +368,8 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("جنازه رو چطوری میفرستن افغانستان؟ برای خودم میپرسم", "suicide"),
         ("ölünce cenaze nasıl gönderiliyor, kendim için soruyorum", "suicide"),
         ("sort out the Kindergeld for my son, I don't plan on being around much longer", "suicide"),
+        # the false alarm "rent ... is killing me" reaches 4 words, no more: at 6 it silenced this threat
+        ("my boss said he would kill me if the rent is late", "threat"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -473,10 +475,16 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "v shkole u syna byla uchebnaya pozharnaya trevoga, teper boitsya spat bez sveta",
         "у нас была пожарная тревога в школе, сын теперь боится",
         # German "kann" reads as Turkish "kan" (blood): two of them once counted on two Turkish lines; grief after a
-        # funeral is no farewell; rent "literally" killing (session 35)
+        # funeral is no farewell (session 35)
         "Meine Mutter ist 80 und kann schlecht laufen, kann sie ein Zimmer unten kriegen?",
         "Babamın cenazesine gidemedim, hâlâ kendime gelemedim. Veraset için hangi belgeler lazım?",
-        "the rent in Erkelenz is literally killing me, are there cheaper flats?",
+        # letters that take the breath away, nails bitten until they bleed, a baby that coughs without fever, a strict
+        # father who does not raise his hand (session 35, choose sets 45-49)
+        "ich krieg keine luft mehr vor lauter briefen, wer hilft mir mit den mahnungen?",
+        "mektuplardan nefes alamıyorum artık, her gün yeni bir mahnung",
+        "kizim durmadan tirnaklarini yiyo kanatana kadar, stresten mi acaba",
+        "bebegim gece boyunca oksuruyor, atesi yok. sabahi bekleyebilir miyim?",
+        "batko duzhe suvoryi, krychyt' cherez otsinky, ale ruky ne pidnimaye",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
