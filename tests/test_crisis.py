@@ -370,6 +370,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("sort out the Kindergeld for my son, I don't plan on being around much longer", "suicide"),
         # the false alarm "rent ... is killing me" reaches 4 words, no more: at 6 it silenced this threat
         ("my boss said he would kill me if the rent is late", "threat"),
+        # crisis_train68-69 (session 35): spoken German, Finglish pills collected
+        ("will nich mehr aufwachen ehrlich", "suicide"),
+        ("dige fayde nadare, ghorsa ro jam kardam", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -485,6 +488,7 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "kizim durmadan tirnaklarini yiyo kanatana kadar, stresten mi acaba",
         "bebegim gece boyunca oksuruyor, atesi yok. sabahi bekleyebilir miyim?",
         "batko duzhe suvoryi, krychyt' cherez otsinky, ale ruky ne pidnimaye",
+        "meine lehrerin bringt mich um wenn ich wieder die hausaufgaben vergesse",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1524,6 +1528,8 @@ def test_hinted_danger_told_by_someone_else_is_read_by_a_rule(detector: CrisisDe
         ("ولاد عمها بدهم ياخدوها ويجوزوها لواحد اكبر منها بكتير", "forced_marriage"),
         # crisis_train66: the neighbours' little one ("малий") alone in the flat, crying
         ("сусіди поїхали, їх малий сам у квартирі, чую як плаче", "child"),
+        # crisis_train68: a gas smell in capitals, which the classifier hardly agreed with (p 0.17)
+        ("MUTFAKTA GAZ KOKUSU VAR COK KOTU KOKUYOR", "fire"),
     ):
         assert any(h.kind == kind and not h.by_cues for h in detector.detect_all(text)), text
 
