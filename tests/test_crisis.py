@@ -1499,26 +1499,18 @@ def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDe
     assert not any(h.sure for h in detector.detect_all(office))
 
 
-def test_a_rule_not_only_weighted_cues_reads_these(detector: CrisisDetector) -> None:
-    """crisis_train60 (2026-12-05 late morning): weighted cues met these, and cues need more of the classifier
-    (confirm_weak) than a rule (confirm_rule) inside a long question, so they were held back. Turkish "cumartesi"
-    (Saturday: forced work on a weekend is a labour question) silenced "zorla ... nikah" until 'unless: [wedding]'."""
-    for text, kind in (
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # crisis_train60 (2026-12-05 late morning). Turkish "cumartesi" (Saturday: forced work on a weekend is a labour
+        # question) silenced "zorla ... nikah" until 'unless: [wedding]'
         ("Yeğenim 8 yaşında, geçen hafta babası sopayla dövmüş sırtı hâlâ mosmor", "violence"),
         ("Arkadaşımın ailesi cumartesi ona zorla imam nikahı kıydırıcak, kız istemiyo", "forced_marriage"),
         ("Kuzenim bir otelde çalışıyo ama patron pasaportunu almış 3 aydır para vermiyo", "exploitation"),
         ("вночі я знайшла мотузку в підвалі і записку простіть", "suicide"),
-    ):
-        assert any(h.kind == kind and not h.by_cues for h in detector.detect_all(text)), text
-
-
-def test_hinted_danger_told_by_someone_else_is_read_by_a_rule(detector: CrisisDetector) -> None:
-    """Blind rounds 63-64 (2026-12-05, session 35) told danger without naming it, often inside a long question
-    whose rest the classifier hears as ordinary: weighted cues need more agreement there than a rule, so these read
-    as rules: sitting on the roof's edge, a wedding with a man she does not want, "cleaning the honour", a belt
-    as upbringing, a passport in the employer's safe, who takes the pet and "forgive me", a girl married off to a
-    much older man, a neighbours' little one alone in the flat."""
-    for text, kind in (
+        # crisis_train63-64 (session 35): danger hinted, often told by someone else: sitting on the roof's edge, a
+        # wedding with a man she does not want, "cleaning the honour", a belt as upbringing, a passport in the
+        # employer's safe, who takes the pet and "forgive me", a girl married off to a much older man
         ("برادرم هر شب میره پشت بام لبه‌ش میشینه و پاهاشو آویزون میکنه", "suicide"),
         ("kardeşimi istemediği biriyle imam nikahı kıydırmak istiyorlar", "forced_marriage"),
         ("eniştem 'bu namusu temizleyeceğiz' dedi, korkuyorum", "threat"),
@@ -1530,12 +1522,16 @@ def test_hinted_danger_told_by_someone_else_is_read_by_a_rule(detector: CrisisDe
         ("сусіди поїхали, їх малий сам у квартирі, чую як плаче", "child"),
         # crisis_train68: a gas smell in capitals, which the classifier hardly agreed with (p 0.17)
         ("MUTFAKTA GAZ KOKUSU VAR COK KOTU KOKUYOR", "fire"),
-    ):
-        assert any(h.kind == kind and not h.by_cues for h in detector.detect_all(text)), text
+    ],
+)
+def test_a_rule_not_only_weighted_cues_reads_these(detector: CrisisDetector, text: str, kind: str) -> None:
+    """Weighted cues met these, and cues need more of the classifier (confirm_weak) than a rule (confirm_rule) inside
+    a long question, whose rest it hears as ordinary, so they were held back: a rule reads them now."""
+    assert any(h.kind == kind and not h.by_cues for h in detector.detect_all(text)), text
 
 
 def test_a_knife_at_the_neck_in_arabizi_adds_up(detector: CrisisDetector) -> None:
-    """"sekkine" (knife) alone weighs too little inside a long question; with "ra2abta" (her neck) it is a threat."""
+    """ "sekkine" (knife) alone weighs too little inside a long question; with "ra2abta" (her neck) it is a threat."""
     text = "w kamen khayye sar yekhod masari mn emme bel 2owe w 7at el sekkine 3a ra2abta, shu na3mel?"
     assert "threat" in {h.kind for h in detector.detect_all(text)}
 
