@@ -373,6 +373,14 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # crisis_train68-69 (session 35): spoken German, Finglish pills collected
         ("will nich mehr aufwachen ehrlich", "suicide"),
         ("dige fayde nadare, ghorsa ro jam kardam", "suicide"),
+        # crisis_train70-71 (session 36): Finglish violence told by a neighbour or a sister, marriage "or else";
+        # Turkish forced prostitution; translit overdose; Levantine Arabizi foam at the mouth
+        ("hamsayemun har shab zanesho mizane, chikar konim", "violence"),
+        ("babam dobare oftade be joon madaram", "violence"),
+        ("migan bayad ezdevaj koni vagarna az khune biroon", "forced_marriage"),
+        ("kizi erkeklerle olmaya zorluyorlar, kapi kilitli", "exploitation"),
+        ("papa vypil tabletki, dyshit redko", "medical"),
+        ("ekhti we23et w fi raghwe mn temmo", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
