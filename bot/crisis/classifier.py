@@ -1,16 +1,20 @@
-"""The third crisis net: a linear classifier on sentence embeddings, trained on labelled messages.
+"""The third crisis net: classifiers on sentence embeddings, trained on labelled messages.
 
 Word lists catch what someone wrote down; the blind sets showed that each new author brings new ways of
 saying "I am in danger" (a third of them got past the rules). An embedding places "he took our passports and
 locks the flat" near other descriptions of exploitation in any of the seven languages, so a classifier on it
 generalises to wording nobody listed. It is trained by `python -m bot crisis-train` (scikit-learn, offline)
-and shipped as a small JSON file of weights; at run time it is one dot product after the embedding.
+and shipped as a JSON file of weights; at run time it is a few matrix products after the embedding.
+
+Two models are averaged since 2026-12-05: the linear one, and a network with one hidden layer (ReLU) that tells
+grief, exam fear or "the rent is killing me" from danger told in the same words far better, but is sometimes sure
+of "ordinary" where the linear model doubts (see bot/crisis/training.py). A file without `network` is the linear
+model alone.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +32,46 @@ class ClassifierFileError(ValueError):
     """The weights file does not fit the code or the embedding model."""
 
 
+def _sigmoid(scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    """1 / (1 + e^-x), written with tanh so that very large scores do not overflow."""
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * scores.astype(np.float64))))
+
+
+@dataclass(frozen=True)
+class Network:
+    """One hidden layer (ReLU) and an output unit on it."""
+
+    hidden: npt.NDArray[np.float32]  # (embedding size, units)
+    hidden_bias: npt.NDArray[np.float32]  # (units,)
+    weights: npt.NDArray[np.float32]  # (units,)
+    bias: float
+
+    def probabilities(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        return _sigmoid(np.maximum(vectors @ self.hidden + self.hidden_bias, 0.0) @ self.weights + self.bias)
+
+    @classmethod
+    def read(cls, data: dict[str, Any], size: int) -> Network:
+        """From the weights file's `network`; `size`: the length of the linear model's weights (the embedding's)."""
+        network = cls(
+            np.asarray(data["hidden"], dtype=np.float32),
+            np.asarray(data["hidden_bias"], dtype=np.float32),
+            np.asarray(data["weights"], dtype=np.float32),
+            float(data["bias"]),
+        )
+        units = network.weights.shape
+        if network.hidden.shape != (size, *units) or network.hidden_bias.shape != units or len(units) != 1:
+            raise ValueError("network: hidden must have a row per embedding number and a column per unit")
+        return network
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "bias": self.bias,
+            "weights": [round(float(w), 6) for w in self.weights],
+            "hidden_bias": [round(float(b), 6) for b in self.hidden_bias],
+            "hidden": [[round(float(w), 6) for w in row] for row in self.hidden],
+        }
+
+
 @dataclass(frozen=True)
 class ClassifierWeights:
     """What training produced; see `bot.crisis.training` for how the thresholds were chosen."""
@@ -40,12 +84,21 @@ class ClassifierWeights:
     confirm_rule: float  # a rule or phrase of crisis.yaml stands unless the probability is below this
     confirm_weak: float  # weighted cues or the matcher's crisis entry stand only from this probability on
     info: dict[str, Any]  # training date, sizes and cross-validated figures, for the record
+    network: Network | None = None  # averaged with the linear model when present
+
+    def probabilities(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        """The probability of danger for embedded messages (one row each)."""
+        linear = _sigmoid(vectors @ self.weights + self.bias)
+        if self.network is None:
+            return linear
+        return (linear + self.network.probabilities(vectors)) / 2
 
     @classmethod
     def read(cls, path: Path = MODEL_FILE) -> ClassifierWeights:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             weights = np.asarray(data["weights"], dtype=np.float32)
+            network = data.get("network")
             result = cls(
                 model=str(data["model"]),
                 weights=weights,
@@ -55,6 +108,7 @@ class ClassifierWeights:
                 confirm_rule=float(data["confirm_rule"]),
                 confirm_weak=float(data["confirm_weak"]),
                 info=dict(data.get("info", {})),
+                network=None if network is None else Network.read(network, len(weights)),
             )
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ClassifierFileError(f"{path}: {error}") from error
@@ -77,6 +131,8 @@ class ClassifierWeights:
             "info": self.info,
             "weights": [round(float(w), 6) for w in self.weights],
         }
+        if self.network is not None:
+            data["network"] = self.network.data()
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -92,8 +148,7 @@ class CrisisClassifier:
     def probabilities(self, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
-        scores = self.embedder.embed(texts) @ self.weights.weights + self.weights.bias
-        return [1.0 / (1.0 + math.exp(-float(s))) for s in scores]
+        return [float(p) for p in self.weights.probabilities(self.embedder.embed(texts))]
 
     def probability(self, text: str) -> float:
         return self.probabilities([text])[0]
