@@ -37,6 +37,11 @@ def _sigmoid(scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     return np.asarray(0.5 * (1.0 + np.tanh(0.5 * scores.astype(np.float64))))
 
 
+def _rounded(values: npt.NDArray[np.float32]) -> list[float]:
+    """Six decimals, the same for every array of the weights file, keep it short."""
+    return [round(float(value), 6) for value in values]
+
+
 @dataclass(frozen=True)
 class Network:
     """One hidden layer (ReLU) and an output unit on it."""
@@ -66,9 +71,9 @@ class Network:
     def data(self) -> dict[str, Any]:
         return {
             "bias": self.bias,
-            "weights": [round(float(w), 6) for w in self.weights],
-            "hidden_bias": [round(float(b), 6) for b in self.hidden_bias],
-            "hidden": [[round(float(w), 6) for w in row] for row in self.hidden],
+            "weights": _rounded(self.weights),
+            "hidden_bias": _rounded(self.hidden_bias),
+            "hidden": [_rounded(row) for row in self.hidden],
         }
 
 
@@ -129,7 +134,7 @@ class ClassifierWeights:
             "confirm_weak": round(self.confirm_weak, 4),
             "bias": self.bias,
             "info": self.info,
-            "weights": [round(float(w), 6) for w in self.weights],
+            "weights": _rounded(self.weights),
         }
         if self.network is not None:
             data["network"] = self.network.data()
