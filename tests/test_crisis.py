@@ -381,6 +381,8 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("kizi erkeklerle olmaya zorluyorlar, kapi kilitli", "exploitation"),
         ("papa vypil tabletki, dyshit redko", "medical"),
         ("ekhti we23et w fi raghwe mn temmo", "medical"),
+        # crisis_train75 (session 37): Levantine Arabizi, the neighbour beats his little son
+        ("el jar byedrob ibno kel yom", "child"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -1494,8 +1496,15 @@ def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDe
         # crisis_train66 (session 35): putting out cigarettes on one's own hand, in Finglish and in Persian script
         ("vaqti asabi misham sigaret ro ru dastam khamosh mikonam, kelas e zaban ke berim?", "selfharm"),
         ("وقتی عصبی میشم سیگار رو روی دستم خاموش میکنم، کلاس زبان کجاست؟", "selfharm"),
+        # crisis_train74-75 (session 37): hitting or burning oneself asked as "is it normal" beside a psychologist;
+        # a cousin forced on a girl (the classifier held all three back at p 0.008-0.036)
+        ("нормально что я сама себя бью когда злюсь? и где психолог", "selfharm"),
+        ("я знову себе припікаю сигаретою, де знайти психолога", "selfharm"),
+        ("بابام مجبورم کرد با پسرخالم عقد کنم، کلاس زبان کی شروع میشه؟", "forced_marriage"),
     ):
         assert any(h.kind == kind and h.sure for h in detector.detect_all(text)), text
+    # "مجبورم" alone is "I have to": documents for one's own wedding are no forced marriage
+    assert not any(h.kind == "forced_marriage" for h in detector.detect_all("مجبورم برای عقد مدارک ترجمه کنم"))
     # not sure: a question about the law, and a stranger who stepped in front of a train (the rule needs the writer's
     # own intent)
     assert not any(h.sure for h in detector.detect_all("they can't force me to marry my cousin, right?"))
