@@ -77,6 +77,7 @@ VALIDATION_29 = DATA / "crisis_val29.yaml"  # blind (fa tr uk, 2026-12-05 late m
 VALIDATION_30 = DATA / "crisis_val30.yaml"  # blind (all languages, 2026-12-05 session 35), never tuned on
 VALIDATION_31 = DATA / "crisis_val31.yaml"  # blind (all languages, 2026-12-05 session 36), never tuned on
 VALIDATION_32 = DATA / "crisis_val32.yaml"  # blind (all languages, 2026-12-05 session 37), never tuned on
+VALIDATION_33 = DATA / "crisis_val33.yaml"  # blind (all languages, 2026-12-05 session 38), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -777,6 +778,15 @@ def test_validation_32_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     English 95.8 %; 166 with the lexical matcher alone), 1.1 % false alarms (1 of 94). Never tuned on: the floor
     keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_32, recall=0.988, alarms=0.011)
+
+
+def test_validation_33_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (261 after 5 word-for-word repeats of other sets were taken out: 24 crisis messages of every kind and
+    14 ordinary ones per language), written 2026-12-05 session 38 by a writer who saw only a task file, registered
+    before anything ran on it and measured untouched: 99.4 % recall (165 of 166; Persian 95.8 %; the same with the
+    lexical matcher alone), 2.1 % false alarms (2 of 95: one from the classifier alone, one from a rule). Never tuned
+    on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_33, recall=0.993, alarms=0.022)
 
 
 def _floors(
