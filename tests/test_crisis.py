@@ -499,6 +499,12 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "bebegim gece boyunca oksuruyor, atesi yok. sabahi bekleyebilir miyim?",
         "batko duzhe suvoryi, krychyt' cherez otsinky, ale ruky ne pidnimaye",
         "meine lehrerin bringt mich um wenn ich wieder die hausaufgaben vergesse",
+        # "darf man ... Messer": "man" reads like "Mann"; a smoke alarm that beeps with no smoke; a girl who shoots
+        # everyone in a game (2026-12-05, session 38; before, every one of these alarmed)
+        "Darf man ein Messer im Rucksack zur Arbeit mitnehmen? Ich bin Koch.",
+        "كاشف الدخان عم يصفر بس ما في دخان، مين بغير البطارية؟",
+        "yangın alarmı çalıyor ama duman yok, ev sahibi mi bakmalı?",
+        "kızım oyunda herkesi vuruyor, 10 yaşında, normal mi?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1844,6 +1850,12 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         # ten years ago and long over; "çok eskide kaldı" (long left behind) (2026-12-05, session 35)
         "Vor 10 Jahren hat mich mein Onkel geschlagen, das ist lange vorbei. Brauche ich das für die Anhörung?",
         "babamı askerler dövmüştü ama bunlar çok eskide kaldı, şimdi vatandaşlık başvurusu yapıyorum",
+        # a teacher or social worker who asks ahead for a case that has not happened (2026-12-05, session 38;
+        # before, the first four alarmed without asking the classifier)
+        "Ich bin Lehrer und will im Voraus wissen, wen ich anrufe, wenn ein Kind sagt, es wird zu Hause geschlagen.",
+        "я соцработник, хочу заранее знать, куда звонить, если ребёнка бьют дома",
+        "я вчителька, хочу знати наперед, що робити, якщо дитину б'ють вдома",
+        "öğretmenim, genel bilgi istiyorum: bir öğrenci babası onu dövüyor derse kime bildiririm?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
