@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 import yaml
 
@@ -19,6 +20,7 @@ from bot.crisis.classifier import (
     ClassifierFileError,
     ClassifierWeights,
     CrisisClassifier,
+    Network,
     load_classifier,
 )
 from bot.crisis.detector import CrisisDetector, CrisisHit
@@ -35,7 +37,16 @@ from bot.crisis.net import (
     third_net,
 )
 from bot.crisis.rules import CrisisRules, Rule
-from bot.crisis.training import NEVER_TRAIN_ON, TRAINING_FILES, Labelled, load_training_data, sample_weights, train
+from bot.crisis.training import (
+    HIDDEN_UNITS,
+    NEVER_TRAIN_ON,
+    SEEDS,
+    TRAINING_FILES,
+    Labelled,
+    load_training_data,
+    sample_weights,
+    train,
+)
 from bot.embedding import MODEL_NAME, E5Embedder, load_embedder
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matching.hybrid import build_matcher
@@ -210,6 +221,24 @@ def test_the_network_is_averaged_with_the_linear_model(tmp_path: Path) -> None:
     averaged = ClassifierWeights.read(path).probabilities(vectors)
     logistic_one = 1 / (1 + math.exp(-1.0))  # unit 1 gives 0.5 * 2 = 1 for both inputs, nothing for the others
     assert list(averaged) == pytest.approx([(0.5 + logistic_one) / 2, 0.5, 0.5])
+
+
+def test_networks_joined_score_as_the_mean_of_their_scores() -> None:
+    """Networks trained from several seeds ship as one: its score before the sigmoid is the mean of theirs."""
+    first = Network.read(_network(), 2)
+    second = Network.read(_network() | {"hidden_bias": [0.0, 0.5], "weights": [-1.0, 3.0], "bias": 1.0}, 2)
+    joined = Network.joined([first, second])
+    assert joined.hidden.shape == (2, 4)
+    vectors = np.array([[1, 1], [1, 0], [-1, 0.5], [0, 0]], dtype=np.float32)
+
+    def score(network: Network) -> npt.NDArray[np.float64]:
+        p = network.probabilities(vectors)
+        return np.log(p / (1 - p))
+
+    assert np.allclose(score(joined), (score(first) + score(second)) / 2, atol=1e-5)
+    assert np.allclose(Network.joined([first]).probabilities(vectors), first.probabilities(vectors))
+    with pytest.raises(ValueError, match="at least one"):
+        Network.joined([])
 
 
 def test_very_large_scores_give_probabilities_without_overflow(tmp_path: Path) -> None:
@@ -860,6 +889,9 @@ def test_training_learns_to_separate_and_writes_a_file_the_bot_reads(tmp_path: P
     high, low = classifier.probabilities(["he hits me again tomorrow", "where is the library tomorrow"])
     assert high > 0.5 > low
     assert weights.info["messages"] == 12
+    assert weights.network is not None  # one network per seed, joined
+    assert weights.network.hidden.shape[1] == HIDDEN_UNITS * len(SEEDS)
+    assert weights.info["seeds"] == list(SEEDS)
 
 
 def test_crisis_train_command_writes_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

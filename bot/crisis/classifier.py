@@ -8,8 +8,8 @@ and shipped as a JSON file of weights; at run time it is a few matrix products a
 
 Two models are averaged since 2026-12-05: the linear one, and a network with one hidden layer (ReLU) that tells
 grief, exam fear or "the rent is killing me" from danger told in the same words far better, but is sometimes sure
-of "ordinary" where the linear model doubts (see bot/crisis/training.py). A file without `network` is the linear
-model alone.
+of "ordinary" where the linear model doubts (see bot/crisis/training.py). The network is itself several trained
+from different seeds and joined into one (`Network.joined`). A file without `network` is the linear model alone.
 """
 
 from __future__ import annotations
@@ -53,6 +53,19 @@ class Network:
 
     def probabilities(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         return _sigmoid(np.maximum(vectors @ self.hidden + self.hidden_bias, 0.0) @ self.weights + self.bias)
+
+    @classmethod
+    def joined(cls, members: Sequence[Network]) -> Network:
+        """Several networks as one whose score (before the sigmoid) is the mean of theirs: hidden units side by
+        side, output weights shared out. The weights file and the code that reads it stay as they are."""
+        if not members:
+            raise ValueError("joining needs at least one network")
+        return cls(
+            np.concatenate([m.hidden for m in members], axis=1),
+            np.concatenate([m.hidden_bias for m in members]),
+            (np.concatenate([m.weights for m in members]) / len(members)).astype(np.float32),
+            float(np.mean([m.bias for m in members])),
+        )
 
     @classmethod
     def read(cls, data: dict[str, Any], size: int) -> Network:
