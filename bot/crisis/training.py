@@ -319,16 +319,13 @@ def fit(
 
 
 def fit_network(
-    vectors: npt.NDArray[np.float32],
-    labels: npt.NDArray[np.int_],
-    weights: npt.NDArray[np.float64],
-    seeds: Sequence[int] = SEEDS,
+    vectors: npt.NDArray[np.float32], labels: npt.NDArray[np.int_], weights: npt.NDArray[np.float64]
 ) -> Network:
-    """One network per seed, joined into one that averages their scores."""
+    """One network per seed of SEEDS (which the weights file records), joined into one that averages their scores."""
     from sklearn.neural_network import MLPClassifier
 
     members = []
-    for seed in seeds:
+    for seed in SEEDS:
         model = MLPClassifier(
             hidden_layer_sizes=(HIDDEN_UNITS,), alpha=PENALTY, max_iter=MAX_ITERATIONS, random_state=seed
         )
