@@ -89,6 +89,7 @@ VALIDATION_30 = DATA / "crisis_val30.yaml"  # blind (all languages, 2026-12-05 s
 VALIDATION_31 = DATA / "crisis_val31.yaml"  # blind (all languages, 2026-12-05 session 36), never tuned on
 VALIDATION_32 = DATA / "crisis_val32.yaml"  # blind (all languages, 2026-12-05 session 37), never tuned on
 VALIDATION_33 = DATA / "crisis_val33.yaml"  # blind (all languages, 2026-12-05 session 38), never tuned on
+VALIDATION_34 = DATA / "crisis_val34.yaml"  # blind (all languages, 2026-12-05 session 39), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -816,6 +817,15 @@ def test_validation_33_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     lexical matcher alone), 2.1 % false alarms (2 of 95: one from the classifier alone, one from a rule). Never tuned
     on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_33, recall=0.993, alarms=0.022)
+
+
+def test_validation_34_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (264 after 2 word-for-word repeats of other sets were taken out: 24 crisis messages of every kind and
+    14 ordinary ones per language, every register and age), written 2026-12-05 session 39 by a writer who saw only a
+    task file, registered before anything ran on it and measured untouched: 98.8 % recall (166 of 168; Arabic and
+    Persian 95.8 %; the same with the lexical matcher alone), 1.0 % false alarms (1 of 96). Never tuned on: the floor
+    keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_34, recall=0.988, alarms=0.011)
 
 
 def _floors(
