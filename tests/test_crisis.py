@@ -1367,6 +1367,28 @@ def test_a_repeat_in_past_or_asking_is_a_warning_at_its_line_and_counts_once(kb_
     assert len(knowledge.crisis_rules.asking) == 1
 
 
+def test_a_not_past_or_asking_phrase_in_two_blocks_is_a_warning_at_the_second_copy(kb_dir: Path) -> None:
+    """Known false alarms, questions asked ahead and old stories count for messages of every language, so a copy in
+    another block adds nothing (Russian and Ukrainian forms that fold alike, 2026-12-05). A positive phrase in two
+    blocks is no such copy: its block names the reply's language for text in Latin letters."""
+    _write_crisis(
+        kb_dir,
+        "languages:\n  uk:\n    words:\n      me: [мене]\n    rules:\n      - {kind: suicide, all: [me]}\n"
+        '    phrases:\n      threat: ["вб\'ю тебе"]\n'
+        '    not:\n      - "до смерті"\n    past:\n      - "давно було"\n'
+        "  ru:\n    words:\n      me: [меня]\n    rules:\n      - {kind: suicide, all: [me]}\n"
+        '    phrases:\n      threat: ["вб\'ю тебе"]\n'
+        '    not:\n      - "до смерти"\n      - "до смерти рад"\n    past:\n      - "давно было"\n'
+        '    asking:\n      - "где можно"\n',
+    )
+    _, problems = load_knowledge(kb_dir)
+    across = [str(p) for p in problems if "also listed" in p.message]
+    assert across == [
+        "crisis.yaml:21: ru: this phrase is also listed in the uk block on line 10; "
+        "'not' phrases count for messages of every language: one copy is enough"
+    ]
+
+
 def test_a_word_twice_in_a_group_is_a_warning_at_its_line_and_counts_once(kb_dir: Path) -> None:
     """Spellings that fold to one ("heiß" = "heiss") and plain copies; a star word is no copy of a whole word."""
     _write_crisis(

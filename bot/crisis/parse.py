@@ -70,6 +70,7 @@ class _Parser:
                 self.path, blocks.line, f"no crisis signals in {', '.join(missing)}", "Fehlende Übersetzungen"
             )
         self._contexts_across_languages(rules, cues)
+        self._once_across_languages([*negatives, *asking, *past])
         languages = tuple(lang for lang in blocks if lang in LANGUAGES)
         return CrisisRules(tuple(rules), tuple(negatives), languages, tuple(cues), tuple(asking), tuple(past))
 
@@ -104,6 +105,24 @@ class _Parser:
                         f"forms it means, or a phrase"
                     )
                     self.problems.warning(self.path, cue.line, message, GROUP)
+
+    def _once_across_languages(self, phrases: list[Rule]) -> None:
+        """A known false alarm, a question asked ahead or an old story counts for every message, whatever its
+        language (people mix languages), so a phrase of 'not', 'asking' or 'past' listed in a second block adds
+        nothing: a warning at the second copy. Russian and Ukrainian share many words, and such copies came from
+        rounds that were mended in both blocks at once."""
+        first: dict[tuple[str, ...], Rule] = {}
+        for phrase in phrases:
+            if not phrase.ordered:  # a 'not' rule of word groups, not a phrase
+                continue
+            key = (phrase.kind, *(str(pattern) for slot in phrase.slots for pattern in slot.patterns))
+            seen = first.setdefault(key, phrase)
+            if seen.language != phrase.language:
+                message = (
+                    f"{phrase.language}: this phrase is also listed in the {seen.language} block on line {seen.line}; "
+                    f"'{phrase.kind}' phrases count for messages of every language: one copy is enough"
+                )
+                self.problems.warning(self.path, phrase.line, message, GROUP)
 
     # -- one language ----------------------------------------------------------------------------------
 
