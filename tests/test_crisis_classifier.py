@@ -90,6 +90,7 @@ VALIDATION_31 = DATA / "crisis_val31.yaml"  # blind (all languages, 2026-12-05 s
 VALIDATION_32 = DATA / "crisis_val32.yaml"  # blind (all languages, 2026-12-05 session 37), never tuned on
 VALIDATION_33 = DATA / "crisis_val33.yaml"  # blind (all languages, 2026-12-05 session 38), never tuned on
 VALIDATION_34 = DATA / "crisis_val34.yaml"  # blind (all languages, 2026-12-05 session 39), never tuned on
+VALIDATION_35 = DATA / "crisis_val35.yaml"  # blind (all languages, 2026-12-05 session 40), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -826,6 +827,14 @@ def test_validation_34_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     Persian 95.8 %; the same with the lexical matcher alone), 1.0 % false alarms (1 of 96). Never tuned on: the floor
     keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_34, recall=0.988, alarms=0.011)
+
+
+def test_validation_35_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set (265 after 1 word-for-word repeat of another set was taken out: 24 crisis messages of every kind and
+    14 ordinary ones per language), written 2026-12-05 session 40 by a writer who saw only a task file, registered
+    before anything ran on it and measured untouched: 100 % recall (168 of 168; the same with the lexical matcher
+    alone), 4.1 % false alarms (4 of 97). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_35, recall=1.0, alarms=0.042)
 
 
 def _floors(
