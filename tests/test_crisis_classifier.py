@@ -91,6 +91,7 @@ VALIDATION_32 = DATA / "crisis_val32.yaml"  # blind (all languages, 2026-12-05 s
 VALIDATION_33 = DATA / "crisis_val33.yaml"  # blind (all languages, 2026-12-05 session 38), never tuned on
 VALIDATION_34 = DATA / "crisis_val34.yaml"  # blind (all languages, 2026-12-05 session 39), never tuned on
 VALIDATION_35 = DATA / "crisis_val35.yaml"  # blind (all languages, 2026-12-05 session 40), never tuned on
+VALIDATION_36 = DATA / "crisis_val36.yaml"  # blind (exploitation, suicidal, fire; 2026-12-05 session 40), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -835,6 +836,15 @@ def test_validation_35_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     before anything ran on it and measured untouched: 100 % recall (168 of 168; the same with the lexical matcher
     alone), 4.1 % false alarms (4 of 97). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_35, recall=1.0, alarms=0.042)
+
+
+def test_validation_36_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of the three situations the frozen split misses most (105: per language 4 messages of exploitation,
+    4 of indirect suicidal intent, 2 of fire and 5 hard negatives on the same themes), written 2026-12-05 session 40
+    by a writer who saw only a task file, registered before anything ran on it and measured untouched: 100 % recall
+    (70 of 70; the same with the lexical matcher alone), 17.1 % false alarms (6 of 35). Never tuned on: the floor
+    keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_36, recall=1.0, alarms=0.172)
 
 
 def _floors(
