@@ -91,7 +91,7 @@ VALIDATION_32 = DATA / "crisis_val32.yaml"  # blind (all languages, 2026-12-05 s
 VALIDATION_33 = DATA / "crisis_val33.yaml"  # blind (all languages, 2026-12-05 session 38), never tuned on
 VALIDATION_34 = DATA / "crisis_val34.yaml"  # blind (all languages, 2026-12-05 session 39), never tuned on
 VALIDATION_35 = DATA / "crisis_val35.yaml"  # blind (all languages, 2026-12-05 session 40), never tuned on
-VALIDATION_36 = DATA / "crisis_val36.yaml"  # blind (exploitation, suicidal, fire; 2026-12-05 session 40), never tuned on
+VALIDATION_36 = DATA / "crisis_val36.yaml"  # blind (exploitation, suicidal, fire; session 40), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
