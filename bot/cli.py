@@ -56,18 +56,40 @@ def _load_matcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    matcher = _load_matcher(args)
-    if matcher is None:
+    """What the bot decides, crisis nets first: an editor who tries a new phrase of crisis.yaml sees whether the
+    emergency numbers would come before the answer."""
+    from bot.crisis.classifier import load_classifier
+    from bot.crisis.detector import CrisisDetector
+    from bot.crisis.evaluation import crisis_signal
+
+    loaded = _load_knowledge_and_matcher(args)
+    if loaded is None:
         return 1
+    knowledge, matcher = loaded
+    classifier = None if args.lexical or args.no_classifier else load_classifier()
+    detector = CrisisDetector(knowledge.crisis_rules)
     questions = args.questions or [line.rstrip("\n") for line in sys.stdin if line.strip()]
-    for question in questions:
+    probabilities = classifier.probabilities(questions) if classifier else [None] * len(questions)
+    for question, probability in zip(questions, probabilities, strict=True):
         result = matcher.match(question, args.lang)
+        weights = classifier.weights if classifier else None
+        signal = crisis_signal(
+            detector,
+            knowledge,
+            matcher,
+            question,
+            probability=probability,
+            weights=weights,
+            classifier=classifier,
+            language=args.lang,
+        )
         if args.json:
             print(
                 json.dumps(
                     {
                         "question": question,
                         "language": result.language,
+                        "crisis": {"kind": signal.kind, "source": signal.source} if signal else None,
                         "decision": result.decision.value,
                         "entry": result.entry_id,
                         "score": result.score,
@@ -77,6 +99,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 )
             )
         else:
+            if signal is not None:
+                print(f"{'crisis':8} {signal.kind} via {signal.source}  <- {question}")
             found = result.entry_id or ", ".join(c.entry_id for c in result.candidates[:3]) or "-"
             print(f"{result.decision.value:8} {result.score:.2f}  {found}  <- {question}")
     return 0
@@ -581,7 +605,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("questions", nargs="*")
     p.add_argument("--lang", help="the user's language, if known")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.add_argument("--lexical", action="store_true", help="the lexical index alone, without the semantic layer")
+    p.add_argument(
+        "--lexical",
+        action="store_true",
+        help="without the embedding model: the lexical index alone, and the crisis nets without the classifier",
+    )
+    p.add_argument("--no-classifier", action="store_true", help="crisis: rules and matcher only")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="measure the matcher and the crisis nets on labelled files")

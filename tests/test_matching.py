@@ -486,12 +486,37 @@ def test_ask_command_json(kb_dir: Path) -> None:
         check=True,
     )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [set(line) for line in lines] == [{"question", "language", "decision", "entry", "score", "candidates"}] * 2
+    keys = {"question", "language", "crisis", "decision", "entry", "score", "candidates"}
+    assert [set(line) for line in lines] == [keys] * 2
+    assert lines[0]["crisis"] is None
     assert lines[0]["decision"] == "answer"
     assert lines[0]["entry"] == "child-benefit"
     assert lines[0]["language"] == "de"
     assert lines[1]["entry"] is None
     assert lines[1]["decision"] in ("fallback", "suggest")
+
+
+def test_ask_shows_the_crisis_nets_before_the_answer(kb_dir: Path) -> None:
+    """The bot sends the emergency numbers before anything else; `ask` said only what the matcher decided, so an
+    editor trying a new phrase of crisis.yaml saw "suggest citizenship" for "ich will nicht mehr leben"."""
+    command = [sys.executable, "-m", "bot", "ask", "--knowledge", str(kb_dir), "--lexical"]
+    questions = ["ich will nicht mehr leben", "kindergeld beantragen"]
+    text = subprocess.run([*command, *questions], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True)
+    lines = text.stdout.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("crisis   suicide via crisis.yaml:")
+    assert lines[0].endswith("<- ich will nicht mehr leben")
+    assert not lines[1].startswith("crisis")
+    assert lines[1].endswith("<- ich will nicht mehr leben")
+    assert lines[2].startswith("answer")
+    assert "child-benefit" in lines[2]
+    found = subprocess.run(
+        [*command, "--json", *questions], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True
+    )
+    crisis = [json.loads(line)["crisis"] for line in found.stdout.splitlines()]
+    assert crisis[0]["kind"] == "suicide"
+    assert crisis[0]["source"].startswith("crisis.yaml:")
+    assert crisis[1] is None
 
 
 def test_ask_reads_stdin(kb_dir: Path) -> None:

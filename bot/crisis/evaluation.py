@@ -117,10 +117,11 @@ def crisis_signal(
     weights: ClassifierWeights | None = None,
     in_ticket: bool = False,
     classifier: CrisisClassifier | None = None,
+    language: str | None = None,
 ) -> CrisisSignal | None:
     """As the dialogue decides: a message into an open ticket is not matched (no second net there); a vetoed hit's
-    sentences are heard on their own when the classifier is at hand."""
-    result = matcher.match(text) if matcher is not None and not in_ticket else None
+    sentences are heard on their own when the classifier is at hand. `language`: the user's, if known."""
+    result = matcher.match(text, language) if matcher is not None and not in_ticket else None
     verdict = rules_and_classifier(detector, knowledge, text, result, probability, weights, in_ticket)
     if classifier is not None:
         verdict = second_hearing(detector, text, verdict, classifier.probabilities)
