@@ -50,11 +50,6 @@ def _load_knowledge_and_matcher(args: argparse.Namespace):  # type: ignore[no-un
     return knowledge, build_matcher(knowledge, semantic, vector_store_beside(load_settings().db_path))
 
 
-def _load_matcher(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    loaded = _load_knowledge_and_matcher(args)
-    return loaded[1] if loaded else None
-
-
 def cmd_ask(args: argparse.Namespace) -> int:
     """What the bot decides, crisis nets first: an editor who tries a new phrase of crisis.yaml sees whether the
     emergency numbers would come before the answer."""
@@ -70,9 +65,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     detector = CrisisDetector(knowledge.crisis_rules)
     questions = args.questions or [line.rstrip("\n") for line in sys.stdin if line.strip()]
     probabilities = classifier.probabilities(questions) if classifier else [None] * len(questions)
+    weights = classifier.weights if classifier else None
     for question, probability in zip(questions, probabilities, strict=True):
         result = matcher.match(question, args.lang)
-        weights = classifier.weights if classifier else None
         signal = crisis_signal(
             detector,
             knowledge,
