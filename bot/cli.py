@@ -69,14 +69,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for question, probability in zip(questions, probabilities, strict=True):
         result = matcher.match(question, args.lang)
         signal = crisis_signal(
-            detector,
-            knowledge,
-            matcher,
-            question,
-            probability=probability,
-            weights=weights,
-            classifier=classifier,
-            language=args.lang,
+            detector, knowledge, result, question, probability=probability, weights=weights, classifier=classifier
         )
         if args.json:
             print(

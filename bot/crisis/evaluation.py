@@ -19,7 +19,7 @@ from bot.crisis.classifier import ClassifierWeights, CrisisClassifier
 from bot.crisis.detector import CrisisDetector
 from bot.crisis.net import SECOND_NET_SCORE, CrisisSignal, rules_and_classifier, second_hearing, second_net
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.matcher import Matcher
+from bot.matching.matcher import Matcher, MatchResult
 
 # the dev set's situation labels -> the kinds of crisis.yaml whose helpline fits them
 FITTING_KINDS = {
@@ -110,18 +110,17 @@ def load_crisis_examples(path: Path) -> list[CrisisExample]:
 def crisis_signal(
     detector: CrisisDetector,
     knowledge: KnowledgeBase,
-    matcher: Matcher | None,
+    result: MatchResult | None,
     text: str,
     min_score: float = SECOND_NET_SCORE,
     probability: float | None = None,
     weights: ClassifierWeights | None = None,
     in_ticket: bool = False,
     classifier: CrisisClassifier | None = None,
-    language: str | None = None,
 ) -> CrisisSignal | None:
-    """As the dialogue decides: a message into an open ticket is not matched (no second net there); a vetoed hit's
-    sentences are heard on their own when the classifier is at hand. `language`: the user's, if known."""
-    result = matcher.match(text, language) if matcher is not None and not in_ticket else None
+    """As the dialogue decides, given the matcher's result for the text (None without a matcher, and for a message
+    into an open ticket, which the dialogue does not match: no second net there); a vetoed hit's sentences are
+    heard on their own when the classifier is at hand."""
     verdict = rules_and_classifier(detector, knowledge, text, result, probability, weights, in_ticket)
     if classifier is not None:
         verdict = second_hearing(detector, text, verdict, classifier.probabilities)
@@ -148,8 +147,9 @@ def evaluate_crisis(
         matcher.prepare([item.text for item in examples])
     for item, probability in zip(examples, probabilities, strict=True):
         in_ticket = item.kind == IN_TICKET_KIND
+        result = matcher.match(item.text) if matcher is not None and not in_ticket else None
         signal = crisis_signal(
-            detector, knowledge, matcher, item.text, min_score, probability, weights, in_ticket, classifier
+            detector, knowledge, result, item.text, min_score, probability, weights, in_ticket, classifier
         )
         caught = signal is not None
         if item.crisis:
