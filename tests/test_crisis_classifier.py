@@ -92,6 +92,7 @@ VALIDATION_33 = DATA / "crisis_val33.yaml"  # blind (all languages, 2026-12-05 s
 VALIDATION_34 = DATA / "crisis_val34.yaml"  # blind (all languages, 2026-12-05 session 39), never tuned on
 VALIDATION_35 = DATA / "crisis_val35.yaml"  # blind (all languages, 2026-12-05 session 40), never tuned on
 VALIDATION_36 = DATA / "crisis_val36.yaml"  # blind (exploitation, suicidal, fire; session 40), never tuned on
+VALIDATION_37 = DATA / "crisis_val37.yaml"  # blind (all languages, 2026-12-05 session 41), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -845,6 +846,14 @@ def test_validation_36_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     (70 of 70; the same with the lexical matcher alone), 17.1 % false alarms (6 of 35). Never tuned on: the floor
     keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_36, recall=1.0, alarms=0.172)
+
+
+def test_validation_37_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (210: per language 16 crisis messages of every kind, 10 hard negatives and 4
+    everyday questions), written 2026-12-05 session 41 by a writer who saw only a task file, registered before
+    anything ran on it and measured untouched: 99.1 % recall (111 of 112; the same with the lexical matcher alone),
+    6.1 % false alarms (6 of 98). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_37, recall=0.991, alarms=0.062)
 
 
 def _floors(
