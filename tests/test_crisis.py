@@ -505,6 +505,10 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "كاشف الدخان عم يصفر بس ما في دخان، مين بغير البطارية؟",
         "yangın alarmı çalıyor ama duman yok, ev sahibi mi bakmalı?",
         "kızım oyunda herkesi vuruyor, 10 yaşında, normal mi?",
+        # a knife or a gun of one's own is no threat: [threat, me] once read "mein Messer" so (session 41)
+        "mein messer ist stumpf, wo kann ich es schleifen lassen",
+        "мій ніж тупий, де наточити",
+        "سكيني ما بتقطع وين بسنها",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1042,6 +1046,12 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("eski kocam beni takip ediyor ve tehdit ediyor", "threat"),
         ("طليقي عم يلاحقني ويهددني", "threat"),
         ("شوهر سابقم دنبالم میکنه و تهدیدم میکنه", "threat"),
+        # a weapon in someone else's hand stays a threat once [threat, me] needs a verb of threatening (session 41)
+        ("er steht mit einem messer vor mir", "threat"),
+        ("он стоит передо мной с ножом", "threat"),
+        ("elinde bıçakla karşımda duruyor", "threat"),
+        ("جوزي واقف قدامي ومعه سكين", "threat"),
+        ("شوهرم با چاقو جلوی منه", "threat"),
         # a third round: a son who beats his old mother, a break-in right now, drowning, a fall from a balcony (the
         # child text), a stab wound (the medical text first), a friend raped, forced prostitution, children alone,
         # a nut allergy. Persian "بچه های همسایه دو روزه تنهان" (children alone for two days) still reaches no rule
