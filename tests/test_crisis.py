@@ -509,6 +509,13 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "mein messer ist stumpf, wo kann ich es schleifen lassen",
         "мій ніж тупий, де наточити",
         "سكيني ما بتقطع وين بسنها",
+        # "یه کم" (a little) folds like "یه گم" (lost); "складаю" (I compile) is no warehouse (склад); smashing the
+        # phone is no blow; a danger asked about ahead; a word from the course (session 41)
+        "دخترم یه کم سرفه داره ولی بازی میکنه، فردا مدرسه بره؟",
+        "Я складаю довідник для колег: куди направити жінку, яка пережила насильство на роботі?",
+        "الجوب سنتر رح يجنني، هو بدو ياني اكسر الموبايل؟",
+        "what should i do if one day i smell gas in the kitchen?",
+        "was bedeutet das wort zwangsheirat? hatten wir in der hausaufgabe",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1052,6 +1059,10 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("elinde bıçakla karşımda duruyor", "threat"),
         ("جوزي واقف قدامي ومعه سكين", "threat"),
         ("شوهرم با چاقو جلوی منه", "threat"),
+        # the same words in danger still alarm (session 41)
+        ("پسرم گم شده", "child"),
+        ("i smell gas in the kitchen", "fire"),
+        ("zwangsheirat, meine eltern zwingen mich", "forced_marriage"),
         # a third round: a son who beats his old mother, a break-in right now, drowning, a fall from a balcony (the
         # child text), a stab wound (the medical text first), a friend raped, forced prostitution, children alone,
         # a nut allergy. Persian "بچه های همسایه دو روزه تنهان" (children alone for two days) still reaches no rule
