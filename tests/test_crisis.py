@@ -516,6 +516,7 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "الجوب سنتر رح يجنني، هو بدو ياني اكسر الموبايل؟",
         "what should i do if one day i smell gas in the kitchen?",
         "was bedeutet das wort zwangsheirat? hatten wir in der hausaufgabe",
+        "طناب رخت رو تو بالکن بستم، اجازه هست؟",  # a clothesline (session 41)
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1063,6 +1064,7 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("پسرم گم شده", "child"),
         ("i smell gas in the kitchen", "fire"),
         ("zwangsheirat, meine eltern zwingen mich", "forced_marriage"),
+        ("طنابو به میله بستم", "suicide"),  # the rope tied (session 41)
         # a third round: a son who beats his old mother, a break-in right now, drowning, a fall from a balcony (the
         # child text), a stab wound (the medical text first), a friend raped, forced prostitution, children alone,
         # a nut allergy. Persian "بچه های همسایه دو روزه تنهان" (children alone for two days) still reaches no rule
