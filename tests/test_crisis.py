@@ -517,6 +517,9 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "what should i do if one day i smell gas in the kitchen?",
         "was bedeutet das wort zwangsheirat? hatten wir in der hausaufgabe",
         "طناب رخت رو تو بالکن بستم، اجازه هست؟",  # a clothesline (session 41)
+        # a dream, a small cut whose bleeding stopped (session 41)
+        "вчера приснилось что квартира горит, теперь боюсь. кто проверяет пожарный датчик?",
+        "ekmek keserken parmağımı hafif kestim, kanama durdu, aşı lazım mı?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
