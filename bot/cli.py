@@ -101,6 +101,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from bot.crisis.evaluation import evaluate_crisis_file
     from bot.matching.evaluation import evaluate_file
 
+    asked = [args.crisis] if args.crisis else []
+    if args.crisis is None or args.fit_confidence:
+        asked.append(args.file)
+    missing = [name for name in asked if not Path(name).is_file()]
+    if missing:  # before the knowledge and the model load: a mistyped name should not cost a minute and a traceback
+        print(f"no such labelled set: {', '.join(missing)}", file=sys.stderr)
+        return 2
     loaded = _load_knowledge_and_matcher(args)
     if loaded is None:
         return 1

@@ -417,6 +417,15 @@ def test_eval_reports_the_frozen_test_split_apart(kb_dir: Path, tmp_path: Path) 
     assert "== test (frozen)" not in without.stdout
 
 
+def test_eval_names_a_labelled_set_that_does_not_exist(tmp_path: Path) -> None:
+    missing = str(tmp_path / "devsett.yaml")
+    for arguments in ([missing], ["--crisis", missing]):
+        command = [sys.executable, "-m", "bot", "eval", "--lexical", "--no-classifier", *arguments]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert result.returncode == 2
+        assert result.stderr.strip() == f"no such labelled set: {missing}"
+
+
 def test_eval_reports_the_validation_split_apart_without_its_mistakes(kb_dir: Path, tmp_path: Path) -> None:
     val = tmp_path / "val.yaml"
     val.write_text("questions:\n  - {q: wetter in kabul morgen, lang: de, expect: child-benefit}\n", encoding="utf-8")
