@@ -93,6 +93,7 @@ VALIDATION_34 = DATA / "crisis_val34.yaml"  # blind (all languages, 2026-12-05 s
 VALIDATION_35 = DATA / "crisis_val35.yaml"  # blind (all languages, 2026-12-05 session 40), never tuned on
 VALIDATION_36 = DATA / "crisis_val36.yaml"  # blind (exploitation, suicidal, fire; session 40), never tuned on
 VALIDATION_37 = DATA / "crisis_val37.yaml"  # blind (all languages, 2026-12-05 session 41), never tuned on
+VALIDATION_38 = DATA / "crisis_val38.yaml"  # blind (all languages, 2026-12-06 session 42), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -854,6 +855,15 @@ def test_validation_37_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     anything ran on it and measured untouched: 99.1 % recall (111 of 112; the same with the lexical matcher alone),
     6.1 % false alarms (6 of 98). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_37, recall=0.991, alarms=0.062)
+
+
+def test_validation_38_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (208 after removing two repeats of older sets: per language 16 crisis
+    messages of every kind, about 10 hard negatives and 4 everyday questions), written 2026-12-06 session 42 by a
+    writer who saw only a task file, registered before anything ran on it and measured untouched: 99.1 % recall
+    (111 of 112, one Arabic message missed; the same with the lexical matcher alone), 1.0 % false alarms (1 of 96).
+    Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_38, recall=0.991, alarms=0.011)
 
 
 def _floors(
