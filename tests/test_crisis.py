@@ -520,6 +520,14 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         # a dream, a small cut whose bleeding stopped (session 41)
         "вчера приснилось что квартира горит, теперь боюсь. кто проверяет пожарный датчик?",
         "ekmek keserken parmağımı hafif kestim, kanama durdu, aşı lazım mı?",
+        # gas that does not smell, a copy of the passport for the files (session 42)
+        "der gasherd klickt beim anmachen, riecht nicht nach gas, ruft man den vermieter?",
+        "the oven makes a ticking noise when i light the gas, it does not smell of gas, who repairs it?",
+        "газова плита клацає і не горить, газом не пахне, кому дзвонити щоб полагодили?",
+        "газовая плита щелкает и не горит, газом не пахнет, кого вызвать для ремонта?",
+        "ocak tık tık ses yapıyor ama yanmıyor, gaz kokusu yok, kim tamir eder?",
+        "mein chef hat meinen pass kopiert für die akte, darf er das?",
+        "boss takes copy of passport for contract file, is it normal here?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1183,6 +1191,11 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("doğumdan sonra karım çok kanıyor", "medical"),
         ("بعد الولادة مرتي عم تنزف كتير", "medical"),
         ("بعد از زایمان خانمم خیلی خونریزی داره", "medical"),
+        # gas that smells and a passport kept still alarm beside session 42's ordinary contexts (no smell, a copy)
+        ("es riecht nach gas im ganzen haus, die kinder schlafen", "fire"),
+        ("газом пахне в під'їзді, що робити", "fire"),
+        ("mein chef hat meinen pass und gibt ihn nicht zurück, ich muss jeden tag 14 stunden arbeiten", "exploitation"),
+        ("my boss keeps my passport and says I cannot leave", "exploitation"),
     ],
 )
 def test_the_plainest_sentences_name_their_kind(detector: CrisisDetector, text: str, kind: str) -> None:
