@@ -1917,6 +1917,14 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "Ich bin Lehrer und will im Voraus wissen, wen ich anrufe, wenn ein Kind sagt, es wird zu Hause geschlagen.",
         "я соцработник, хочу заранее знать, куда звонить, если ребёнка бьют дома",
         "öğretmenim, genel bilgi istiyorum: bir öğrenci babası onu dövüyor derse kime bildiririm?",
+        # a nurse or carer asks the procedure for an exam or course (session 42; before, each of these alarmed
+        # without asking the classifier)
+        "I am a nurse, what is the procedure when a patient says he wants to kill himself? I ask for my exam",
+        "Ich bin Pflegehelferin, wie ist das Verfahren, wenn ein Bewohner bewusstlos ist? Ich frage für die Prüfung",
+        "я медсестра, яка процедура, якщо пацієнт каже що хоче вбити себе? питаю для іспиту",
+        "я медсестра, какая процедура, если пациент говорит что хочет убить себя? спрашиваю для экзамена",
+        "hemşireyim, hasta kendimi öldüreceğim derse prosedür nedir? sınav için soruyorum",
+        "من پرستارم، اگه یه بیمار بیهوش بشه اولین کار چیه؟ برای امتحان میپرسم",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
