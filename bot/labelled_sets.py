@@ -99,7 +99,7 @@ MATCHER_SETS = (
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
     LabelledSet("matcher_val6.yaml", "validation 6 (blind, de en tr ru uk; never tuned on)", held_out=True),
     LabelledSet("matcher_val7.yaml", "validation 7 (blind, out of scope only; never tuned on)", held_out=True),
-    *(_matcher_validation(number) for number in range(8, 31)),
+    *(_matcher_validation(number) for number in range(8, 32)),
     LabelledSet("testset.yaml", "test (frozen)", held_out=True),
 )
 
