@@ -1193,6 +1193,7 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("بعد از زایمان خانمم خیلی خونریزی داره", "medical"),
         # gas that smells and a passport kept still alarm beside session 42's ordinary contexts (no smell, a copy)
         ("es riecht nach gas im ganzen haus, die kinder schlafen", "fire"),
+        ("es riecht nicht gut, überall rauch im flur", "fire"),  # "riecht nicht" alone is no ordinary context
         ("газом пахне в під'їзді, що робити", "fire"),
         ("mein chef hat meinen pass und gibt ihn nicht zurück, ich muss jeden tag 14 stunden arbeiten", "exploitation"),
         ("my boss keeps my passport and says I cannot leave", "exploitation"),
