@@ -244,6 +244,33 @@ def test_a_long_message_weighs_its_question_more(monkeypatch: pytest.MonkeyPatch
     assert focused > doctor() * 1.03
 
 
+def test_a_long_message_leans_on_the_entry_vocabulary_not_one_short_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story names a phone contract on the way and asks about debts: the short example "phone contract" is wholly
+    inside the story, while the debts entry explains far more of it with no single example covered. With the
+    weights every message had before session 42 (entry 0.5, wording 0.2) the short example won."""
+    from bot.matching.index import IndexedText, MatchIndex
+
+    texts = [
+        IndexedText("contract", "phone contract"),
+        IndexedText("contract", "cancel internet contract"),
+        IndexedText("debts", "inkasso sends letters and reminders about unpaid invoices"),
+        IndexedText("debts", "cannot pay bills, counselling for debtors"),
+        IndexedText("debts", "credit instalments too high, worried about money"),
+    ]
+    story = (
+        "We moved here last year with the children, I signed a phone contract and bought furniture on credit, "
+        "now Inkasso letters come every week, I cannot pay the bills and I am worried about money, what now?"
+    )
+
+    def best() -> str:
+        return MatchIndex(texts).score(story, 2)[0].entry_id
+
+    assert best() == "debts"
+    monkeypatch.setattr(MatchIndex, "LONG_ENTRY_WEIGHT", MatchIndex.ENTRY_WEIGHT)
+    monkeypatch.setattr(MatchIndex, "LONG_WORDING", MatchIndex.WORDING)
+    assert best() == "contract"
+
+
 def test_an_answer_text_is_weak_evidence_for_its_entry() -> None:
     """A word that only an entry's answer uses still points to that entry, at a fraction of an example."""
     from bot.matching.index import IndexedText, MatchIndex
