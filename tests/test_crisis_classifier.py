@@ -94,6 +94,7 @@ VALIDATION_35 = DATA / "crisis_val35.yaml"  # blind (all languages, 2026-12-05 s
 VALIDATION_36 = DATA / "crisis_val36.yaml"  # blind (exploitation, suicidal, fire; session 40), never tuned on
 VALIDATION_37 = DATA / "crisis_val37.yaml"  # blind (all languages, 2026-12-05 session 41), never tuned on
 VALIDATION_38 = DATA / "crisis_val38.yaml"  # blind (all languages, 2026-12-06 session 42), never tuned on
+VALIDATION_39 = DATA / "crisis_val39.yaml"  # blind (all languages, 2026-12-06 session 43), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -864,6 +865,15 @@ def test_validation_38_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     (111 of 112, one Arabic message missed; the same with the lexical matcher alone), 1.0 % false alarms (1 of 96).
     Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_38, recall=0.991, alarms=0.011)
+
+
+def test_validation_39_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (210: per language 16 crisis messages of every kind, 10 hard negatives and 4
+    everyday questions), written 2026-12-06 session 43 by a writer who saw only a task file, registered before
+    anything ran on it and measured untouched: 98.2 % recall (110 of 112, a Russian and a Ukrainian message missed;
+    the same with the lexical matcher alone), 1.0 % false alarms (1 of 98, English). Never tuned on: the floor keeps
+    what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_39, recall=0.982, alarms=0.011)
 
 
 def _floors(
