@@ -194,6 +194,22 @@ def test_without_out_of_scope_questions_the_gate_is_not_surer(kb_dir: Path) -> N
     assert gate.features(inputs)[gate.FEATURES.index("unanswerable_lead")] == 0.0
 
 
+def test_the_hybrid_reports_the_gates_probability_as_its_confidence(kb_dir: Path) -> None:
+    """The confidence of a hybrid result speaks of the joint ranking's best entry, as the gate is fitted on, not of
+    the lexical best (on the held-out sets the lexical one said 0.995 for long messages whose best was right 94 % of
+    the time; the gate's 0.996 for 99.6 %)."""
+    kb, _ = load_knowledge(kb_dir)
+    model = build_semantic_model(kb, HashEmbedder(name="hash-words"), VectorStore())
+    assert model is not None
+    matcher = HybridMatcher(kb, model)
+    for text in ("kindergeld beantragen", "wo melde ich meine wohnung an"):
+        inputs = matcher.gate_inputs(text)
+        assert inputs is not None
+        result = matcher.match(text)
+        assert result.confidence == round(matcher.gate(inputs), 4), text
+        assert result.confidence != Matcher.match(matcher, text).confidence, text
+
+
 def test_the_gate_is_a_calibrated_probability(matchers: tuple[Matcher, Matcher]) -> None:
     """Questions the FAQ plainly covers pass the gate; out-of-scope ones stay far below it."""
     both = matchers[1]

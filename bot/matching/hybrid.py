@@ -49,13 +49,16 @@ class HybridMatcher(Matcher):
             log.warning("semantic layer failed (%s); lexical result used", type(error).__name__)
             return lexical
         inputs, candidates = self._joint(lexical, ranking, reading)
-        if ranking.topical and self.gate(inputs) >= ANSWER_AT and self._worded(lexical, inputs.best):
+        # the gate's probability is the hybrid's confidence: it is fitted on whether the joint ranking's best entry
+        # is right, while the lexical confidence speaks of the lexical best, which the joint ranking may reorder
+        sure = self.gate(inputs)
+        if ranking.topical and sure >= ANSWER_AT and self._worded(lexical, inputs.best):
             decision = Decision.ANSWER
         elif lexical.decision is not Decision.FALLBACK or max(reading.shares.values(), default=0.0) >= SUGGEST_ALONE:
             decision = Decision.SUGGEST
         else:
             decision = Decision.FALLBACK
-        return MatchResult(text, lexical.language, decision, candidates, lexical.confidence)
+        return MatchResult(text, lexical.language, decision, candidates, round(sure, 4))
 
     def gate_inputs(self, text: str, language: str | None = None) -> GateInputs | None:
         """What the answer gate weighs for this text (None for a text without words); for fitting it."""
