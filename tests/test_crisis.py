@@ -1926,6 +1926,12 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "я медсестра, какая процедура, если пациент говорит что хочет убить себя? спрашиваю для экзамена",
         "hemşireyim, hasta kendimi öldüreceğim derse prosedür nedir? sınav için soruyorum",
         "من پرستارم، اگه یه بیمار بیهوش بشه اولین کار چیه؟ برای امتحان میپرسم",
+        # a talk for the course, a carer asking what to do when a resident says it, a film, a father discharged
+        # after a heart attack (session 43; before, each of these alarmed without asking the classifier)
+        "Wir sollen im Kurs ein Referat halten: was tun, wenn eine Frau von ihrem Mann geschlagen wird?",
+        "Ich arbeite in der Pflege. Was mache ich, wenn ein Bewohner sagt, er will nicht mehr leben?",
+        "امبارح شفت فيلم حزين كتير عن ست مسكينة جوزها كل يوم بيضربها، في منه نسخة بالألماني؟",
+        "بابام سکته کرده بود ولی الان مرخص شده، فیزیوتراپی رو کی پرداخت میکنه؟",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
