@@ -1943,6 +1943,27 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
 
 
 @pytest.mark.parametrize(
+    ("text", "typo"),
+    [
+        ("selbsmord", True),  # one letter missing in a long word: still found, but doubted
+        ("selbstmord", False),
+        ("mein mann hat mich gewürkt", True),
+        ("mein mann hat mich gewürgt", False),
+        ("he is strangeling me", True),
+        ("gözlerim kaşınıyor", True),  # itching read as "kasiliyor" (convulsing): hay fever alarmed (round 95)
+        ("çocuk kasılıyor", False),
+    ],
+)
+def test_a_sign_read_through_a_typo_is_doubted(detector: CrisisDetector, text: str, typo: bool) -> None:
+    """Typo tolerance still finds the sign, but the hit needs the classifier's agreement like an old story: on the
+    choose sets it had caught no crisis message the classifier missed and raised 17 false alarms."""
+    hits = detector.detect_all(text)
+    assert hits, text
+    assert hits[0].typo is typo
+    assert hits[0].doubted is typo
+
+
+@pytest.mark.parametrize(
     ("text", "laughing"),
     [
         ("my boss will kill me if I am late again 😂", True),

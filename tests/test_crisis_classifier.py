@@ -331,6 +331,12 @@ def test_rule_hits_stand_unless_the_classifier_is_sure_the_message_is_ordinary()
     assert weights.confirm_weak < PAST_CONFIRM
     assert standing_hits([old_cues, rolled_eyes], weights.confirm_weak, weights, long) == []
     assert standing_hits([old_cues, rolled_eyes], PAST_CONFIRM, weights, long) == [old_cues, rolled_eyes]
+    # a sign read through a typo ("kaşınıyor" as "kasiliyor"): the same bar, rule or cues, short or long
+    typo = CrisisHit("medical", "tr", rule, (0, 1), typo=True)
+    typo_cues = CrisisHit("medical", "tr", rule, (0, 1), by_cues=True, weight=4, typo=True)
+    assert standing_hits([typo, typo_cues], PAST_CONFIRM - 0.01, weights, long - 1) == []
+    assert standing_hits([typo, typo_cues], PAST_CONFIRM, weights, long) == [typo, typo_cues]
+    assert standing_hits([typo], None, weights, long) == [typo]  # no classifier: typo tolerance as before
 
 
 def test_a_sure_rule_is_never_held_back_in_a_long_message_but_an_old_story_still_is() -> None:

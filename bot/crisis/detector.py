@@ -2,7 +2,8 @@
 are checked on word positions and the weighted cues are added up per language within a window of words.
 Fast enough for every message (about 0.1 ms typically).
 
-Typos: a word of 7+ letters that matches nothing may differ by one letter from a pattern of 7+ letters.
+Typos: a word of 7+ letters that matches nothing may differ by one letter from a pattern of 7+ letters. A hit that
+needs such a word is doubted like an old story (`CrisisHit.typo`): the classifier must agree.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class CrisisHit:
     by_cues: bool = False  # found by adding up weighted cues, not by a rule or phrase: a weaker sign
     in_past: bool = False  # the message names a time long past ("vor Jahren"): the classifier must agree more
     laughing: bool = False  # the message laughs ("😂", "хахах"): likewise
+    typo: bool = False  # a word of the hit matched only by typo tolerance ("kaşınıyor" as "kasiliyor"): likewise
     weight: int = 0  # by cues: the weight that was added up
     # a rule marked `sure` read these words (this hit's own rule, or a more specific reading of the same words that
     # was kept instead): the classifier does not hold the hit back in a long message (bot/crisis/net.py SURE_RULES)
@@ -67,8 +69,9 @@ class CrisisHit:
 
     @property
     def doubted(self) -> bool:
-        """An old story or a laughing message: the classifier must agree more (bot/crisis/net.py PAST_CONFIRM)."""
-        return self.in_past or self.laughing
+        """An old story, a laughing message or a sign read through a typo: the classifier must agree more
+        (bot/crisis/net.py PAST_CONFIRM)."""
+        return self.in_past or self.laughing or self.typo
 
     @property
     def groups(self) -> int:
@@ -106,6 +109,13 @@ class _Index:
             self.tails[pattern.tail].add(number)
 
     def lookup(self, word: str) -> frozenset[int]:
+        found = self.spelled(word)
+        if not found and len(word) >= MIN_FUZZY:
+            found = self._fuzzy(word)
+        return frozenset(found)
+
+    def spelled(self, word: str) -> set[int]:
+        """The slots a word matches as written (its forms, beginnings and endings), without typo tolerance."""
         found: set[int] = set()
         for form in forms(word):
             found |= self.exact.get(form, set())
@@ -114,9 +124,7 @@ class _Index:
                     if form.endswith(tail) and len(form) >= end + len(tail):
                         found.add(number)
                 found |= self.tails.get(form[-end:], set())
-        if not found and len(word) >= MIN_FUZZY:
-            found = self._fuzzy(word)
-        return frozenset(found)
+        return found
 
     def _fuzzy(self, word: str) -> set[int]:
         found: set[int] = set()
@@ -157,6 +165,7 @@ class CrisisDetector:
         self._index = _Index(list(slots.values()))
         self._lookup = lru_cache(maxsize=65536)(self._index.lookup)
         self._lookup_as_cyrillic_too = lru_cache(maxsize=65536)(self._lookup_as_cyrillic_too_uncached)
+        self._typos = lru_cache(maxsize=65536)(self._typos_uncached)
         self._positives = [(rule, self._compile(rule)) for rule in rules.rules]
         # a rule needs all its word groups: it is looked at only when its last one is in the message
         self._by_slot: dict[int, list[int]] = defaultdict(list)
@@ -168,6 +177,9 @@ class CrisisDetector:
         self._cue_by_slot: dict[int, list[int]] = defaultdict(list)
         self._cue_phrases: dict[int, list[tuple[int, Rule, tuple[int, ...]]]] = defaultdict(list)
         self._veto_slots = {self._numbers[c.slot.key] for c in self._cues if c.slot and c.weight < 0}
+        self._sign_slots = frozenset(  # the word groups of weighted cues that count towards an alarm
+            self._numbers[s.key] for c in self._cues if c.weight > 0 for s in c.rule.slots
+        )
         veto_phrases = [p for c in self._cues if c.weight < 0 for p in c.phrases]
         # false alarms, questions and ordinary phrases are looked at only when their last word is there
         self._negatives_by_slot = self._by_last_slot(rules.negatives)
@@ -188,6 +200,18 @@ class CrisisDetector:
             for reading in cyrillic_readings(word):  # () unless the word is plain Latin letters
                 found |= self._index.lookup(reading)
         return found
+
+    def _typos_uncached(self, word: str) -> frozenset[int]:
+        """The word groups a word reaches only by typo tolerance (none if it matches any pattern as written)."""
+        if len(word) < MIN_FUZZY or self._index.spelled(word):
+            return frozenset()
+        return self._lookup(word)
+
+    def _by_typo(self, hit: CrisisHit, words: Sequence[str]) -> bool:
+        """Whether a sign of the hit was read through a typo: a word of its span reached one of its word groups
+        (of weighted cues: any counting group) only by typo tolerance."""
+        signs = self._sign_slots if hit.by_cues else frozenset(self._compile(hit.rule)[0])
+        return any(self._typos(words[i]) & signs for i in range(hit.span[0], hit.span[1] + 1))
 
     def _compile(self, rule: Rule) -> tuple[tuple[int, ...], tuple[int, ...]]:
         return tuple(self._numbers[s.key] for s in rule.slots), tuple(self._numbers[s.key] for s in rule.unless)
@@ -242,6 +266,7 @@ class CrisisDetector:
         questions = _present(self._asking_by_slot, present)
         asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
+        hits = [replace(hit, typo=True) if self._by_typo(hit, words) else hit for hit in hits]
         past = _present(self._past_by_slot, present) if hits else []  # most messages have no hit to mark
         if any(_spans(rule, slots, unless, positions) for rule, slots, unless in past):
             hits = [replace(hit, in_past=True) for hit in hits]

@@ -49,7 +49,13 @@ PAST_CONFIRM = 0.5
 # questions; see the commit that introduced it. Since 2026-12-02 weighted cues in an old story or a laughing
 # message need it too (before: only their usual confirm_weak): "back in 2019 ... i was beaten for months ... thats all
 # behind me" and "этот джобцентр меня в могилу сведёт 🤬" alarmed through cues at 0.26 and 0.44. Choose sets 569 -> 561
-# false alarms of 9,014, out of fold on rounds 14-21 108 -> 107, not one crisis message lost
+# false alarms of 9,014, out of fold on rounds 14-21 108 -> 107, not one crisis message lost.
+# Since 2026-12-06 (session 43) also a hit whose sign was read through typo tolerance (CrisisHit.typo): with typo
+# tolerance switched off, the classifier still caught every crisis message of the choose and held-out sets that
+# only a typo reading had found, while 15 false alarms of the choose sets came from such readings ("kaşınıyor",
+# itching, as "kasiliyor", convulsing). Doubted instead of dropped: choose sets 636 -> 619 false alarms of 13,566,
+# held-out sets 209 -> 205 of 4,667, crisis messages caught unchanged on both (13,523 and 5,288); without a
+# classifier typo tolerance works as before
 
 
 # A long ordinary question can carry the danger in one sentence ("... can someone check the bill? also right now the
