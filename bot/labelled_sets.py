@@ -95,6 +95,7 @@ MATCHER_SETS = (
     _training(39, "all languages, a third long stories that name a second topic, a third short or misspelled"),
     _training(40, "all languages, seven in ten long rambling stories of 40-120 words"),
     _training(41, "all languages, short and medium questions, code-mixing and transliteration"),
+    _training(42, "all languages, tempting out-of-scope questions beside in-scope ones"),
     LabelledSet("matcher_val3.yaml", "validation 3 (blind; the answer gate's threshold chosen here)", held_out=True),
     LabelledSet("matcher_val4.yaml", "validation 4 (blind; never tuned on)", held_out=True),
     LabelledSet("matcher_val5.yaml", "validation 5 (blind, Arabic and Persian; never tuned on)", held_out=True),
