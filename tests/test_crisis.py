@@ -528,6 +528,11 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "ocak tık tık ses yapıyor ama yanmıyor, gaz kokusu yok, kim tamir eder?",
         "mein chef hat meinen pass kopiert für die akte, darf er das?",
         "boss takes copy of passport for contract file, is it normal here?",
+        # a shooting club, a cook's knives, a finger cut on an onion, a slipped foot with ice on it (session 43)
+        "my husband likes target shooting, is there a club in Heinsberg?",
+        "i am a cook, which knives are legal to carry to work?",
+        "my daughter cut her finger with the onion knife, small cut, does she need a tetanus shot?",
+        "ayağım kaydı, bilek şişti, buz koydum. eczane krem verir mi",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1194,6 +1199,9 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         # gas that smells and a passport kept still alarm beside session 42's ordinary contexts (no smell, a copy)
         ("es riecht nach gas im ganzen haus, die kinder schlafen", "fire"),
         ("es riecht nicht gut, überall rauch im flur", "fire"),  # "riecht nicht" alone is no ordinary context
+        # a knife in an angry man's hand still threatens beside session 43's cook, onion and shooting contexts
+        ("my husband has a knife and says he will kill me tonight", "threat"),
+        ("ich verbrenn mich jeden abend, heimlich", "selfharm"),  # spoken German (session 43)
         ("газом пахне в під'їзді, що робити", "fire"),
         ("mein chef hat meinen pass und gibt ihn nicht zurück, ich muss jeden tag 14 stunden arbeiten", "exploitation"),
         ("my boss keeps my passport and says I cannot leave", "exploitation"),
@@ -1932,6 +1940,7 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "Ich arbeite in der Pflege. Was mache ich, wenn ein Bewohner sagt, er will nicht mehr leben?",
         "امبارح شفت فيلم حزين كتير عن ست مسكينة جوزها كل يوم بيضربها، في منه نسخة بالألماني؟",
         "بابام سکته کرده بود ولی الان مرخص شده، فیزیوتراپی رو کی پرداخت میکنه؟",
+        "بچگی پدرم خیلی کتکم میزد، حالا خودم پدرم. کلاس تربیت فرزند کجاست؟",  # childhood (session 43)
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
@@ -1981,6 +1990,10 @@ def test_a_sign_read_through_a_typo_is_doubted(detector: CrisisDetector, text: s
         ("he will kill me, I am not joking", False),  # words for joking are not laughter
         ("я не жартую, він мене вб'є", False),
         ("Hahn im Korb, er will mich umbringen", False),  # "ha" inside a word
+        ("начальник кричит убью если опоздаешь ха-ха", True),  # hyphenated (session 43)
+        ("ha-ha my boss will kill me", True),
+        ("хі-хі, мама мене вб'є", True),
+        ("er hat mich geschlagen - ha", False),  # one "ha" is no laughter
     ],
 )
 def test_laughter_is_recognised_in_emoji_and_written_forms(text: str, laughing: bool) -> None:

@@ -134,9 +134,11 @@ def forms(word: str) -> tuple[str, ...]:
 # Rolled eyes and a weary or cursing face count alike ("этот джобцентр меня в могилу сведёт 🤬", "الأوسلندر
 # بهورده رح تموتني 😩"): in all labelled choose sets (2026-12-02) 120 messages carry 😩😫🤬😤🙄🤦😑😒 or "ахах",
 # every one of them ordinary; the crying faces (😭😢) are not listed, people in danger use them.
+# Hyphenated laughter ("ха-ха", "ha-ha") since session 43: a boss who "will kill me if I'm late, ха-ха" (round 96).
 _LAUGHING_EMOJI = frozenset("😂🤣😆😁😄😹😜😝😅😩😫🤬😤🙄🤦😑😒")
 _LAUGHING_WORDS = re.compile(
-    r"(?<!\w)(?:a?(?:ha){2,}h?|(?:ah){2,}a?|(?:he){2,}|lo+l|lmao|xd+|:d|а?(?:ха){2,}|(?:ах){2,}а?|(?:хе){2,}|(?:ه){3,}|(?:خ){3,})(?!\w)",
+    r"(?<!\w)(?:a?(?:ha){2,}h?|(?:ah){2,}a?|(?:he){2,}|lo+l|lmao|xd+|:d|а?(?:ха){2,}|(?:ах){2,}а?|(?:хе){2,}|(?:ه){3,}|(?:خ){3,}"
+    r"|(?:ha-)+ha|(?:ха-)+ха|(?:хе-)+хе|(?:хи-)+хи|(?:хі-)+хі)(?!\w)",
     re.IGNORECASE,
 )
 
