@@ -1961,6 +1961,8 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
         ("he is strangeling me", True),
         ("gözlerim kaşınıyor", True),  # itching read as "kasiliyor" (convulsing): hay fever alarmed (round 95)
         ("çocuk kasılıyor", False),
+        # Russian in Latin letters: "lomytsya" is a typo away from a Latin pattern, but its Cyrillic reading is listed
+        ("dveri lomytsya, on krichit chto ub'et", False),
     ],
 )
 def test_a_sign_read_through_a_typo_is_doubted(detector: CrisisDetector, text: str, typo: bool) -> None:

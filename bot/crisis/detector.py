@@ -201,17 +201,22 @@ class CrisisDetector:
                 found |= self._index.lookup(reading)
         return found
 
-    def _typos_uncached(self, word: str) -> frozenset[int]:
-        """The word groups a word reaches only by typo tolerance (none if it matches any pattern as written)."""
+    def _typos_uncached(self, word: str, read_as_cyrillic: bool) -> frozenset[int]:
+        """The word groups a word reaches only by typo tolerance: none if it matches any pattern as written, and
+        not those its reading in Cyrillic matches as written ("ubyvaju" is no typo where "убиваю" is listed)."""
         if len(word) < MIN_FUZZY or self._index.spelled(word):
             return frozenset()
-        return self._lookup(word)
+        found = set(self._lookup(word))
+        if read_as_cyrillic:
+            for reading in cyrillic_readings(word):
+                found -= self._index.spelled(reading)
+        return frozenset(found)
 
-    def _by_typo(self, hit: CrisisHit, words: Sequence[str]) -> bool:
+    def _by_typo(self, hit: CrisisHit, words: Sequence[str], read_as_cyrillic: bool) -> bool:
         """Whether a sign of the hit was read through a typo: a word of its span reached one of its word groups
         (of weighted cues: any counting group) only by typo tolerance."""
         signs = self._sign_slots if hit.by_cues else frozenset(self._compile(hit.rule)[0])
-        return any(self._typos(words[i]) & signs for i in range(hit.span[0], hit.span[1] + 1))
+        return any(self._typos(words[i], read_as_cyrillic) & signs for i in range(hit.span[0], hit.span[1] + 1))
 
     def _compile(self, rule: Rule) -> tuple[tuple[int, ...], tuple[int, ...]]:
         return tuple(self._numbers[s.key] for s in rule.slots), tuple(self._numbers[s.key] for s in rule.unless)
@@ -239,7 +244,8 @@ class CrisisDetector:
         positions: dict[int, list[int]] = defaultdict(list)
         # Russian or Ukrainian typed in Latin letters ("muzh zaper menya"): only then are Latin words read as
         # Cyrillic; Turkish "nasil" would read as "насил" (violence)
-        lookup = self._lookup_as_cyrillic_too if latin_russian_or_ukrainian(text) else self._lookup
+        read_as_cyrillic = latin_russian_or_ukrainian(text)
+        lookup = self._lookup_as_cyrillic_too if read_as_cyrillic else self._lookup
         for index, word in enumerate(words):
             for number in lookup(word):
                 positions[number].append(index)
@@ -266,7 +272,7 @@ class CrisisDetector:
         questions = _present(self._asking_by_slot, present)
         asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
-        hits = [replace(hit, typo=True) if self._by_typo(hit, words) else hit for hit in hits]
+        hits = [replace(hit, typo=True) if self._by_typo(hit, words, read_as_cyrillic) else hit for hit in hits]
         past = _present(self._past_by_slot, present) if hits else []  # most messages have no hit to mark
         if any(_spans(rule, slots, unless, positions) for rule, slots, unless in past):
             hits = [replace(hit, in_past=True) for hit in hits]
