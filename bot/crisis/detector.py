@@ -111,7 +111,7 @@ class _Index:
     def lookup(self, word: str) -> frozenset[int]:
         found = self.spelled(word)
         if not found and len(word) >= MIN_FUZZY:
-            found = self._fuzzy(word)
+            found = self.fuzzy(word)
         return frozenset(found)
 
     def spelled(self, word: str) -> set[int]:
@@ -126,7 +126,8 @@ class _Index:
                 found |= self.tails.get(form[-end:], set())
         return found
 
-    def _fuzzy(self, word: str) -> set[int]:
+    def fuzzy(self, word: str) -> set[int]:
+        """The slots of patterns a word differs from by one letter (both of MIN_FUZZY letters or more)."""
         found: set[int] = set()
         for variant in (word, *_deletions(word)):
             for pattern, number in self.fuzzy_words.get(variant, ()):
@@ -206,7 +207,7 @@ class CrisisDetector:
         not those its reading in Cyrillic matches as written ("ubyvaju" is no typo where "убиваю" is listed)."""
         if len(word) < MIN_FUZZY or self._index.spelled(word):
             return frozenset()
-        found = set(self._lookup(word))
+        found = self._index.fuzzy(word)  # what lookup falls back to for a word that matches nothing as written
         if read_as_cyrillic:
             for reading in cyrillic_readings(word):
                 found -= self._index.spelled(reading)
