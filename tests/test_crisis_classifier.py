@@ -451,6 +451,34 @@ def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(kno
     assert heard.hits[0].kind == "violence"
 
 
+OLD_STORY_IN_CLAUSES = (
+    "раньше бывший муж меня бил, но это было шесть лет назад, мы давно развелись и он живёт в другой стране, а"
+    " сейчас мне нужен перевод свидетельства о разводе для Standesamt, кто это делает?"
+)
+OLD_STORY_IN_CLAUSES_NEW_ATTACK = OLD_STORY_IN_CLAUSES + " Вчера он нашёл меня здесь и опять меня избил."
+
+
+def test_a_second_hearing_keeps_an_old_story_whose_time_is_told_in_another_clause(knowledge: KnowledgeBase) -> None:
+    """Every hit of the message tells an old story, but the time ("шесть лет назад") stands after a comma: heard
+    clause by clause, "раньше бывший муж меня бил," alone would sound like danger. Such a message is cut only at
+    sentence ends; a sentence that tells a new attack is still heard on its own."""
+    detector = CrisisDetector(knowledge.crisis_rules)
+    weights = ClassifierWeights.read()
+
+    def dangerous(texts: list[str]) -> list[float]:
+        return [0.99 for _ in texts]
+
+    old = rules_and_classifier(detector, knowledge, OLD_STORY_IN_CLAUSES, None, 0.2, weights)
+    assert old.vetoed
+    assert all(hit.in_past for hit in old.found)
+    assert second_hearing(detector, OLD_STORY_IN_CLAUSES, old, dangerous) == old
+    again = rules_and_classifier(detector, knowledge, OLD_STORY_IN_CLAUSES_NEW_ATTACK, None, 0.2, weights)
+    assert again.vetoed
+    heard = second_hearing(detector, OLD_STORY_IN_CLAUSES_NEW_ATTACK, again, dangerous)
+    assert heard.signal is not None
+    assert heard.hits[0].kind == "violence"
+
+
 async def test_danger_in_one_sentence_of_a_long_question_shows_the_numbers(real: CoreService) -> None:
     """The shipped classifier finds the whole message ordinary (about 0.01) and the sentence with the flames
     dangerous (about 0.96); a landlord's threat about a deposit stays an ordinary question (its sentence 0.94)."""
