@@ -95,6 +95,7 @@ VALIDATION_36 = DATA / "crisis_val36.yaml"  # blind (exploitation, suicidal, fir
 VALIDATION_37 = DATA / "crisis_val37.yaml"  # blind (all languages, 2026-12-05 session 41), never tuned on
 VALIDATION_38 = DATA / "crisis_val38.yaml"  # blind (all languages, 2026-12-06 session 42), never tuned on
 VALIDATION_39 = DATA / "crisis_val39.yaml"  # blind (all languages, 2026-12-06 session 43), never tuned on
+VALIDATION_40 = DATA / "crisis_val40.yaml"  # blind (all languages, 2026-12-06 session 44), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -908,6 +909,15 @@ def test_validation_39_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     the same with the lexical matcher alone), 1.0 % false alarms (1 of 98, English). Never tuned on: the floor keeps
     what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_39, recall=0.982, alarms=0.011)
+
+
+def test_validation_40_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (209: per language 16 crisis messages of every kind, 10 hard negatives and 4
+    everyday questions; one repeat of an older set removed), written 2026-12-06 session 44 by a writer who saw only a
+    task file, registered before anything ran on it and measured untouched: 97.3 % recall (109 of 112, an Arabic, a
+    German and a Persian message missed; the same with the lexical matcher alone), 1.0 % false alarms (1 of 97,
+    Russian). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_40, recall=0.973, alarms=0.011)
 
 
 def _floors(
