@@ -393,6 +393,26 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
 @pytest.mark.parametrize(
     "text",
     [
+        "ilaçlarımı biriktiriyorum, yakında hepsini içeceğim",
+        "selam, B1 icin param yok. ilaclari biriktirdim bu hafta sonu hepsini icip bu isi bitircem. sinav ne zaman?",
+    ],
+)
+def test_pills_put_by_to_take_at_once_are_a_rule_not_only_cues(detector: CrisisDetector, text: str) -> None:
+    """Pills put by to take all at once ("ilaçları biriktirdim ... hepsini içip") are a plan, told in round 99 inside
+    a question about the B1 exam: as weighted cues (5) they needed the classifier's agreement, and it read the whole
+    message as ordinary (p 0.15); a rule stands unless the classifier is almost sure the message is ordinary."""
+    assert any(hit.kind == "suicide" and not hit.by_cues for hit in detector.detect_all(text))
+
+
+def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
+    """Old pills collected for the pharmacy: at most weighted cues, which need the classifier's agreement."""
+    hits = detector.detect_all("son kullanma tarihi geçmiş ilaçları biriktirdim, hepsini eczaneye mi vereyim?")
+    assert all(hit.by_cues for hit in hits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "the rent is killing me",  # a known false alarm in 'not'
         "i dont want to die, please help me with my visa",  # 'unless' cancels the rule
         "i dont want to live in this flat anymore",  # a place after 'live'
@@ -533,6 +553,8 @@ def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind:
         "i am a cook, which knives are legal to carry to work?",
         "my daughter cut her finger with the onion knife, small cut, does she need a tetanus shot?",
         "ayağım kaydı, bilek şişti, buz koydum. eczane krem verir mi",
+        # a finger cut on an onion whose bleeding stopped (session 44)
+        "قطعت إصبعي شوي وأنا عم قطع البصل، بس وقف الدم. شو بحط عليه؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1199,6 +1221,8 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         # gas that smells and a passport kept still alarm beside session 42's ordinary contexts (no smell, a copy)
         ("es riecht nach gas im ganzen haus, die kinder schlafen", "fire"),
         ("es riecht nicht gut, überall rauch im flur", "fire"),  # "riecht nicht" alone is no ordinary context
+        # bleeding that has not stopped still alarms beside session 44's onion and plaster
+        ("ابني جرح راسه والدم ما وقف من ساعة، كتير دم", "medical"),
         # a knife in an angry man's hand still threatens beside session 43's cook, onion and shooting contexts
         ("my husband has a knife and says he will kill me tonight", "threat"),
         ("ich verbrenn mich jeden abend, heimlich", "selfharm"),  # spoken German (session 43)
@@ -1941,6 +1965,11 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "امبارح شفت فيلم حزين كتير عن ست مسكينة جوزها كل يوم بيضربها، في منه نسخة بالألماني؟",
         "بابام سکته کرده بود ولی الان مرخص شده، فیزیوتراپی رو کی پرداخت میکنه؟",
         "بچگی پدرم خیلی کتکم میزد، حالا خودم پدرم. کلاس تربیت فرزند کجاست؟",  # childhood (session 43)
+        # a childhood, a fire everyone survived, a course on the duty to report (session 44)
+        "коли я була мала, батько бив маму. Це було давно. Де знайти психолога?",
+        "من چنت صغير ابوي يضربني، هسه عايش بألمانيا. وين الاقي معالج نفسي؟",
+        "в чате пишут, что в общежитии был пожар, все живы. Куда отнести вещи?",
+        "Frage für eine Fortbildung: Wann gilt die Meldepflicht, wenn ein Kind blaue Flecken hat?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
