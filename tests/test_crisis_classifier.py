@@ -452,6 +452,32 @@ def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(kno
     assert heard.hits[0].kind == "violence"
 
 
+@pytest.mark.parametrize(
+    ("text", "calm"),
+    [
+        ("gestern eine Serie geschaut, alle schießen auf alle 😂 welche deutsche Serie ist gut zum Lernen?", True),
+        ("früher hat mein Mann mich oft angeschrien, wir sind getrennt. Wie ändere ich den Namen der Kinder?", True),
+        ("gestern eine Serie geschaut, alle schießen auf alle. Welche deutsche Serie ist gut zum Lernen?", False),
+    ],
+)
+def test_the_classifier_alone_needs_more_in_a_message_told_calmly(
+    knowledge: KnowledgeBase, text: str, calm: bool
+) -> None:
+    """No rule fires; the classifier alone hesitates (between threshold and threshold_answered). A message that names
+    a time long past or laughs then needs the higher bar, as a confident ordinary answer does (CALM_ALONE); a sure
+    classifier still alarms there."""
+    detector = CrisisDetector(knowledge.crisis_rules)
+    weights = ClassifierWeights.read()
+    assert not detector.detect_all(text)
+    assert detector.told_calmly(text) is calm
+    hesitant = (weights.threshold + weights.threshold_answered) / 2
+    verdict = rules_and_classifier(detector, knowledge, text, None, hesitant, weights)
+    assert (verdict.signal is None) is calm
+    sure = rules_and_classifier(detector, knowledge, text, None, weights.threshold_answered, weights)
+    assert sure.signal is not None
+    assert sure.signal.third_net
+
+
 OLD_STORY_IN_CLAUSES = (
     "раньше бывший муж меня бил, но это было шесть лет назад, мы давно развелись и он живёт в другой стране, а"
     " сейчас мне нужен перевод свидетельства о разводе для Standesamt, кто это делает?"

@@ -237,19 +237,37 @@ class CrisisDetector:
         hits = self.detect_all(text)
         return hits[0] if hits else None
 
-    def detect_all(self, text: str) -> list[CrisisHit]:
-        """Every rule that fires, minus those inside a known false alarm; most specific first."""
+    def _positions(self, text: str, read_as_cyrillic: bool) -> tuple[tuple[str, ...], dict[int, list[int]]]:
+        """The message's folded words, and where each word group of crisis.yaml occurs among them."""
         words = fold_words(text)[:MAX_WORDS]
-        if not words or not (self._positives or self._cues):
-            return []
         positions: dict[int, list[int]] = defaultdict(list)
-        # Russian or Ukrainian typed in Latin letters ("muzh zaper menya"): only then are Latin words read as
-        # Cyrillic; Turkish "nasil" would read as "насил" (violence)
-        read_as_cyrillic = latin_russian_or_ukrainian(text)
         lookup = self._lookup_as_cyrillic_too if read_as_cyrillic else self._lookup
         for index, word in enumerate(words):
             for number in lookup(word):
                 positions[number].append(index)
+        return words, positions
+
+    def _names_the_past(self, positions: dict[int, list[int]]) -> bool:
+        """A `past:` phrase of crisis.yaml is in the message (a time long past, news, a danger that is over)."""
+        past = _present(self._past_by_slot, positions.keys())
+        return any(_spans(rule, slots, unless, positions) for rule, slots, unless in past)
+
+    def told_calmly(self, text: str) -> bool:
+        """The message names a time long past (or news, or a danger that is over) or laughs, whether or not a rule
+        fired: the classifier alone needs more agreement then (bot/crisis/net.py CALM_ALONE)."""
+        _, positions = self._positions(text, latin_russian_or_ukrainian(text))
+        return self._names_the_past(positions) or laughs(text)
+
+    def detect_all(self, text: str) -> list[CrisisHit]:
+        """Every rule that fires, minus those inside a known false alarm; most specific first."""
+        if not (self._positives or self._cues):
+            return []
+        # Russian or Ukrainian typed in Latin letters ("muzh zaper menya"): only then are Latin words read as
+        # Cyrillic; Turkish "nasil" would read as "насил" (violence)
+        read_as_cyrillic = latin_russian_or_ukrainian(text)
+        words, positions = self._positions(text, read_as_cyrillic)
+        if not words:
+            return []
         present = positions.keys()
         hits: list[CrisisHit] = []
         blocked: list[tuple[int, int]] = []
@@ -274,8 +292,7 @@ class CrisisDetector:
         asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
         hits = [replace(hit, typo=True) if self._by_typo(hit, words, read_as_cyrillic) else hit for hit in hits]
-        past = _present(self._past_by_slot, present) if hits else []  # most messages have no hit to mark
-        if any(_spans(rule, slots, unless, positions) for rule, slots, unless in past):
+        if hits and self._names_the_past(positions):  # most messages have no hit to mark
             hits = [replace(hit, in_past=True) for hit in hits]
         if hits and laughs(text):
             hits = [replace(hit, laughing=True) for hit in hits]
