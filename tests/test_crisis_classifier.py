@@ -453,26 +453,27 @@ def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(kno
 
 
 @pytest.mark.parametrize(
-    ("text", "calm"),
+    ("text", "past"),
     [
-        ("gestern eine Serie geschaut, alle schießen auf alle 😂 welche deutsche Serie ist gut zum Lernen?", True),
         ("früher hat mein Mann mich oft angeschrien, wir sind getrennt. Wie ändere ich den Namen der Kinder?", True),
-        ("gestern eine Serie geschaut, alle schießen auf alle. Welche deutsche Serie ist gut zum Lernen?", False),
+        ("mein Mann schreit mich oft an, wir sind getrennt. Wie ändere ich den Namen der Kinder?", False),
+        # laughter alone raises no bar: people in danger joke ("пойду повешусь 😂 шучу. хотя нет, верёвку уже купил")
+        ("lol wenn sie mich wieder ablehnen geh ich einfach in die Rur 😂 steh schon an der Brücke", False),
     ],
 )
-def test_the_classifier_alone_needs_more_in_a_message_told_calmly(
-    knowledge: KnowledgeBase, text: str, calm: bool
+def test_the_classifier_alone_needs_more_in_a_message_that_names_the_past(
+    knowledge: KnowledgeBase, text: str, past: bool
 ) -> None:
     """No rule fires; the classifier alone hesitates (between threshold and threshold_answered). A message that names
-    a time long past or laughs then needs the higher bar, as a confident ordinary answer does (CALM_ALONE); a sure
-    classifier still alarms there."""
+    a time long past then needs the higher bar, as a confident ordinary answer does (PAST_ALONE); a sure classifier
+    still alarms there."""
     detector = CrisisDetector(knowledge.crisis_rules)
     weights = ClassifierWeights.read()
     assert not detector.detect_all(text)
-    assert detector.told_calmly(text) is calm
+    assert detector.names_the_past(text) is past
     hesitant = (weights.threshold + weights.threshold_answered) / 2
     verdict = rules_and_classifier(detector, knowledge, text, None, hesitant, weights)
-    assert (verdict.signal is None) is calm
+    assert (verdict.signal is None) is past
     sure = rules_and_classifier(detector, knowledge, text, None, weights.threshold_answered, weights)
     assert sure.signal is not None
     assert sure.signal.third_net

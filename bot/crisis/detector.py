@@ -247,16 +247,16 @@ class CrisisDetector:
                 positions[number].append(index)
         return words, positions
 
-    def _names_the_past(self, positions: dict[int, list[int]]) -> bool:
+    def _past_in(self, positions: dict[int, list[int]]) -> bool:
         """A `past:` phrase of crisis.yaml is in the message (a time long past, news, a danger that is over)."""
         past = _present(self._past_by_slot, positions.keys())
         return any(_spans(rule, slots, unless, positions) for rule, slots, unless in past)
 
-    def told_calmly(self, text: str) -> bool:
-        """The message names a time long past (or news, or a danger that is over) or laughs, whether or not a rule
-        fired: the classifier alone needs more agreement then (bot/crisis/net.py CALM_ALONE)."""
+    def names_the_past(self, text: str) -> bool:
+        """The message names a time long past (or news, or a danger that is over), whether or not a rule fired: the
+        classifier alone needs more agreement then (bot/crisis/net.py PAST_ALONE)."""
         _, positions = self._positions(text, latin_russian_or_ukrainian(text))
-        return self._names_the_past(positions) or laughs(text)
+        return self._past_in(positions)
 
     def detect_all(self, text: str) -> list[CrisisHit]:
         """Every rule that fires, minus those inside a known false alarm; most specific first."""
@@ -292,7 +292,7 @@ class CrisisDetector:
         asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
         hits = [replace(hit, typo=True) if self._by_typo(hit, words, read_as_cyrillic) else hit for hit in hits]
-        if hits and self._names_the_past(positions):  # most messages have no hit to mark
+        if hits and self._past_in(positions):  # most messages have no hit to mark
             hits = [replace(hit, in_past=True) for hit in hits]
         if hits and laughs(text):
             hits = [replace(hit, laughing=True) for hit in hits]

@@ -68,13 +68,15 @@ SENTENCE_CONFIRM = 0.95
 # Switching the second hearing off was measured on 2026-12-06 (session 43) and not shipped: the choose sets raised
 # 619 -> 560 false alarms at the same recall, but the held-out sets lost 5 crisis messages (5,288 -> 5,283 of 5,355)
 # for 15 fewer false alarms (205 -> 190 of 4,667)
-# CALM_ALONE: the classifier alone, in a message that names a time long past (crisis.yaml `past:`) or laughs, needs
-# the bar it needs beside a confident ordinary answer (threshold_answered), as rules there need PAST_CONFIRM. Added
-# 2026-12-06 (session 44), measured before: choose sets (rounds up to 100) 621 -> 584 false alarms of 14,083 ("my
-# husband used to hit me but we separated 4 years ago", a TV series where "everyone shoots everyone 😂", a snoring
-# husband "I could strangle him lol"), crisis messages 13,894 of 13,909 unchanged; held-out sets (counts only)
-# 202 -> 192 false alarms of 4,764, crisis messages 5,397 of 5,467 unchanged. Past words alone saved 19 on the
-# choose sets, laughter alone 18.
+# PAST_ALONE: the classifier alone, in a message that names a time long past (crisis.yaml `past:`), needs the bar it
+# needs beside a confident ordinary answer (threshold_answered), as a rule there needs PAST_CONFIRM. Added 2026-12-06
+# (session 44): choose sets (rounds up to 100) 621 -> 602 false alarms of 14,083 ("my husband used to hit me but we
+# separated 4 years ago"), crisis messages 13,894 of 13,909 unchanged; held-out sets (counts only) 202 -> 198 false
+# alarms of 4,764, crisis messages unchanged; on three blind sets written afterwards (rounds 101-102, validation 41)
+# no change either way. Laughter was measured beside it and not shipped: it saved 18 more false alarms on the choose
+# sets ("everyone shoots everyone 😂", "I could strangle him lol"), but on those three sets, whose writers were asked
+# for danger told with a joke, it lost 5 of 245 people in danger, every one gallows humour about a bridge or a rope
+# ("пойду повешусь 😂 шучу. хотя нет, верёвку уже купил") that no rule read, and saved no false alarm.
 _CLAUSE_END = re.compile(r"(?<=[.!?؟;،,])\s+|\n+")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟;])\s+|\n+")
 # A message whose every hit tells an old story or laughs is cut only at sentence ends, not at commas: "бывший муж
@@ -192,13 +194,13 @@ def rules_and_classifier(
 ) -> CrisisVerdict:
     """The first and third nets, as the dialogue and the evaluation both decide. In an open ticket a counsellor
     reads along and people chat ("ich heiße …, Musterweg 5"): the classifier alone then needs the certainty it
-    needs beside a confident ordinary answer, and so it does in a message told calmly (CALM_ALONE). A vetoed verdict
-    may still change by `second_hearing`."""
+    needs beside a confident ordinary answer, and so it does in a message that names a time long past (PAST_ALONE). A
+    vetoed verdict may still change by `second_hearing`."""
     found = tuple(detector.detect_all(text))
     hits = tuple(standing_hits(found, probability, weights, len(text.split()), in_ticket))
     if hits:
         return _standing(hits, found)
-    doubted = in_ticket or answers_ordinary(knowledge, result) or detector.told_calmly(text)  # see CALM_ALONE
+    doubted = in_ticket or answers_ordinary(knowledge, result) or detector.names_the_past(text)  # see PAST_ALONE
     return CrisisVerdict((), third_net(text, probability, weights, doubted), found)
 
 
