@@ -2045,6 +2045,42 @@ def test_a_laughing_message_marks_its_hits(kb_dir: Path) -> None:
     assert not threat.laughing
 
 
+def test_a_laughing_message_that_says_it_happens_now_is_not_doubted(kb_dir: Path) -> None:
+    """People in danger joke too ("😂 ... and now he is standing at the door with an axe"): a `now:` word takes the
+    laughter's doubt away, so the classifier need not agree more (rounds 101-103)."""
+    detector = _detector(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      kill: [kill]\n      me: [me]\n    rules:\n"
+        "      - {kind: threat, all: [kill, me], within: 3}\n"
+        '    now: ["right now", already]\n',
+    )
+    joke = detector.detect("haha my ex says he will kill me 😂")
+    assert joke is not None
+    assert joke.laughing
+    now = ("haha my ex says he will kill me 😂 right now he is at the door", "lol he will kill me, he is already here")
+    for text in now:
+        hit = detector.detect(text)
+        assert hit is not None
+        assert not hit.laughing, text
+
+
+def test_the_shipped_now_words_take_the_doubt_of_laughter_away(detector: CrisisDetector) -> None:
+    """The shipped crisis.yaml: gallows humour with the danger at the door (rounds 101-102)."""
+    for text in (
+        "ну классика 😂 бывший пишет что приедет разбираться с топором, и сейчас стоит у подъезда",
+        "ну шо, сусід сказав шо заріже мене 😂 тільки зараз він реально стоїть під дверима з ножом",
+    ):
+        hits = detector.detect_all(text)
+        assert hits, text
+        assert not any(hit.laughing for hit in hits), text
+
+
+def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
+    _write_crisis(kb_dir, "languages:\n  en:\n    cues:\n      - {weight: 1, words: [me]}\n    now: {right: now}\n")
+    errors = _errors(kb_dir)
+    assert any(e.startswith("crisis.yaml:5:") and "'now' must be a list" in e for e in errors), errors
+
+
 def test_checker_names_the_line_of_a_broken_past_list(kb_dir: Path) -> None:
     _write_crisis(kb_dir, "languages:\n  en:\n    cues:\n      - {weight: 1, words: [me]}\n    past: {years: ago}\n")
     errors = _errors(kb_dir)

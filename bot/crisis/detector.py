@@ -156,7 +156,7 @@ class CrisisDetector:
         self.rules = rules
         slots: dict[str, Slot] = {}
         cue_phrases = [p for cue in rules.cues for p in cue.phrases]
-        for rule in (*rules.rules, *rules.negatives, *rules.asking, *rules.past, *cue_phrases):
+        for rule in (*rules.rules, *rules.negatives, *rules.asking, *rules.past, *rules.now, *cue_phrases):
             for slot in (*rule.slots, *rule.unless):
                 slots.setdefault(slot.key, slot)
         for cue in rules.cues:
@@ -186,6 +186,7 @@ class CrisisDetector:
         self._negatives_by_slot = self._by_last_slot(rules.negatives)
         self._asking_by_slot = self._by_last_slot(rules.asking)
         self._past_by_slot = self._by_last_slot(rules.past)
+        self._now_by_slot = self._by_last_slot(rules.now)
         self._veto_phrases_by_slot = self._by_last_slot(veto_phrases, with_unless=False)
         for number, cue in enumerate(self._cues):
             if cue.slot:
@@ -247,16 +248,16 @@ class CrisisDetector:
                 positions[number].append(index)
         return words, positions
 
-    def _past_in(self, positions: dict[int, list[int]]) -> bool:
-        """A `past:` phrase of crisis.yaml is in the message (a time long past, news, a danger that is over)."""
-        past = _present(self._past_by_slot, positions.keys())
-        return any(_spans(rule, slots, unless, positions) for rule, slots, unless in past)
+    @staticmethod
+    def _any_in(phrases: dict[int, list[_Compiled]], positions: dict[int, list[int]]) -> bool:
+        """One of the phrases (`past:`, `now:` of crisis.yaml, by their last word group) is in the message."""
+        return any(_spans(rule, slots, unless, positions) for rule, slots, unless in _present(phrases, positions))
 
     def names_the_past(self, text: str) -> bool:
         """The message names a time long past (or news, or a danger that is over), whether or not a rule fired: the
         classifier alone needs more agreement then (bot/crisis/net.py PAST_ALONE)."""
         _, positions = self._positions(text, latin_russian_or_ukrainian(text))
-        return self._past_in(positions)
+        return self._any_in(self._past_by_slot, positions)
 
     def detect_all(self, text: str) -> list[CrisisHit]:
         """Every rule that fires, minus those inside a known false alarm; most specific first."""
@@ -292,9 +293,9 @@ class CrisisDetector:
         asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
         hits = [replace(hit, typo=True) if self._by_typo(hit, words, read_as_cyrillic) else hit for hit in hits]
-        if hits and self._past_in(positions):  # most messages have no hit to mark
+        if hits and self._any_in(self._past_by_slot, positions):  # most messages have no hit to mark
             hits = [replace(hit, in_past=True) for hit in hits]
-        if hits and laughs(text):
+        if hits and laughs(text) and not self._any_in(self._now_by_slot, positions):  # "😂 now he is at the door"
             hits = [replace(hit, laughing=True) for hit in hits]
         # of two readings of the same words the one of more word groups first (a phrase counts a group per word,
         # weighted cues their signs of the kind), then a sure rule, then PRIORITY, then a rule before cues, and of

@@ -120,6 +120,7 @@ class CrisisRules:
     cues: tuple[Cue, ...] = ()
     asking: tuple[Rule, ...] = ()  # question forms about procedures and places (see ASKING_EXTRA)
     past: tuple[Rule, ...] = ()  # time words that put what is told in the past (see bot/crisis/net.py PAST_CONFIRM)
+    now: tuple[Rule, ...] = ()  # words that say it happens now: laughter then casts no doubt (CrisisHit.laughing)
 
     @property
     def empty(self) -> bool:
