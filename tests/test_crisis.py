@@ -1970,6 +1970,10 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "من چنت صغير ابوي يضربني، هسه عايش بألمانيا. وين الاقي معالج نفسي؟",
         "в чате пишут, что в общежитии был пожар, все живы. Куда отнести вещи?",
         "Frage für eine Fortbildung: Wann gilt die Meldepflicht, wenn ein Kind blaue Flecken hat?",
+        # staff who ask for a flyer, a training day or their files, not for a particular case (session 44)
+        "انا بشتغل بسكن لاجئين، بدي أرقام Frauenhaus للملف، مش لحالة معينة",
+        "social worker here, i need the number for forced marriage help to print on a flyer",
+        "training day at school next week: when a student says he wants to kill himself, who do we call?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
