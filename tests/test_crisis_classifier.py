@@ -433,22 +433,37 @@ OLD_STORY_NEW_ATTACK = (
 )
 
 
-def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(knowledge: KnowledgeBase) -> None:
+OLD_STORY_IN_CLAUSES = (
+    "раньше бывший муж меня бил, но это было шесть лет назад, мы давно развелись и он живёт в другой стране, а"
+    " сейчас мне нужен перевод свидетельства о разводе для Standesamt, кто это делает?"
+)
+OLD_STORY_IN_CLAUSES_NEW_ATTACK = OLD_STORY_IN_CLAUSES + " Вчера он нашёл меня здесь и опять меня избил."
+
+
+@pytest.mark.parametrize(
+    ("story", "attack"),
+    [(OLD_STORY, OLD_STORY_NEW_ATTACK), (OLD_STORY_IN_CLAUSES, OLD_STORY_IN_CLAUSES_NEW_ATTACK)],
+)
+def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(
+    knowledge: KnowledgeBase, story: str, attack: str
+) -> None:
     """A hit in a message naming a time long past needs PAST_CONFIRM; heard alone, the sentence that tells the old
-    story still names that time, so it cannot make the hit stand. A sentence that tells a new attack can."""
+    story still names that time, so it cannot make the hit stand. A sentence that tells a new attack can. When the
+    time stands after a comma ("раньше бывший муж меня бил, но это было шесть лет назад"), the message is cut only at
+    sentence ends: clause by clause, "раньше бывший муж меня бил," alone would sound like danger."""
     detector = CrisisDetector(knowledge.crisis_rules)
     weights = ClassifierWeights.read()
 
     def dangerous(texts: list[str]) -> list[float]:
         return [0.99 for _ in texts]
 
-    old = rules_and_classifier(detector, knowledge, OLD_STORY, None, 0.2, weights)
+    old = rules_and_classifier(detector, knowledge, story, None, 0.2, weights)
     assert old.vetoed
     assert all(hit.in_past for hit in old.found)
-    assert second_hearing(detector, OLD_STORY, old, dangerous) == old
-    again = rules_and_classifier(detector, knowledge, OLD_STORY_NEW_ATTACK, None, 0.2, weights)
+    assert second_hearing(detector, story, old, dangerous) == old
+    again = rules_and_classifier(detector, knowledge, attack, None, 0.2, weights)
     assert again.vetoed
-    heard = second_hearing(detector, OLD_STORY_NEW_ATTACK, again, dangerous)
+    heard = second_hearing(detector, attack, again, dangerous)
     assert heard.signal is not None
     assert heard.hits[0].kind == "violence"
 
@@ -478,34 +493,6 @@ def test_the_classifier_alone_needs_more_in_a_message_that_names_the_past(
     sure = rules_and_classifier(detector, knowledge, text, None, weights.threshold_answered, weights)
     assert sure.signal is not None
     assert sure.signal.third_net
-
-
-OLD_STORY_IN_CLAUSES = (
-    "раньше бывший муж меня бил, но это было шесть лет назад, мы давно развелись и он живёт в другой стране, а"
-    " сейчас мне нужен перевод свидетельства о разводе для Standesamt, кто это делает?"
-)
-OLD_STORY_IN_CLAUSES_NEW_ATTACK = OLD_STORY_IN_CLAUSES + " Вчера он нашёл меня здесь и опять меня избил."
-
-
-def test_a_second_hearing_keeps_an_old_story_whose_time_is_told_in_another_clause(knowledge: KnowledgeBase) -> None:
-    """Every hit of the message tells an old story, but the time ("шесть лет назад") stands after a comma: heard
-    clause by clause, "раньше бывший муж меня бил," alone would sound like danger. Such a message is cut only at
-    sentence ends; a sentence that tells a new attack is still heard on its own."""
-    detector = CrisisDetector(knowledge.crisis_rules)
-    weights = ClassifierWeights.read()
-
-    def dangerous(texts: list[str]) -> list[float]:
-        return [0.99 for _ in texts]
-
-    old = rules_and_classifier(detector, knowledge, OLD_STORY_IN_CLAUSES, None, 0.2, weights)
-    assert old.vetoed
-    assert all(hit.in_past for hit in old.found)
-    assert second_hearing(detector, OLD_STORY_IN_CLAUSES, old, dangerous) == old
-    again = rules_and_classifier(detector, knowledge, OLD_STORY_IN_CLAUSES_NEW_ATTACK, None, 0.2, weights)
-    assert again.vetoed
-    heard = second_hearing(detector, OLD_STORY_IN_CLAUSES_NEW_ATTACK, again, dangerous)
-    assert heard.signal is not None
-    assert heard.hits[0].kind == "violence"
 
 
 async def test_danger_in_one_sentence_of_a_long_question_shows_the_numbers(real: CoreService) -> None:
