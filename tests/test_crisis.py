@@ -383,6 +383,12 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("ekhti we23et w fi raghwe mn temmo", "medical"),
         # crisis_train75 (session 37): Levantine Arabizi, the neighbour beats his little son
         ("el jar byedrob ibno kel yom", "child"),
+        # session 44 (rounds 104-105): Sudanese self-harm, Moroccan Arabizi at the railway, a Persian lost child beside
+        # the Arabic "كم" (how much) that Persian "گم" (lost) folds to
+        ("صار لي شهور بقطع في يدي بالليل", "selfharm"),
+        ("safi ghadi nmchi l sekka dyal tran had lil w nsali m3a kolchi", "suicide"),
+        ("دخترم گمه، دو ساعته نیست", "child"),
+        ("پسرم گم شد تو پارک، کمک کنید", "child"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -555,6 +561,10 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "ayağım kaydı, bilek şişti, buz koydum. eczane krem verir mi",
         # a finger cut on an onion whose bleeding stopped (session 44)
         "قطعت إصبعي شوي وأنا عم قطع البصل، بس وقف الدم. شو بحط عليه؟",
+        # Arabic "كم" (how much) is no Persian "گم" (lost); a smoke alarm beeping without smoke (session 44)
+        "كم عمر الطفل لازم يكون للروضة؟",
+        "كم الـ Kindergeld لطفلين؟",
+        "الRauchmelder يصفر بدون اي دخان، البطارية خلصت؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
