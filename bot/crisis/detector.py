@@ -250,7 +250,7 @@ class CrisisDetector:
 
     @staticmethod
     def _any_in(phrases: dict[int, list[_Compiled]], positions: dict[int, list[int]]) -> bool:
-        """One of the phrases (`past:`, `now:` of crisis.yaml, by their last word group) is in the message."""
+        """One of the phrases (`asking:`, `past:`, `now:` of crisis.yaml, by their last word group) is there."""
         return any(_spans(rule, slots, unless, positions) for rule, slots, unless in _present(phrases, positions))
 
     def names_the_past(self, text: str) -> bool:
@@ -289,8 +289,7 @@ class CrisisDetector:
                 if not _overlaps(span, blocked) and (rule.sure or not _overlaps(span, vetoes)):
                     hits.append(CrisisHit(rule.kind, rule.language, rule, span, sure=rule.sure))
                     break
-        questions = _present(self._asking_by_slot, present)
-        asking = any(_spans(rule, slots, unless, positions) for rule, slots, unless in questions)
+        asking = self._any_in(self._asking_by_slot, positions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
         hits = [replace(hit, typo=True) if self._by_typo(hit, words, read_as_cyrillic) else hit for hit in hits]
         if hits and self._any_in(self._past_by_slot, positions):  # most messages have no hit to mark

@@ -203,8 +203,10 @@ def rules_and_classifier(
     hits = tuple(standing_hits(found, probability, weights, len(text.split()), in_ticket))
     if hits:
         return _standing(hits, found)
-    doubted = in_ticket or answers_ordinary(knowledge, result) or detector.names_the_past(text)  # see PAST_ALONE
-    return CrisisVerdict((), third_net(text, probability, weights, doubted), found)
+    signal = third_net(text, probability, weights, in_ticket or answers_ordinary(knowledge, result))
+    if signal is not None and detector.names_the_past(text):  # PAST_ALONE, asked only of an alarm: the higher bar
+        signal = third_net(text, probability, weights, answered_ordinary=True)
+    return CrisisVerdict((), signal, found)
 
 
 def second_net(
