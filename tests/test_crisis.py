@@ -565,6 +565,13 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "كم عمر الطفل لازم يكون للروضة؟",
         "كم الـ Kindergeld لطفلين؟",
         "الRauchmelder يصفر بدون اي دخان، البطارية خلصت؟",
+        # no fire, no smoke (a smoke alarm's battery); a limit not to exceed, which the Persian word for rape
+        # ("تجاوز") reads otherwise; zombies in a game (session 45)
+        "kak otklyuchit datchik dyma, pishchit kazhdye 30 sekund 😩 ognya net, dyma net, navernoe batareika sela",
+        "как отключить датчик дыма, пищит каждые 30 секунд 😩 огня нет, дыма нет, наверное батарейка села",
+        "ما بدي اتجاوز الحد",
+        "سقف قرص در روز چقدره؟ نمیخوام از حد تجاوز کنم",
+        'сын играет в Minecraft и там "убивает" зомби, учительница сказала, что это тревожный знак',
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1984,6 +1991,10 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "انا بشتغل بسكن لاجئين، بدي أرقام Frauenhaus للملف، مش لحالة معينة",
         "social worker here, i need the number for forced marriage help to print on a flyer",
         "training day at school next week: when a student says he wants to kill himself, who do we call?",
+        # staff writing a guideline, an old beating told for a form, a film for homework (session 45)
+        "our internal guideline: if a resident tells us about violence at home, who do we inform? no current case",
+        "The form asks if I was ever beaten. It was in a camp in 2016, I am safe here for years now. What do I write?",
+        "teacher said a woman whose husband hits her can go to a Frauenhaus. how many are there? for my homework",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
