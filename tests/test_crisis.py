@@ -389,6 +389,15 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("safi ghadi nmchi l sekka dyal tran had lil w nsali m3a kolchi", "suicide"),
         ("دخترم گمه، دو ساعته نیست", "child"),
         ("پسرم گم شد تو پارک، کمک کنید", "child"),
+        # session 45 (rounds 106-110): a peanut and a swollen face, Finglish "hit me in the face", everyone with a
+        # headache beside a confused grandmother (carbon monoxide), a scream for help next door, a boy still out after
+        # dark with his phone off, not wanting to see the morning
+        ("Sohn hat Erdnuss gegessen, jetzt Gesicht ganz dick und er kriegt schlecht Luft", "medical"),
+        ("shoharam dobare zad too soortam, goft barmigardam", "violence"),
+        ("grandma is super sleepy and confused and we all have headaches since evening", "medical"),
+        ("yan daireden bir kadın imdat diye bağırdı, sonra ses kesildi", "violence"),
+        ("малий пішов гулять і досі нема, вже темно, телефон вимкнений", "child"),
+        ("artık fark etmez, yarın sabahı görmek istemiyorum", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
