@@ -398,6 +398,7 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("yan daireden bir kadın imdat diye bağırdı, sonra ses kesildi", "violence"),
         ("малий пішов гулять і досі нема, вже темно, телефон вимкнений", "child"),
         ("artık fark etmez, yarın sabahı görmek istemiyorum", "suicide"),
+        ("ustabaşı pasaportumu aldı, maaşı tam vermiyor, kaçarsak polise vereceğiz diyor", "exploitation"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -581,6 +582,9 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "ما بدي اتجاوز الحد",
         "سقف قرص در روز چقدره؟ نمیخوام از حد تجاوز کنم",
         'сын играет в Minecraft и там "убивает" зомби, учительница сказала, что это тревожный знак',
+        # a smoke alarm beeping with neither smoke nor fire; a strict foreman who pays the full wage (session 45)
+        "الـ Rauchmelder عم يزمّر كل دقيقة، ما في دخان ولا نار، شكلو البطارية خلصت. كيف بطفيه؟",
+        "ustabası çok sert adam, bağırıyo çağırıyo ama maaşı tam veriyo. yıllık izin kaç gün?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
