@@ -2008,6 +2008,15 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "our internal guideline: if a resident tells us about violence at home, who do we inform? no current case",
         "The form asks if I was ever beaten. It was in a camp in 2016, I am safe here for years now. What do I write?",
         "teacher said a woman whose husband hits her can go to a Frauenhaus. how many are there? for my homework",
+        # the writer says all is well now: burnt toast, chewing gum swallowed, family safe after a blast in the
+        # news, a child's small fall (session 46; before, each of these alarmed without asking the classifier)
+        "toast burnt, the kitchen was full of smoke, windows open now, all fine. how do I stop the Rauchmelder beeping?",
+        "ребенок проглотил жвачку, бегает, все нормально. надо что-то делать?",
+        "خبر انفجار در کابل را دیدم، خانواده ام خوب استند. چطور پول بفرستم؟",
+        "mein sohn ist vom fahrrad gefallen, knie blutet bisschen, pflaster drauf, alles gut. muss ich das der schule melden?",
+        "ابني وقع عن الكرسي، كلو منيح هلق. لازم نروح عالدكتور؟",
+        "oglum bisikletten dustu, kolunu biraz kesti ama her sey yolunda. okula bildirmem lazim mi?",
+        "син впав з гойдалки, розбив коліно до крові, все гаразд. треба до лікаря?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
