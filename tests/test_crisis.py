@@ -398,6 +398,8 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("yan daireden bir kadın imdat diye bağırdı, sonra ses kesildi", "violence"),
         ("малий пішов гулять і досі нема, вже темно, телефон вимкнений", "child"),
         ("artık fark etmez, yarın sabahı görmek istemiyorum", "suicide"),
+        # session 46 (round 115): Levantine Arabizi, a child swallowed a dishwasher tablet
+        ("binti bala3et 7abbet ghasil w 3am tiste2ri", "medical"),
         ("ustabaşı pasaportumu aldı, maaşı tam vermiyor, kaçarsak polise vereceğiz diyor", "exploitation"),
     ],
 )
@@ -585,6 +587,16 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # a smoke alarm beeping with neither smoke nor fire; a strict foreman who pays the full wage (session 45)
         "الـ Rauchmelder عم يزمّر كل دقيقة، ما في دخان ولا نار، شكلو البطارية خلصت. كيف بطفيه؟",
         "ustabası çok sert adam, bağırıyo çağırıyo ama maaşı tam veriyo. yıllık izin kaç gün?",
+        # a smoke alarm beeping with no smoke and nothing burning; the daily maximum of a painkiller; the poison
+        # control number saved ahead; a fire escape plan after a documentary; a baby breathing normally (session 46)
+        "the smoke alarm keeps chirping, no smoke, nothing burning. battery?",
+        "Rauchmelder пищит всю ночь, пожара нет, ничего не горит. как его выключить?",
+        "rauchmelder piept alle paar minuten, batterie? kein feuer kein rauch. wie mach ich aus",
+        "whats the max ibuprofen an adult can take per day? packet says 400mg but its in german",
+        "скільки парацетамолу можна дорослому на добу? голова болить з ранку, не хочу перебрати",
+        "can you give me the poison control number? we are baby proofing the flat",
+        "we watched a documentary on house fires and now my kids want an escape plan for our 3rd floor flat",
+        "the baby has a little rash but is breathing normally, can it wait until Monday?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2017,6 +2029,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "ابني وقع عن الكرسي، كلو منيح هلق. لازم نروح عالدكتور؟",
         "oglum bisikletten dustu, kolunu biraz kesti ama her sey yolunda. okula bildirmem lazim mi?",
         "син впав з гойдалки, розбив коліно до крові, все гаразд. треба до лікаря?",
+        # a film seen together, a carer asking the procedure (session 46)
+        "dun aksam bi film izledik adam kiz kardesini zorla evlendiriyodu, kizim sordu almanyada yasak mi",
+        "انا Pflegehelferin بدار مسنين بإركلنز، شو الاجراء اذا مريض وقع بالليل؟ بتصل بالدكتور ولا بالمسؤولة اول؟",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
