@@ -2020,15 +2020,6 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "our internal guideline: if a resident tells us about violence at home, who do we inform? no current case",
         "The form asks if I was ever beaten. It was in a camp in 2016, I am safe here for years now. What do I write?",
         "teacher said a woman whose husband hits her can go to a Frauenhaus. how many are there? for my homework",
-        # the writer says all is well now: burnt toast, chewing gum swallowed, family safe after a blast in the
-        # news, a child's small fall (session 46; before, each of these alarmed without asking the classifier)
-        "toast burnt, the kitchen was full of smoke, windows open now, all fine. how do I stop the Rauchmelder beeping?",
-        "ребенок проглотил жвачку, бегает, все нормально. надо что-то делать?",
-        "خبر انفجار در کابل را دیدم، خانواده ام خوب استند. چطور پول بفرستم؟",
-        "mein sohn ist vom fahrrad gefallen, knie blutet bisschen, pflaster drauf, alles gut. muss ich das der schule melden?",
-        "ابني وقع عن الكرسي، كلو منيح هلق. لازم نروح عالدكتور؟",
-        "oglum bisikletten dustu, kolunu biraz kesti ama her sey yolunda. okula bildirmem lazim mi?",
-        "син впав з гойдалки, розбив коліно до крові, все гаразд. треба до лікаря?",
         # a film seen together, a carer asking the procedure (session 46)
         "dun aksam bi film izledik adam kiz kardesini zorla evlendiriyodu, kizim sordu almanyada yasak mi",
         "انا Pflegehelferin بدار مسنين بإركلنز، شو الاجراء اذا مريض وقع بالليل؟ بتصل بالدكتور ولا بالمسؤولة اول؟",
@@ -2141,6 +2132,55 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
     _write_crisis(kb_dir, "languages:\n  en:\n    cues:\n      - {weight: 1, words: [me]}\n    now: {right: now}\n")
     errors = _errors(kb_dir)
     assert any(e.startswith("crisis.yaml:5:") and "'now' must be a list" in e for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # burnt toast, chewing gum swallowed, family safe after a blast in the news, a child's small fall (session 46;
+        # before, each of these alarmed without asking the classifier)
+        "toast burnt, the kitchen was full of smoke, windows open now, all fine. how do I stop the Rauchmelder?",
+        "ребенок проглотил жвачку, бегает, все нормально. надо что-то делать?",
+        "خبر انفجار در کابل را دیدم، خانواده ام خوب استند. چطور پول بفرستم؟",
+        "mein sohn ist vom fahrrad gefallen, knie blutet bisschen, pflaster drauf, alles gut. muss ich das melden?",
+        "ابني وقع عن الكرسي، كلو منيح هلق. لازم نروح عالدكتور؟",
+        "oglum bisikletten dustu, kolunu biraz kesti ama her sey yolunda. okula bildirmem lazim mi?",
+        "син впав з гойдалки, розбив коліно до крові, все гаразд. треба до лікаря?",
+    ],
+)
+def test_the_shipped_well_words_doubt_the_hits(detector: CrisisDetector, text: str) -> None:
+    """The writer says all is well now (crisis.yaml `well:`): the classifier must agree before a rule alarms."""
+    hits = detector.detect_all(text)
+    assert hits, text
+    assert all(hit.in_past for hit in hits)
+    assert not detector.names_the_past(text)
+
+
+def test_words_that_say_all_is_well_doubt_the_hits_but_name_no_past(kb_dir: Path) -> None:
+    """`well:` marks a rule hit like an old story (the classifier must agree, PAST_CONFIRM), but unlike `past:` it
+    does not raise the bar of the classifier alone (names_the_past), because people in danger write it too."""
+    detector = _detector(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      swallow: [swallowed]\n      gum: [gum]\n    rules:\n"
+        "      - {kind: medical, all: [swallow, gum], within: 3}\n"
+        '    past: ["years ago"]\n'
+        '    well: ["all fine"]\n',
+    )
+    calm = "my son swallowed gum, he is running around, all fine. do we need a doctor?"
+    hit = detector.detect(calm)
+    assert hit is not None
+    assert hit.in_past
+    assert not detector.names_the_past(calm)
+    assert detector.names_the_past("years ago all fine")
+    worried = detector.detect("my son swallowed gum and coughs")
+    assert worried is not None
+    assert not worried.in_past
+
+
+def test_checker_names_the_line_of_a_broken_well_list(kb_dir: Path) -> None:
+    _write_crisis(kb_dir, "languages:\n  en:\n    cues:\n      - {weight: 1, words: [me]}\n    well: {all: fine}\n")
+    errors = _errors(kb_dir)
+    assert any(e.startswith("crisis.yaml:5:") and "'well' must be a list" in e for e in errors), errors
 
 
 def test_checker_names_the_line_of_a_broken_past_list(kb_dir: Path) -> None:

@@ -478,6 +478,9 @@ def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(
         ("mein Mann schreit mich oft an, wir sind getrennt. Wie ändere ich den Namen der Kinder?", False),
         # laughter alone raises no bar: people in danger joke ("пойду повешусь 😂 шучу. хотя нет, верёвку уже купил")
         ("lol wenn sie mich wieder ablehnen geh ich einfach in die Rur 😂 steh schon an der Brücke", False),
+        # nor do words that say all is well now (crisis.yaml `well:`): a farewell ends "all is fine, don't worry"
+        ("hab lange überlegt wie ich leise gehe, heute alles vorbereitet und die Kinder zur Oma gebracht, alles gut, "
+         "macht euch keine Sorgen. Wie bekommt die Oma das Kindergeld?", False),
     ],
 )
 def test_the_classifier_alone_needs_more_in_a_message_that_names_the_past(

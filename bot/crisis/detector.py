@@ -58,7 +58,9 @@ class CrisisHit:
     rule: Rule
     span: tuple[int, int]  # first and last word index (folded words)
     by_cues: bool = False  # found by adding up weighted cues, not by a rule or phrase: a weaker sign
-    in_past: bool = False  # the message names a time long past ("vor Jahren"): the classifier must agree more
+    # the message names a time long past ("vor Jahren") or says all is well now ("alles gut"): the classifier must
+    # agree more
+    in_past: bool = False
     laughing: bool = False  # the message laughs ("😂", "хахах"): likewise
     typo: bool = False  # a word of the hit matched only by typo tolerance ("kaşınıyor" as "kasiliyor"): likewise
     weight: int = 0  # by cues: the weight that was added up
@@ -156,7 +158,7 @@ class CrisisDetector:
         self.rules = rules
         slots: dict[str, Slot] = {}
         cue_phrases = [p for cue in rules.cues for p in cue.phrases]
-        for rule in (*rules.rules, *rules.negatives, *rules.asking, *rules.past, *rules.now, *cue_phrases):
+        for rule in (*rules.rules, *rules.negatives, *rules.asking, *rules.past, *rules.well, *rules.now, *cue_phrases):
             for slot in (*rule.slots, *rule.unless):
                 slots.setdefault(slot.key, slot)
         for cue in rules.cues:
@@ -186,6 +188,7 @@ class CrisisDetector:
         self._negatives_by_slot = self._by_last_slot(rules.negatives)
         self._asking_by_slot = self._by_last_slot(rules.asking)
         self._past_by_slot = self._by_last_slot(rules.past)
+        self._well_by_slot = self._by_last_slot(rules.well)
         self._now_by_slot = self._by_last_slot(rules.now)
         self._veto_phrases_by_slot = self._by_last_slot(veto_phrases, with_unless=False)
         for number, cue in enumerate(self._cues):
@@ -250,7 +253,8 @@ class CrisisDetector:
 
     @staticmethod
     def _any_in(phrases: dict[int, list[_Compiled]], positions: dict[int, list[int]]) -> bool:
-        """One of the phrases (`asking:`, `past:`, `now:` of crisis.yaml, by their last word group) is there."""
+        """One of the phrases (`asking:`, `past:`, `well:`, `now:` of crisis.yaml, by their last word group) is
+        there."""
         return any(_spans(rule, slots, unless, positions) for rule, slots, unless in _present(phrases, positions))
 
     def names_the_past(self, text: str) -> bool:
@@ -292,7 +296,7 @@ class CrisisDetector:
         asking = self._any_in(self._asking_by_slot, positions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
         hits = [replace(hit, typo=True) if self._by_typo(hit, words, read_as_cyrillic) else hit for hit in hits]
-        if hits and self._any_in(self._past_by_slot, positions):  # most messages have no hit to mark
+        if hits and (self._any_in(self._past_by_slot, positions) or self._any_in(self._well_by_slot, positions)):
             hits = [replace(hit, in_past=True) for hit in hits]
         if hits and laughs(text) and not self._any_in(self._now_by_slot, positions):  # "😂 now he is at the door"
             hits = [replace(hit, laughing=True) for hit in hits]

@@ -17,7 +17,7 @@ from bot.languages import LANGUAGES
 
 GROUP = "Krise (crisis.yaml)"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-BLOCK_KEYS = ("words", "rules", "phrases", "cues", "not", "asking", "past", "now")
+BLOCK_KEYS = ("words", "rules", "phrases", "cues", "not", "asking", "past", "well", "now")
 CUE_KEYS = ("kind", "weight", "words")
 RULE_KEYS = ("kind", "all", "within", "unless", "in_order", "sure")
 NOT_KEYS = ("all", "within", "unless", "in_order")
@@ -52,6 +52,7 @@ class _Parser:
         cues: list[Cue] = []
         asking: list[Rule] = []
         past: list[Rule] = []
+        well: list[Rule] = []
         now: list[Rule] = []
         for lang, block in blocks.items():
             line = blocks.line_of(lang)
@@ -65,6 +66,7 @@ class _Parser:
             cues.extend(self._cues(lang, block))
             asking.extend(self._phrase_list(lang, block, "asking"))
             past.extend(self._phrase_list(lang, block, "past"))
+            well.extend(self._phrase_list(lang, block, "well"))
             now.extend(self._phrase_list(lang, block, "now"))
         missing = [lang for lang in LANGUAGES if lang not in blocks]
         if missing:
@@ -72,10 +74,10 @@ class _Parser:
                 self.path, blocks.line, f"no crisis signals in {', '.join(missing)}", "Fehlende Übersetzungen"
             )
         self._contexts_across_languages(rules, cues)
-        self._once_across_languages([*negatives, *asking, *past, *now])
+        self._once_across_languages([*negatives, *asking, *past, *well, *now])
         languages = tuple(lang for lang in blocks if lang in LANGUAGES)
         return CrisisRules(
-            tuple(rules), tuple(negatives), languages, tuple(cues), tuple(asking), tuple(past), tuple(now)
+            tuple(rules), tuple(negatives), languages, tuple(cues), tuple(asking), tuple(past), tuple(now), tuple(well)
         )
 
     def _contexts_across_languages(self, rules: list[Rule], cues: list[Cue]) -> None:
@@ -112,9 +114,9 @@ class _Parser:
 
     def _once_across_languages(self, phrases: list[Rule]) -> None:
         """A known false alarm, a question asked ahead or an old story counts for every message, whatever its
-        language (people mix languages), so a phrase of 'not', 'asking', 'past' or 'now' listed in a second block adds
-        nothing: a warning at the second copy. Russian and Ukrainian share many words, and such copies came from
-        rounds that were mended in both blocks at once."""
+        language (people mix languages), so a phrase of 'not', 'asking', 'past', 'well' or 'now' listed in a second
+        block adds nothing: a warning at the second copy. Russian and Ukrainian share many words, and such copies came
+        from rounds that were mended in both blocks at once."""
         first: dict[tuple[str, ...], Rule] = {}
         for phrase in phrases:
             if not phrase.ordered:  # a 'not' rule of word groups, not a phrase
@@ -194,7 +196,8 @@ class _Parser:
         return [c for c in (self._cue(lang, item, value.line_of(i)) for i, item in enumerate(value)) if c]
 
     def _phrase_list(self, lang: str, block: LineDict, key: str) -> list[Rule]:
-        """'asking', 'past' and 'now': plain lists of words or phrases, each counted once like 'phrases' and 'not'."""
+        """'asking', 'past', 'well' and 'now': plain lists of words or phrases, each counted once like 'phrases' and
+        'not'."""
         value = block.get(key)
         if value is None:
             return []

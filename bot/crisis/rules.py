@@ -121,6 +121,9 @@ class CrisisRules:
     asking: tuple[Rule, ...] = ()  # question forms about procedures and places (see ASKING_EXTRA)
     past: tuple[Rule, ...] = ()  # time words that put what is told in the past (see bot/crisis/net.py PAST_CONFIRM)
     now: tuple[Rule, ...] = ()  # words that say it happens now: laughter then casts no doubt (CrisisHit.laughing)
+    # words that say all is well now ("all fine", "все добре"): a rule hit is doubted as in an old story, but the
+    # classifier alone keeps its usual bar, because people in danger also write "all is fine, don't worry"
+    well: tuple[Rule, ...] = ()
 
     @property
     def empty(self) -> bool:
