@@ -597,6 +597,14 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "can you give me the poison control number? we are baby proofing the flat",
         "we watched a documentary on house fires and now my kids want an escape plan for our 3rd floor flat",
         "the baby has a little rash but is breathing normally, can it wait until Monday?",
+        # a figure of speech about a teenager home late; a quarrel where nobody was hurt; teased or shouted at but not
+        # beaten (session 46, round 117)
+        "Tochter war bis 3 uhr weg ohne bescheid, handy aus, ich hab fast nen herzinfarkt bekommen. jetzt schläft sie",
+        "پسرم دیشب تا ساعت ۳ بیرون بود گوشیشم جواب نمیداد، داشتم سکته میکردم. الان خونه‌ست",
+        "my 14yo stayed out till midnight without telling me, scared me half to death. how do parents handle curfew",
+        "Streit im Heim in der Küche wegen Herd, Security kam, alles wieder ok, keiner verletzt. Kann ich umziehen?",
+        "ребёнка в классе дразнят из-за акцента, не бьют, но он не хочет в школу. к кому идти?",
+        "начальник постоянно кричить, обзиває, але не бʼє. куди можна поскаржитися?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2023,6 +2031,11 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         # a film seen together, a carer asking the procedure (session 46)
         "dun aksam bi film izledik adam kiz kardesini zorla evlendiriyodu, kizim sordu almanyada yasak mi",
         "انا Pflegehelferin بدار مسنين بإركلنز، شو الاجراء اذا مريض وقع بالليل؟ بتصل بالدكتور ولا بالمسؤولة اول؟",
+        # a teenager's thoughts told for a job exam, a film watched with the kids, a shelter's protection plan
+        # (session 46, rounds 116-119)
+        "When I was teenager I had bad thoughts about suicide, now I am married and working. Must I tell the exam?",
+        "watched movie about kidnapping with my kids, now my daughter is scared to walk to school alone",
+        "Wie läuft das Verfahren bei Kindeswohlgefährdung, wen ruft man an? Allgemeine Frage für unser Schutzkonzept",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
