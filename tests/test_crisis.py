@@ -605,6 +605,7 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "Streit im Heim in der Küche wegen Herd, Security kam, alles wieder ok, keiner verletzt. Kann ich umziehen?",
         "ребёнка в классе дразнят из-за акцента, не бьют, но он не хочет в школу. к кому идти?",
         "начальник постоянно кричить, обзиває, але не бʼє. куди можна поскаржитися?",
+        "moja svekrukha mene do infarktu dovede 😂 kozhen den dzvonyt. de kupyty dytjachyj odjag?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2109,6 +2110,32 @@ def test_a_laughing_message_marks_its_hits(kb_dir: Path) -> None:
     threat = detector.detect("he will kill me tonight")
     assert threat is not None
     assert not threat.laughing
+
+
+def test_laughter_casts_no_doubt_on_a_medical_emergency(kb_dir: Path) -> None:
+    """People play a medical emergency down with an emoji ("the boy drank bleach, he vomits but laughs 😅"): its hit
+    is not marked as laughing (LAUGHTER_SPARES), a threat in the same laughing message still is (session 46)."""
+    detector = _detector(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      kill: [kill]\n      me: [me]\n      drank: [drank]\n"
+        "      bleach: [bleach]\n    rules:\n"
+        "      - {kind: threat, all: [kill, me], within: 3}\n"
+        "      - {kind: medical, all: [drank, bleach], within: 3}\n",
+    )
+    hits = detector.detect_all("my boy drank bleach and vomits but laughs 😅 mum will kill me")
+    assert {hit.kind: hit.laughing for hit in hits} == {"medical": False, "threat": True}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "oğlan çamaşır suyu içmiş, kusuyo ama gülüyo 😅 bi şey olmaz he?",  # a boy who drank bleach (round 120)
+        "дід впав і не відповідає, дихає хрипло з перервами, він завжди так прикидається 😂",
+    ],
+)
+def test_a_medical_emergency_played_down_with_an_emoji_is_not_doubted(detector: CrisisDetector, text: str) -> None:
+    hits = detector.detect_all(text)
+    assert any(hit.kind == "medical" and not hit.doubted for hit in hits), hits
 
 
 def test_a_laughing_message_that_says_it_happens_now_is_not_doubted(kb_dir: Path) -> None:
