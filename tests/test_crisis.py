@@ -400,6 +400,12 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("artık fark etmez, yarın sabahı görmek istemiyorum", "suicide"),
         # session 46 (round 115): Levantine Arabizi, a child swallowed a dishwasher tablet
         ("binti bala3et 7abbet ghasil w 3am tiste2ri", "medical"),
+        # session 46 (round 120): a bridge and a date chosen; a toddler alone on the windowsill; Arabizi chest pain
+        # beside a tingling left arm
+        ("not being dramatic but i've picked the bridge and the date is friday, who cancels my course", "suicide"),
+        ("сусіди пішли і лишили малого самого, він стоїть на підвіконні на 5 поверсі, вікно відчинене", "child"),
+        ("соседи ушли, малыш один стоит на подоконнике, окно открыто, 4 этаж", "child"),
+        ("zawji 3endo wja3 bi sadro w ideh el shmal mkahraba", "medical"),
         ("ustabaşı pasaportumu aldı, maaşı tam vermiyor, kaçarsak polise vereceğiz diyor", "exploitation"),
     ],
 )
