@@ -2192,6 +2192,7 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "ابني وقع عن الكرسي، كلو منيح هلق. لازم نروح عالدكتور؟",
         "oglum bisikletten dustu, kolunu biraz kesti ama her sey yolunda. okula bildirmem lazim mi?",
         "син впав з гойдалки, розбив коліно до крові, все гаразд. треба до лікаря?",
+        "زمان في الخرطوم دخلوا بيتنا وضربونا، هسي نحنا بخير هنا. في دكتور نفسي بيتكلم عربي؟",  # Sudanese (round 118)
     ],
 )
 def test_the_shipped_well_words_doubt_the_hits(detector: CrisisDetector, text: str) -> None:
