@@ -36,14 +36,6 @@ MIN_FUZZY = 7  # shorter words and patterns must be spelled right: too many near
 MAX_WORDS = 300  # a longer message is checked on its first 300 words
 MIN_TRANSLIT = 2  # Latin words from this length are also read as Russian or Ukrainian
 # 3 until 2026-12-01: "ne hochu zhyty" lost its "ne" (не); at 2 no message changed on the choose sets but that one
-# Laughter casts no doubt on a medical emergency (session 46): people play one down with a laughing emoji ("oglan
-# çamaşır suyu içmiş, kusuyo ama gülüyo 😅", a boy who drank bleach; a grandfather who does not answer and breathes
-# in gasps, "he always pretends 😂"), while the jokes about heart attacks ("this bill will give me a heart attack 😂")
-# are known false alarms in crisis.yaml `not:`. On the blind rounds 106-120: 4 more of 1,296 crisis messages caught,
-# false alarms unchanged (107 of 1,392); choose sets up to 105: false alarms unchanged (579 of 14,509) once "до
-# інфаркту доведе 😂" (a mother-in-law) was listed; held-out sets (counts only) unchanged. Self-harm as well was
-# measured and not taken: no more caught, two more false alarms.
-LAUGHTER_SPARES = frozenset({"medical"})
 # when two situations are read from the same words, the first of these wins
 PRIORITY = (
     "suicide",
@@ -57,6 +49,14 @@ PRIORITY = (
     "threat",
     "violence",
 )
+# Laughter casts no doubt on a medical emergency (session 46): people play one down with a laughing emoji ("oglan
+# çamaşır suyu içmiş, kusuyo ama gülüyo 😅", a boy who drank bleach; a grandfather who does not answer and breathes
+# in gasps, "he always pretends 😂"), while the jokes about heart attacks ("this bill will give me a heart attack 😂")
+# are known false alarms in crisis.yaml `not:`. On the blind rounds 106-120: 4 more of 1,296 crisis messages caught,
+# false alarms unchanged (107 of 1,392); choose sets up to 105: false alarms unchanged (579 of 14,509) once "до
+# інфаркту доведе 😂" (a mother-in-law) was listed; held-out sets (counts only) unchanged. Self-harm as well was
+# measured and not taken: no more caught, two more false alarms.
+LAUGHTER_SPARES = frozenset({"medical"})
 
 
 @dataclass(frozen=True)
