@@ -100,6 +100,8 @@ VALIDATION_41 = DATA / "crisis_val41.yaml"  # blind (all languages, 2026-12-06 s
 VALIDATION_42 = DATA / "crisis_val42.yaml"  # blind (all languages, 2026-12-06 session 45), never tuned on
 VALIDATION_43 = DATA / "crisis_val43.yaml"  # blind (all languages, 2026-12-06 session 46), never tuned on
 VALIDATION_44 = DATA / "crisis_val44.yaml"  # blind (all languages, 2026-12-06 session 46), never tuned on
+VALIDATION_45 = DATA / "crisis_val45.yaml"  # blind (all languages, 2026-12-06 session 47), never tuned on
+VALIDATION_46 = DATA / "crisis_val46.yaml"  # blind (all languages, 2026-12-06 session 47), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -975,6 +977,24 @@ def test_validation_44_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     German, an English and a Persian message missed; with the lexical matcher alone 104), no false alarm (0 of 103;
     lexical 2). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_44, recall=0.971, alarms=0.0)
+
+
+def test_validation_45_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (209: per language 15 crisis messages of every kind, a third of them inside an
+    ordinary question, 12 hard negatives and 3 everyday questions; one repeat of an older set removed), written
+    2026-12-06 session 47 from a task file, registered before anything ran on it and measured untouched at 1f5377e:
+    100 % recall (105 of 105), 5.8 % false alarms (6 of 104: two Arabic, an English, a Persian, a Turkish and a
+    Ukrainian hard negative); the lexical matcher alone the same. Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_45, recall=1.0, alarms=0.058)
+
+
+def test_validation_46_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (209, composed as validation 45, some danger told for another person; one
+    repeat removed), written 2026-12-06 session 47 beside validation 45, registered before anything ran on it and
+    measured untouched at 1f5377e: 97.1 % recall (102 of 105; an Arabic and a Persian suicidal message and a German
+    medical one missed), 10.6 % false alarms (11 of 104, hard negatives of every language but English); the lexical
+    matcher alone the same. Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_46, recall=0.971, alarms=0.106)
 
 
 def _floors(
