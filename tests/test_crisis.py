@@ -612,6 +612,24 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "ребёнка в классе дразнят из-за акцента, не бьют, но он не хочет в школу. к кому идти?",
         "начальник постоянно кричить, обзиває, але не бʼє. куди можна поскаржитися?",
         "moja svekrukha mene do infarktu dovede 😂 kozhen den dzvonyt. de kupyty dytjachyj odjag?",
+        # no blows, said outright; a strict parent who keeps a teenager in; a neighbour who threatens to call the
+        # police (session 47, rounds 121, 123, 125)
+        "meine tochter wird in der klasse gehänselt, geschlagen wird sie nicht. wen spreche ich an?",
+        "mein mann schreit viel, schlagen tut er nicht, aber ich bin müde. gibt es eheberatung?",
+        "my husband yells when he is stressed but he is not hurting me, is there couples counselling in english?",
+        "my dad is strict, he wont let me go out after 8. is that normal here?",
+        "زوجي بيعصب كتير بس ما بيضربني، في استشارة زوجية بالعربي؟",
+        "مدير الشغل بيصرخ علينا بس عمره ما مد ايده على حدا، وين بشتكي؟",
+        "شوهرم داد میزنه ولی دست روم بلند نکرده، مشاوره خانواده به فارسی هست؟",
+        "پدرم خیلی سختگیره، نمیمانه با دوستام بیرون برم. با کی صحبت کنم؟",
+        "Meine Eltern sind sehr streng und ich darf abends nicht raus. Kann die Schule mit ihnen reden?",
+        "annem cok kati, aksamlari disari cikmama izin vermiyor. rehber ogretmenle konusabilir miyim?",
+        "ابوي صارم كتير، ما بيخليني اطلع بعد المغرب. مين بالمدرسة فيني احكي معه؟",
+        "мама очень строгая, не отпускает гулять после восьми. есть психолог для подростков?",
+        "батько дуже суворий, не відпускає на дискотеку. де поговорити з психологом?",
+        "сосед грозится вызвать полицию, если дети шумят после десяти. он прав?",
+        "сусід погрожує викликати поліцію через гучну музику. що робити?",
+        "the downstairs neighbour threatens to call the police when my kids run around, can he?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2193,6 +2211,11 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "oglum bisikletten dustu, kolunu biraz kesti ama her sey yolunda. okula bildirmem lazim mi?",
         "син впав з гойдалки, розбив коліно до крові, все гаразд. треба до лікаря?",
         "زمان في الخرطوم دخلوا بيتنا وضربونا، هسي نحنا بخير هنا. في دكتور نفسي بيتكلم عربي؟",  # Sudanese (round 118)
+        # a pan fire put out, nobody was hurt (session 47, round 126)
+        "у нас на кухні загорілась сковорода, ми загасили, ніхто не постраждав. хто платить за ремонт?",
+        "на кухне загорелась сковородка, потушили, никто не пострадал. надо сообщать хозяину?",
+        "the pan caught fire yesterday, we put it out, nobody was hurt. does the Haftpflicht pay for the wall?",
+        "tavada yag alev aldi, kapakla sondurduk, kimse yaralanmadi. ev sahibine soylemem lazim mi?",
     ],
 )
 def test_the_shipped_well_words_doubt_the_hits(detector: CrisisDetector, text: str) -> None:
