@@ -2186,6 +2186,10 @@ def test_the_shipped_now_words_take_the_doubt_of_laughter_away(detector: CrisisD
     for text in (
         "ну классика 😂 бывший пишет что приедет разбираться с топором, и сейчас стоит у подъезда",
         "ну шо, сусід сказав шо заріже мене 😂 тільки зараз він реально стоїть під дверима з ножом",
+        # tonight (session 47, round 124): pills saved up for tonight, a knife at the door tonight
+        "alles easy 😂 hab die ganzen Tabletten gesammelt, heute Abend mach ich Schluss. Für immer.",
+        "haplari biriktirdim 😂 bu aksam hepsini bitiricem, vasiyet de hazir",
+        "شوهر سابقم با چاقو دم در است، میگه امشب کارمو تموم میکنه 😂",
     ):
         hits = detector.detect_all(text)
         assert hits, text
