@@ -630,6 +630,16 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "сосед грозится вызвать полицию, если дети шумят после десяти. он прав?",
         "сусід погрожує викликати поліцію через гучну музику. що робити?",
         "the downstairs neighbour threatens to call the police when my kids run around, can he?",
+        # a known epilepsy with its medicine and doctor; "I can't [stand] this ..."; no strength left after work; a
+        # toddler who bumped its forehead (session 47)
+        "بنتي عندها صرع من صغرها وماشية عالدوا، بدنا دكتور اعصاب بهاينسبرغ",
+        "پسرم صرع داره و دواش داره تموم میشه، نسخه جدید از کجا بگیرم؟",
+        "я вже не можу з цими листами з джобцентру, хто допоможе перекласти?",
+        "не могу больше с этим соседом, каждый вечер музыка. куда жаловаться?",
+        "третью ночь не сплю, сил нет. где найти Familienhebamme?",
+        "малий не спить, сил нема. де консультація для мам?",
+        "сын ударился лбом об стол, шишка, но играет. к какому врачу завтра?",
+        "донька вдарилась лобом об шафу, ґуля, але весела. треба до лікаря?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
