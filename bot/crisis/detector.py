@@ -196,7 +196,8 @@ class CrisisDetector:
         self._negatives_by_slot = self._by_last_slot(rules.negatives)
         self._asking_by_slot = self._by_last_slot(rules.asking)
         self._past_by_slot = self._by_last_slot(rules.past)
-        self._well_by_slot = self._by_last_slot(rules.well)
+        # a rule hit is doubted when the message names a time long past or says all is well now: one lookup for both
+        self._calm_by_slot = self._by_last_slot((*rules.past, *rules.well))
         self._now_by_slot = self._by_last_slot(rules.now)
         self._veto_phrases_by_slot = self._by_last_slot(veto_phrases, with_unless=False)
         for number, cue in enumerate(self._cues):
@@ -304,7 +305,7 @@ class CrisisDetector:
         asking = self._any_in(self._asking_by_slot, positions)
         hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
         hits = [replace(hit, typo=True) if self._by_typo(hit, words, read_as_cyrillic) else hit for hit in hits]
-        if hits and (self._any_in(self._past_by_slot, positions) or self._any_in(self._well_by_slot, positions)):
+        if hits and self._any_in(self._calm_by_slot, positions):
             hits = [replace(hit, in_past=True) for hit in hits]
         if hits and laughs(text) and not self._any_in(self._now_by_slot, positions):  # "😂 now he is at the door"
             hits = [hit if hit.kind in LAUGHTER_SPARES else replace(hit, laughing=True) for hit in hits]
