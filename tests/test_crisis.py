@@ -640,6 +640,7 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "малий не спить, сил нема. де консультація для мам?",
         "сын ударился лбом об стол, шишка, но играет. к какому врачу завтра?",
         "донька вдарилась лобом об шафу, ґуля, але весела. треба до лікаря?",
+        "Babam çok katı, akşam 8'den sonra dışarı çıkamıyorum, gençlik merkezi var mı?",  # session 47, round 129
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2230,6 +2231,7 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "на кухне загорелась сковородка, потушили, никто не пострадал. надо сообщать хозяину?",
         "the pan caught fire yesterday, we put it out, nobody was hurt. does the Haftpflicht pay for the wall?",
         "tavada yag alev aldi, kapakla sondurduk, kimse yaralanmadi. ev sahibine soylemem lazim mi?",
+        "tavada yağ alev aldı, kapağı kapattım söndü, herkes iyi. ev sahibine söylemem lazım mı?",  # round 127
     ],
 )
 def test_the_shipped_well_words_doubt_the_hits(detector: CrisisDetector, text: str) -> None:
