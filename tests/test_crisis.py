@@ -641,6 +641,9 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "сын ударился лбом об стол, шишка, но играет. к какому врачу завтра?",
         "донька вдарилась лобом об шафу, ґуля, але весела. треба до лікаря?",
         "Babam çok katı, akşam 8'den sonra dışarı çıkamıyorum, gençlik merkezi var mı?",  # session 47, round 129
+        # 'looked at', not 'choked' read through a typo; a blue passport (session 47)
+        "юрист подивився мої документи і сказав, що все добре. скільки коштує консультація?",
+        "الجواز الازرق وين بجدده؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1157,6 +1160,10 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("merdivenlerde gaz kokusu var", "fire"),
         ("في ريحة غاز بالدرج", "fire"),
         ("تو راه پله بوی گاز میاد", "fire"),
+        # choking on food and turning blue (session 47, round 128)
+        ("сын подавился конфетой и синеет", "medical"),
+        ("донька вдавилась горіхом і синіє", "medical"),
+        ("بنتي غصت بحبة فستق ووجها عم يزرق", "medical"),
         ("mein lehrer hat mich angefasst", "sexual"),
         ("my teacher touched me", "sexual"),
         ("учитель меня трогал", "sexual"),
