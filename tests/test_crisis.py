@@ -2214,6 +2214,19 @@ def test_the_shipped_now_words_take_the_doubt_of_laughter_away(detector: CrisisD
         assert not any(hit.laughing for hit in hits), text
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["بوی گاز خیلی زیاد تو آشپزخونه میاد، بچه‌ها خوابن", "بوی گاز در راهرو بسیار زیاد است، چراغ را روشن کنم؟"],
+)
+def test_a_persian_smell_of_gas_alarms_like_a_rule(detector: CrisisDetector, text: str) -> None:
+    """Session 47 (round 127): as a weighted cue it needed the classifier's agreement (0.18 < 0.2) and a strong
+    smell of gas beside sleeping children went without the numbers; as a phrase it stands like a rule."""
+    hit = detector.detect(text)
+    assert hit is not None
+    assert hit.kind == "fire"
+    assert not hit.by_cues
+
+
 def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
     _write_crisis(kb_dir, "languages:\n  en:\n    cues:\n      - {weight: 1, words: [me]}\n    now: {right: now}\n")
     errors = _errors(kb_dir)
