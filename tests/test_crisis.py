@@ -644,6 +644,24 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # 'looked at', not 'choked' read through a typo; a blue passport (session 47)
         "юрист подивився мої документи і сказав, що все добре. скільки коштує консультація?",
         "الجواز الازرق وين بجدده؟",
+        # no blows or violence, said outright; breathing normally; a known epilepsy, just in case; how to light a gas
+        # stove; a nose (not a noose, read through a typo); a baby kicking in the womb; the neighbours' cigarette smoke
+        # (session 48, rounds 130-135)
+        "Mein Mann schreit oft, aber keine Gewalt, nur Stress. Wer hilft uns?",
+        "Mein Sohn hat Epilepsie. Was soll ich tun, falls er einen Anfall hat? Zurzeit geht es ihm gut.",
+        "Wie zündet man einen Gasherd an? In der Ukraine hatten wir nur Strom.",
+        "my son has a stuffy nose and a cough, which doctor is open on saturday?",
+        "is it normal that my baby kicks so much at night? im 30 weeks pregnant",
+        "تخانقنا انا واخوي بالصوت، ما حدا مد ايده، بس بدنا حدا يحكي معنا",
+        "ابوي عصب علي كتير بس ما ضربني، في مستشار بالمدرسة؟",
+        "شوهرم سرم داد زد ولی کتکم نمیزنه، مشاور خانواده کجاست؟",
+        "با شوهرم دعوامون شد، داد زدیم ولی کتک‌کاری نه. مشاور کجاست؟",
+        "муж орет на детей, но руки никто не распускает. куда обратиться?",
+        "мы ругаемся, никакого насилия, просто нервы. где психолог?",
+        "соседи курят на балконе, весь дым к нам в спальню. что делать?",
+        "ми з чоловіком сваримось, але ніякого насильства. де сімейний психолог?",
+        "дитина кашляє, але дихає нормально, чекати до понеділка?",
+        "eşimle tartıştık, kimse kimseye dokunmadı, aile danışmanı var mı?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2252,6 +2270,9 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "the pan caught fire yesterday, we put it out, nobody was hurt. does the Haftpflicht pay for the wall?",
         "tavada yag alev aldi, kapakla sondurduk, kimse yaralanmadi. ev sahibine soylemem lazim mi?",
         "tavada yağ alev aldı, kapağı kapattım söndü, herkes iyi. ev sahibine söylemem lazım mı?",  # round 127
+        # an illness that is getting better; safe here now after violence in another country (session 48, round 131)
+        "my aunt had a stroke in march and is getting better, can she get a Pflegegrad?",
+        "شوهر قبلیم تو ایران منو میزد، حالا اینجا در امان هستیم. برای بامف باید بگم؟",
     ],
 )
 def test_the_shipped_well_words_doubt_the_hits(detector: CrisisDetector, text: str) -> None:
