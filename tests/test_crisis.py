@@ -662,6 +662,13 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "ми з чоловіком сваримось, але ніякого насильства. де сімейний психолог?",
         "дитина кашляє, але дихає нормально, чекати до понеділка?",
         "eşimle tartıştık, kimse kimseye dokunmadı, aile danışmanı var mı?",
+        # Russian 'был', 'были', 'быть' (was, were, to be) fold to 'бил', 'били', 'бить' (beat); they read as blows
+        # until session 48 (rounds 46, 123, 132, validation 8)
+        "я был у врача вчера, когда будут результаты?",
+        "может быть мне нужен другой врач?",
+        "у нас были проблемы с документами в Jobcenter",
+        "мне надо быть там в 9, а автобус в 8:40",
+        "ya byl u vracha, kogda budut rezultaty?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1340,6 +1347,10 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("газом пахне в під'їзді, що робити", "fire"),
         ("mein chef hat meinen pass und gibt ihn nicht zurück, ich muss jeden tag 14 stunden arbeiten", "exploitation"),
         ("my boss keeps my passport and says I cannot leave", "exploitation"),
+        # Russian past blows, now read by phrases with their object, not by 'бил' alone (session 48)
+        ("он меня бил", "violence"),
+        ("муж бил меня всю ночь, я у соседки", "violence"),
+        ("отец бил маму, она плачет в ванной", "violence"),
     ],
 )
 def test_the_plainest_sentences_name_their_kind(detector: CrisisDetector, text: str, kind: str) -> None:
