@@ -669,6 +669,11 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "у нас были проблемы с документами в Jobcenter",
         "мне надо быть там в 9, а автобус в 8:40",
         "ya byl u vracha, kogda budut rezultaty?",
+        # the town Erkelenz in Arabic letters read as 'ركل' (kick); Persian 'بیمه درمانی' (health insurance) as Iraqi
+        # 'د+رماني' (throws me) (session 48, the matcher's choose sets)
+        "ادور شقة ثلاث غرف باركلنز",
+        "داکتر اطفال در ارکلنز",
+        "بیمه درمانی ندارم",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1351,6 +1356,7 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("он меня бил", "violence"),
         ("муж бил меня всю ночь, я у соседки", "violence"),
         ("отец бил маму, она плачет в ванной", "violence"),
+        ("جوزي ركلني ببطني وانا حامل باركلنز", "violence"),  # a kick, also beside the town Erkelenz (session 48)
     ],
 )
 def test_the_plainest_sentences_name_their_kind(detector: CrisisDetector, text: str, kind: str) -> None:
