@@ -674,6 +674,9 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "ادور شقة ثلاث غرف باركلنز",
         "داکتر اطفال در ارکلنز",
         "بیمه درمانی ندارم",
+        # Dari 'گپ زدن' (to talk) and 'آمپول زدن' (to get an injection) are verbs of 'زدن', not blows (session 48)
+        "ببخشید، داکتر دندان که دری گپ بزنه در هاینزبرگ پیدا میشه؟",
+        "دخترم امروز آمپول زده، تب کرده. کدام داکتر باز است؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
