@@ -103,6 +103,7 @@ VALIDATION_44 = DATA / "crisis_val44.yaml"  # blind (all languages, 2026-12-06 s
 VALIDATION_45 = DATA / "crisis_val45.yaml"  # blind (all languages, 2026-12-06 session 47), never tuned on
 VALIDATION_46 = DATA / "crisis_val46.yaml"  # blind (all languages, 2026-12-06 session 47), never tuned on
 VALIDATION_47 = DATA / "crisis_val47.yaml"  # blind (all languages, 2026-12-06 session 48), never tuned on
+VALIDATION_48 = DATA / "crisis_val48.yaml"  # blind (all languages, 2026-12-06 session 48), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -1005,6 +1006,15 @@ def test_validation_47_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     German, an English and a Persian hard negative); the lexical matcher alone the same. Never tuned on: the floor
     keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_47, recall=0.99, alarms=0.029)
+
+
+def test_validation_48_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (209, composed as validation 45, a third of the danger told for another person
+    or inside an ordinary question; one repeat removed), written 2026-12-06 session 48 beside the choose rounds
+    136-139, registered before anything ran on it and measured untouched at 29a70ad: 99.0 % recall (104 of 105; a
+    Ukrainian fire missed), 4.8 % false alarms (5 of 104: an Arabic, a German, an English, a Russian and a Turkish hard
+    negative); the lexical matcher alone the same. Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_48, recall=0.99, alarms=0.048)
 
 
 def _floors(
