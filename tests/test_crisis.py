@@ -677,6 +677,9 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # Dari 'گپ زدن' (to talk) and 'آمپول زدن' (to get an injection) are verbs of 'زدن', not blows (session 48)
         "ببخشید، داکتر دندان که دری گپ بزنه در هاینزبرگ پیدا میشه؟",
         "دخترم امروز آمپول زده، تب کرده. کدام داکتر باز است؟",
+        # a carer asking the procedure (session 46: a hit doubted as asking; since session 48 no hit at all, the town's
+        # name in Arabic letters gave it the weight)
+        "انا Pflegehelferin بدار مسنين بإركلنز، شو الاجراء اذا مريض وقع بالليل؟ بتصل بالدكتور ولا بالمسؤولة اول؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2109,9 +2112,8 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "our internal guideline: if a resident tells us about violence at home, who do we inform? no current case",
         "The form asks if I was ever beaten. It was in a camp in 2016, I am safe here for years now. What do I write?",
         "teacher said a woman whose husband hits her can go to a Frauenhaus. how many are there? for my homework",
-        # a film seen together, a carer asking the procedure (session 46)
+        # a film seen together (session 46)
         "dun aksam bi film izledik adam kiz kardesini zorla evlendiriyodu, kizim sordu almanyada yasak mi",
-        "انا Pflegehelferin بدار مسنين بإركلنز، شو الاجراء اذا مريض وقع بالليل؟ بتصل بالدكتور ولا بالمسؤولة اول؟",
         # a teenager's thoughts told for a job exam, a film watched with the kids, a shelter's protection plan
         # (session 46, rounds 116-119)
         "When I was teenager I had bad thoughts about suicide, now I am married and working. Must I tell the exam?",
