@@ -677,6 +677,16 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # Dari 'گپ زدن' (to talk) and 'آمپول زدن' (to get an injection) are verbs of 'زدن', not blows (session 48)
         "ببخشید، داکتر دندان که دری گپ بزنه در هاینزبرگ پیدا میشه؟",
         "دخترم امروز آمپول زده، تب کرده. کدام داکتر باز است؟",
+        # Arabic 'وزنه' (his weight), read as Persian 'و+زنه' (and beats); a child who bit another one or touched the
+        # oven; a phone 'murdered' by a toddler; 'I nearly died' at a past birth; the unborn baby kicking (session 48,
+        # round 138)
+        "قديش بعطيه من شراب الحرارة؟ وزنه ١٢ كيلو",
+        "Meine Tochter hat in der Kita ein anderes Kind gebissen, was passiert jetzt?",
+        "Der Kleine hat den Backofen angefasst, nur ein bisschen rot. Welche Salbe?",
+        "küçük oğlum fırına dokundu, parmağı biraz kızardı, krem sürelim mi?",
+        "my toddler murdered my phone 🙃 any cheap repair shop?",
+        "زایمان اولم سخت بود و نزدیک بود بمیرم، الان دوباره باردارم. بیمارستان خوب کجاست؟",
+        "البيبي بيرفس كتير في بطني، طبيعي؟",
         # a carer asking the procedure (session 46: a hit doubted as asking; since session 48 no hit at all, the town's
         # name in Arabic letters gave it the weight)
         "انا Pflegehelferin بدار مسنين بإركلنز، شو الاجراء اذا مريض وقع بالليل؟ بتصل بالدكتور ولا بالمسؤولة اول؟",
