@@ -2124,6 +2124,11 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "teacher said a woman whose husband hits her can go to a Frauenhaus. how many are there? for my homework",
         # a film seen together (session 46)
         "dun aksam bi film izledik adam kiz kardesini zorla evlendiriyodu, kizim sordu almanyada yasak mi",
+        # a pan fire put out, nobody was hurt (session 47, round 126; `well:` until session 48: a danger that is over)
+        "у нас на кухні загорілась сковорода, ми загасили, ніхто не постраждав. хто платить за ремонт?",
+        "на кухне загорелась сковородка, потушили, никто не пострадал. надо сообщать хозяину?",
+        "the pan caught fire yesterday, we put it out, nobody was hurt. does the Haftpflicht pay for the wall?",
+        "tavada yag alev aldi, kapakla sondurduk, kimse yaralanmadi. ev sahibine soylemem lazim mi?",
         # a teenager's thoughts told for a job exam, a film watched with the kids, a shelter's protection plan
         # (session 46, rounds 116-119)
         "When I was teenager I had bad thoughts about suicide, now I am married and working. Must I tell the exam?",
@@ -2286,6 +2291,24 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "Mein Vater ist sehr streng und schreit viel, aber keine Gewalt. Darf ich allein zum Jugendzentrum?",
+        "my parents yell a lot when I come home late, nothing physical. can the school talk to them?",
+        "ابوي بيصرخ علي كتير بس ما بيضربني، في نادي للبنات بهاينسبرغ؟",
+        "мы с мужем часто кричим друг на друга, но никакого насилия. где семейный психолог?",
+        "ми з мамою весь час сваримось, але без насильства. можна окрему кімнату в Heim?",
+        "babam çok bağırıyor ama dövmez, gençlik merkezine gidebilir miyim?",
+        "پدرم خیلی داد میزنه ولی دست روم بلند نکرده، مشاور مکتب هست؟",
+    ],
+)
+def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
+    """'No violence', 'never hits me' (crisis.yaml `past:` since session 48): a quarrel or a strict parent with blows
+    denied outright; the classifier alone needs threshold_answered (bot/crisis/net.py PAST_ALONE)."""
+    assert detector.names_the_past(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         # burnt toast, chewing gum swallowed, family safe after a blast in the news, a child's small fall (session 46;
         # before, each of these alarmed without asking the classifier)
         "toast burnt, the kitchen was full of smoke, windows open now, all fine. how do I stop the Rauchmelder?",
@@ -2296,11 +2319,6 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "oglum bisikletten dustu, kolunu biraz kesti ama her sey yolunda. okula bildirmem lazim mi?",
         "син впав з гойдалки, розбив коліно до крові, все гаразд. треба до лікаря?",
         "زمان في الخرطوم دخلوا بيتنا وضربونا، هسي نحنا بخير هنا. في دكتور نفسي بيتكلم عربي؟",  # Sudanese (round 118)
-        # a pan fire put out, nobody was hurt (session 47, round 126)
-        "у нас на кухні загорілась сковорода, ми загасили, ніхто не постраждав. хто платить за ремонт?",
-        "на кухне загорелась сковородка, потушили, никто не пострадал. надо сообщать хозяину?",
-        "the pan caught fire yesterday, we put it out, nobody was hurt. does the Haftpflicht pay for the wall?",
-        "tavada yag alev aldi, kapakla sondurduk, kimse yaralanmadi. ev sahibine soylemem lazim mi?",
         "tavada yağ alev aldı, kapağı kapattım söndü, herkes iyi. ev sahibine söylemem lazım mı?",  # round 127
         # an illness that is getting better; safe here now after violence in another country (session 48, round 131)
         "my aunt had a stroke in march and is getting better, can she get a Pflegegrad?",
