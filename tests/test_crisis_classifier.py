@@ -583,6 +583,27 @@ async def test_an_old_story_with_a_question_stays_quiet_and_renewed_danger_does_
     assert "112" in first or "110" in first
 
 
+DENIED_BLOWS_BESIDE_A_THREAT = (
+    "Er schlägt mich nicht, aber er hat ein Messer und sagt, er bringt mich heute Nacht um",
+    "he never hits me but tonight he said he will kill me, he has a knife",
+    "руки не распускает, но сегодня сказал что убьет меня, взял нож",
+    "کتکم نمیزنه ولی امشب گفت میکشمت، چاقو دستشه",
+    "nobody was hurt but the fire is back and the kids are inside",
+)
+
+
+async def test_blows_denied_beside_a_threat_now_still_get_the_numbers(real: CoreService) -> None:
+    """Denied blows and 'nobody was hurt' are crisis.yaml `past:` words since session 48: they doubt the hits and raise
+    the classifier's bar when it alone would alarm. A threat or a fire told now beside them still alarms (the shipped
+    classifier is sure of each, 0.98 or more)."""
+    for user_id, text in enumerate(DENIED_BLOWS_BESIDE_A_THREAT, start=500):
+        assert real.dialogue.crisis.names_the_past(text), text
+        out = await real.dialogue.on_text(user_id, text)
+        assert out.urgent, text
+        first = plain(out.replies[0].text)
+        assert "112" in first or "110" in first, text
+
+
 async def test_everyday_questions_keep_their_answer_without_an_alarm(real: CoreService) -> None:
     for user_id, text in enumerate(EVERYDAY, start=1):
         out = await real.dialogue.on_text(user_id, text)
