@@ -687,6 +687,7 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "my toddler murdered my phone 🙃 any cheap repair shop?",
         "زایمان اولم سخت بود و نزدیک بود بمیرم، الان دوباره باردارم. بیمارستان خوب کجاست؟",
         "البيبي بيرفس كتير في بطني، طبيعي؟",
+        "salam, too khoone jadid Rauchmelder nist. age khoda nakarde atish begire bime pardakht mikone?",  # round 87
         # a carer asking the procedure (session 46: a hit doubted as asking; since session 48 no hit at all, the town's
         # name in Arabic letters gave it the weight)
         "انا Pflegehelferin بدار مسنين بإركلنز، شو الاجراء اذا مريض وقع بالليل؟ بتصل بالدكتور ولا بالمسؤولة اول؟",
@@ -1373,6 +1374,10 @@ def test_the_first_kind_names_the_fitting_helpline(detector: CrisisDetector, tex
         ("муж бил меня всю ночь, я у соседки", "violence"),
         ("отец бил маму, она плачет в ванной", "violence"),
         ("جوزي ركلني ببطني وانا حامل باركلنز", "violence"),  # a kick, also beside the town Erkelenz (session 48)
+        # Finglish smoke, sparks and a smell of burning (session 48, round 137)
+        ("khune por az dood shode, bacheha dakhel hastan", "fire"),
+        ("az priz jaraqe zad, boo-ye sookhtegi miad", "fire"),
+        ("otagh por az dood, nemitoonim birun berim", "fire"),
     ],
 )
 def test_the_plainest_sentences_name_their_kind(detector: CrisisDetector, text: str, kind: str) -> None:
