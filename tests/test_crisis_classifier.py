@@ -1035,7 +1035,7 @@ def test_validation_48_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     136-139, registered before anything ran on it and measured untouched at 29a70ad: 99.0 % recall (104 of 105; a
     Ukrainian fire missed), 4.8 % false alarms (5 of 104: an Arabic, a German, an English, a Russian and a Turkish hard
     negative); the lexical matcher alone the same. Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_48, recall=0.99, alarms=0.048)
+    _floors(knowledge, classifier, hybrid, VALIDATION_48, recall=0.99, alarms=0.049)
 
 
 def _floors(
