@@ -2139,6 +2139,15 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "When I was teenager I had bad thoughts about suicide, now I am married and working. Must I tell the exam?",
         "watched movie about kidnapping with my kids, now my daughter is scared to walk to school alone",
         "Wie läuft das Verfahren bei Kindeswohlgefährdung, wen ruft man an? Allgemeine Frage für unser Schutzkonzept",
+        # a fire that went out at once, bleeding that stopped (session 49, round 140; before, each was a plain hit)
+        "Der Toaster hat kurz Feuer gefangen, war gleich aus. Wohin bringe ich das kaputte Gerät?",
+        "Mein Sohn hat sich am Messer geschnitten, blutet nicht mehr. Braucht er eine Tetanusimpfung?",
+        "the oven caught fire for a second and it went out by itself. who repairs it, me or the landlord?",
+        "my son cut his hand on glass, bleeding has stopped, plaster on. does he need a tetanus shot?",
+        "زيت المقلاية ولع وطفيتها بسرعة، الحيطة صارت سودا. مين بيدهنها؟",
+        "плита загорілась на секунду, я загасила, стіна чорна. хто платить за ремонт?",
+        "загорелась духовка, я сразу потушила. кто чинит плиту, хозяин или я?",
+        "روغن تو ماهیتابه آتیش گرفت ولی زود خاموش شد. دیوار سیاه شده، کی رنگش میکنه؟",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
@@ -2147,6 +2156,21 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
     hits = detector.detect_all(text)
     assert hits, text
     assert all(hit.in_past for hit in hits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Pfanne mit Öl hat gebrannt, sofort aus mit dem Deckel. Muss ich das der Versicherung melden?",
+        "Meine Tochter ist vom Bett gefallen, hat geweint und spielt wieder. Muss ich morgen zum Kinderarzt?",
+        "tavada yağ tutuştu, kapağı kapattım hemen söndü. ev sahibine haber vermem gerekir mi?",
+        "the smoke alarm beeps every minute, no smoke anywhere, how do I change the battery?",
+    ],
+)
+def test_a_danger_over_at_once_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
+    """No rule fires on these; a fire out at once, a child playing again, no smoke at all are `past:` words (session
+    49, round 140), so the classifier alone needs threshold_answered to alarm, as in an old story."""
+    assert detector.names_the_past(text)
 
 
 @pytest.mark.parametrize(
@@ -2324,7 +2348,8 @@ def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: Cr
         "oglum bisikletten dustu, kolunu biraz kesti ama her sey yolunda. okula bildirmem lazim mi?",
         "син впав з гойдалки, розбив коліно до крові, все гаразд. треба до лікаря?",
         "زمان في الخرطوم دخلوا بيتنا وضربونا، هسي نحنا بخير هنا. في دكتور نفسي بيتكلم عربي؟",  # Sudanese (round 118)
-        "tavada yağ alev aldı, kapağı kapattım söndü, herkes iyi. ev sahibine söylemem lazım mı?",  # round 127
+        # round 127, without its "söndü" (a `past:` word since session 49)
+        "tavada yağ alev aldı, kapağı kapattım, herkes iyi. ev sahibine söylemem lazım mı?",
         # an illness that is getting better; safe here now after violence in another country (session 48, round 131)
         "my aunt had a stroke in march and is getting better, can she get a Pflegegrad?",
         "شوهر قبلیم تو ایران منو میزد، حالا اینجا در امان هستیم. برای بامف باید بگم؟",

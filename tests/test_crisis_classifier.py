@@ -584,20 +584,25 @@ async def test_an_old_story_with_a_question_stays_quiet_and_renewed_danger_does_
     assert "112" in first or "110" in first
 
 
-DENIED_BLOWS_BESIDE_A_THREAT = (
+CALMING_WORDS_BESIDE_DANGER_NOW = (
     "Er schlägt mich nicht, aber er hat ein Messer und sagt, er bringt mich heute Nacht um",
     "he never hits me but tonight he said he will kill me, he has a knife",
     "руки не распускает, но сегодня сказал что убьет меня, взял нож",
     "کتکم نمیزنه ولی امشب گفت میکشمت، چاقو دستشه",
     "nobody was hurt but the fire is back and the kids are inside",
+    # a fire out at once or bleeding stopped (`past:` since session 49), then the danger back now
+    "Die Pfanne war sofort aus, aber jetzt brennt der Vorhang und das Zimmer ist voller Rauch",
+    "the bleeding stopped for a minute but now it is pouring again and he is passing out",
+    "hemen söndü sandım ama şimdi yine yanıyor, mutfak dumanla doldu, çocuklar içeride",
+    "گفتم خاموش شد ولی دوباره آتیش گرفت، خونه پر دوده، بچه‌ها داخلن",
 )
 
 
-async def test_blows_denied_beside_a_threat_now_still_get_the_numbers(real: CoreService) -> None:
-    """Denied blows and 'nobody was hurt' are crisis.yaml `past:` words since session 48: they doubt the hits and raise
-    the classifier's bar when it alone would alarm. A threat or a fire told now beside them still alarms (the shipped
-    classifier is sure of each, 0.98 or more)."""
-    for user_id, text in enumerate(DENIED_BLOWS_BESIDE_A_THREAT, start=500):
+async def test_calming_words_beside_danger_now_still_get_the_numbers(real: CoreService) -> None:
+    """Denied blows, 'nobody was hurt' (session 48), a fire out at once and bleeding stopped (session 49) are
+    crisis.yaml `past:` words: they doubt the hits and raise the classifier's bar when it alone would alarm. A threat,
+    a fire or bleeding told now beside them still alarms (the shipped classifier is sure of each, 0.98 or more)."""
+    for user_id, text in enumerate(CALMING_WORDS_BESIDE_DANGER_NOW, start=500):
         assert real.dialogue.crisis.names_the_past(text), text
         out = await real.dialogue.on_text(user_id, text)
         assert out.urgent, text
