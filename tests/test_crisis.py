@@ -407,6 +407,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("соседи ушли, малыш один стоит на подоконнике, окно открыто, 4 этаж", "child"),
         ("zawji 3endo wja3 bi sadro w ideh el shmal mkahraba", "medical"),
         ("ustabaşı pasaportumu aldı, maaşı tam vermiyor, kaçarsak polise vereceğiz diyor", "exploitation"),
+        # a whole box of pills without the cue words "كل" and "كلها" alone (session 49)
+        ("شربت العلبة كلها من حبوب النوم", "medical"),
+        ("بلعتها كلها، حبوب امي للضغط", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -691,6 +694,9 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # a carer asking the procedure (session 46: a hit doubted as asking; since session 48 no hit at all, the town's
         # name in Arabic letters gave it the weight)
         "انا Pflegehelferin بدار مسنين بإركلنز، شو الاجراء اذا مريض وقع بالليل؟ بتصل بالدكتور ولا بالمسؤولة اول؟",
+        # "كلها" (all of it) was a cue of a whole box of pills, with "كل" (every): the whole room, every month
+        # (session 49, the matcher's ordinary questions)
+        "الغرفة كلها رطوبة وابني صار يسعل، المؤجر ما بيرد",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
