@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.checker import alarming_examples, check_knowledge
 from bot.knowledge.loader import KnowledgeError
 from bot.knowledge.problems import Severity
+from bot.labelled_sets import MATCHER_SETS
 from bot.matching.matcher import Matcher
 from bot.matching.terms import cyrillic_readings
 from bot.service import CoreService
@@ -694,6 +696,8 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # a carer asking the procedure (session 46: a hit doubted as asking; since session 48 no hit at all, the town's
         # name in Arabic letters gave it the weight)
         "انا Pflegehelferin بدار مسنين بإركلنز، شو الاجراء اذا مريض وقع بالليل؟ بتصل بالدكتور ولا بالمسؤولة اول؟",
+        # "Baby" weighed 3 of the 4 a cue needs: with "allein" a mother asking for a group alarmed (session 49)
+        "Gibt es eine Gruppe für Mütter? Ich bin den ganzen Tag allein zu Hause mit meinem Baby.",
         # "كلها" (all of it) was a cue of a whole box of pills, with "كل" (every): the whole room, every month
         # (session 49, the matcher's ordinary questions)
         "الغرفة كلها رطوبة وابني صار يسعل، المؤجر ما بيرد",
@@ -701,6 +705,33 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
     assert detector.detect(text) is None
+
+
+#: the most ordinary questions of the matcher's sets on which one line of crisis.yaml may make the rules alarm
+MOST_ALARMS_OF_ONE_LINE = 12
+
+
+def test_no_line_of_crisis_yaml_alarms_on_many_ordinary_questions_of_the_matcher_sets(
+    detector: CrisisDetector, knowledge: KnowledgeBase
+) -> None:
+    """A reading that collides with an everyday word shows as one line alarming on many ordinary questions: Russian
+    "был" (was) folded to "бил" (beat), Erkelenz in Arabic letters read as "ركل" (kick) on 24 questions, "كل"
+    (every) as a cue of a whole box of pills (sessions 48-49). The matcher's labelled sets hold over 10,000 ordinary
+    questions written blind; measured 2026-12-06 (session 49): no line makes the rules alarm (before the classifier
+    is heard) on more than 11 of them. A line over the limit is a new collision, or a word too common for its weight."""
+    by_line: Counter[str] = Counter()
+    asked = 0
+    for labelled in MATCHER_SETS:
+        for item in yaml.safe_load(labelled.path.read_text(encoding="utf-8"))["questions"]:
+            entry = knowledge.entries.get(item.get("expect") or "")
+            if entry is None or entry.crisis:
+                continue
+            asked += 1
+            hit = detector.detect(item["q"])
+            if hit is not None:
+                by_line[hit.rule.where] += 1
+    assert asked >= 10_000
+    assert [(line, n) for line, n in by_line.most_common() if n > MOST_ALARMS_OF_ONE_LINE] == []
 
 
 def test_a_false_alarm_only_hides_the_signal_at_its_place(detector: CrisisDetector) -> None:
