@@ -412,6 +412,7 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # a whole box of pills without the cue words "كل" and "كلها" alone (session 49)
         ("شربت العلبة كلها من حبوب النوم", "medical"),
         ("بلعتها كلها، حبوب امي للضغط", "medical"),
+        ("بيقول اذا بتروحي عالبوليس ما رح تشوفي ولادك", "threat"),  # without "عايشين" alone (session 49)
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -698,6 +699,8 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "انا Pflegehelferin بدار مسنين بإركلنز، شو الاجراء اذا مريض وقع بالليل؟ بتصل بالدكتور ولا بالمسؤولة اول؟",
         # "Baby" weighed 3 of the 4 a cue needs: with "allein" a mother asking for a group alarmed (session 49)
         "Gibt es eine Gruppe für Mütter? Ich bin den ganzen Tag allein zu Hause mit meinem Baby.",
+        # "عايشين" (living, alive) was enough alone for "you will not see your children alive" (session 49)
+        "مرتي وولادي عايشين بتركيا، كيف بقدر جيبهن لعندي؟",
         # "كلها" (all of it) was a cue of a whole box of pills, with "كل" (every): the whole room, every month
         # (session 49, the matcher's ordinary questions)
         "الغرفة كلها رطوبة وابني صار يسعل، المؤجر ما بيرد",
