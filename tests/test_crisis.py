@@ -413,6 +413,8 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("شربت العلبة كلها من حبوب النوم", "medical"),
         ("بلعتها كلها، حبوب امي للضغط", "medical"),
         ("بيقول اذا بتروحي عالبوليس ما رح تشوفي ولادك", "threat"),  # without "عايشين" alone (session 49)
+        ("çocuğum kayboldu, parkta oynuyordu, bulamıyoruz", "child"),  # beside the not: of "yer bulamıyoruz"
+        ("صاحب الشغل اخد جوازي وما بيرجعه وما بيدفعلي", "exploitation"),  # beside the not: of "جوازي ضاع"
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -701,6 +703,11 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "Gibt es eine Gruppe für Mütter? Ich bin den ganzen Tag allein zu Hause mit meinem Baby.",
         # "عايشين" (living, alive) was enough alone for "you will not see your children alive" (session 49)
         "مرتي وولادي عايشين بتركيا، كيف بقدر جيبهن لعندي؟",
+        # no Kita place or flat "found" beside a child; a passport lost or expired (session 49)
+        "kita yeri bulamıyoruz, kızım 3 yaşında, her yer dolu diyorlar",
+        "ev bulamiyoruz 5 cocuk var kimse kiralamiyor",
+        "جوازي ضاع بالباص ومعي بس الاقامة، كيف بطلع جواز جديد؟",
+        "جوازي منتهي من سنة والسفارة غالية كتير، شو بعمل؟",
         # "كلها" (all of it) was a cue of a whole box of pills, with "كل" (every): the whole room, every month
         # (session 49, the matcher's ordinary questions)
         "الغرفة كلها رطوبة وابني صار يسعل، المؤجر ما بيرد",
