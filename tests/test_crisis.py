@@ -2374,6 +2374,10 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "ми з мамою весь час сваримось, але без насильства. можна окрему кімнату в Heim?",
         "babam çok bağırıyor ama dövmez, gençlik merkezine gidebilir miyim?",
         "پدرم خیلی داد میزنه ولی دست روم بلند نکرده، مشاور مکتب هست؟",
+        # session 49 (rounds 140-143): "nobody hits", Iraqi "nobody raised a hand", "nobody touched anyone"
+        "Meine Eltern streiten laut, keiner schlägt, aber ich kann nicht lernen. Gibt es Nachhilfe im Jugendzentrum?",
+        "تضاربنا بالحچي بس محد مد ايده، وين اكو استشارة زوجية بالعربي؟",
+        "поругались с соседом, никто никого не трогал, но он теперь не здоровается. куда жаловаться на шум?",
     ],
 )
 def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:

@@ -595,6 +595,7 @@ CALMING_WORDS_BESIDE_DANGER_NOW = (
     "the bleeding stopped for a minute but now it is pouring again and he is passing out",
     "hemen söndü sandım ama şimdi yine yanıyor, mutfak dumanla doldu, çocuklar içeride",
     "گفتم خاموش شد ولی دوباره آتیش گرفت، خونه پر دوده، بچه‌ها داخلن",
+    "никто не трогал раньше, но сейчас он взял нож и говорит что убьет меня",  # session 49
 )
 
 
