@@ -724,11 +724,12 @@ MOST_ALARMS_OF_ONE_LINE = 12
 def test_no_line_of_crisis_yaml_alarms_on_many_ordinary_questions_of_the_matcher_sets(
     detector: CrisisDetector, knowledge: KnowledgeBase
 ) -> None:
-    """A reading that collides with an everyday word shows as one line alarming on many ordinary questions: Russian
-    "был" (was) folded to "бил" (beat), Erkelenz in Arabic letters read as "ركل" (kick) on 24 questions, "كل"
-    (every) as a cue of a whole box of pills (sessions 48-49). The matcher's labelled sets hold over 10,000 ordinary
-    questions written blind; measured 2026-12-06 (session 49): no line makes the rules alarm (before the classifier
-    is heard) on more than 11 of them. A line over the limit is a new collision, or a word too common for its weight."""
+    """A reading that collides with an everyday word shows as one line alarming on many ordinary questions: Erkelenz
+    in Arabic letters read as "ركل" (kick; two lines on 32 and 23 questions before 4e9ce40), "Baby" weighed like a sign
+    of danger (19 before session 49). The matcher's labelled sets hold over 10,000 ordinary questions written blind;
+    measured 2026-12-06 (session 49): no line makes the rules alarm (before the classifier is heard) on more than 11 of
+    them. A line over the limit is a new collision, or a word too common for its weight. A collision on rarer words
+    stays under it: Russian "был" read as "бил" (f3eaec1) did."""
     by_line: Counter[str] = Counter()
     asked = 0
     for labelled in MATCHER_SETS:
