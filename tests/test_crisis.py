@@ -415,6 +415,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("بيقول اذا بتروحي عالبوليس ما رح تشوفي ولادك", "threat"),  # without "عايشين" alone (session 49)
         ("çocuğum kayboldu, parkta oynuyordu, bulamıyoruz", "child"),  # beside the not: of "yer bulamıyoruz"
         ("صاحب الشغل اخد جوازي وما بيرجعه وما بيدفعلي", "exploitation"),  # beside the not: of "جوازي ضاع"
+        ("his lips are blue and he is not breathing", "medical"),  # beside the not: of "blue hair"
+        ("no point in living anymore, i made my decision", "suicide"),  # beside the not: of "or no point"
+        ("всё, я скоро сдохну, таблетки уже выпила", "suicide"),  # beside the not: of "сдохну с этими бумагами"
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -711,6 +714,12 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # "كلها" (all of it) was a cue of a whole box of pills, with "كل" (every): the whole room, every month
         # (session 49, the matcher's ordinary questions)
         "الغرفة كلها رطوبة وابني صار يسعل، المؤجر ما بيرد",
+        # blue hair is no blue lips, "or no point?" no hopelessness, "I'll die with these papers" a figure of speech
+        # (session 49, rounds 140 and 143)
+        "my daughter wants blue hair for the school party, is there a cheap hairdresser in Erkelenz?",
+        "my phone was stolen at the station, should I go to the police or no point?",
+        "ja tut sdohnu s etimi bumagami, pomogite s Antrag na Kindergeld",
+        "я тут сдохну с этими бумагами, что писать в Antrag на Wohngeld?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -743,6 +752,12 @@ def test_no_line_of_crisis_yaml_alarms_on_many_ordinary_questions_of_the_matcher
                 by_line[hit.rule.where] += 1
     assert asked >= 10_000
     assert [(line, n) for line, n in by_line.most_common() if n > MOST_ALARMS_OF_ONE_LINE] == []
+
+
+def test_a_stabbing_told_from_a_chat_group_is_no_self_harm(detector: CrisisDetector) -> None:
+    """"когось порізали" (someone was cut, stabbed) read as cutting oneself (session 49, round 143)."""
+    hits = detector.detect_all("пишуть шо біля школи вчора когось порізали, це правда? дітям там безпечно?")
+    assert "selfharm" not in {h.kind for h in hits}
 
 
 def test_a_false_alarm_only_hides_the_signal_at_its_place(detector: CrisisDetector) -> None:
