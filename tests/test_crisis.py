@@ -418,6 +418,8 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("his lips are blue and he is not breathing", "medical"),  # beside the not: of "blue hair"
         ("no point in living anymore, i made my decision", "suicide"),  # beside the not: of "or no point"
         ("всё, я скоро сдохну, таблетки уже выпила", "suicide"),  # beside the not: of "сдохну с этими бумагами"
+        ("він мене вдарив, я вдарилась об шафу, він ще вдома", "violence"),  # beside the not: of "вдарилась"
+        ("малий вдарився головою об плитку і не дихає", "medical"),  # the same
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -720,6 +722,15 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "my phone was stolen at the station, should I go to the police or no point?",
         "ja tut sdohnu s etimi bumagami, pomogite s Antrag na Kindergeld",
         "я тут сдохну с этими бумагами, что писать в Antrag на Wohngeld?",
+        # a job that kills morally, a pupil who wants to kill Putin, quieting the children (not a stroke), drowning in
+        # bills, a child who bumped herself (session 50, rounds 146 and 149)
+        "рік прибираю в офісах, це мене морально вбиває. де курси для медсестер?",
+        "мій син на уроці сказав що хоче вбити путіна, вчителька налякана. що мені казати?",
+        "этот офис меня морально убивает, где найти другую работу?",
+        "الجارة بتشتكي من صوت ولادي، وأنا عم حاول سكتهم. شو بعمل؟",
+        "drowning in bills since I lost my job, who helps with a payment plan?",
+        "синок ударився ліктем об стіл, синець є. до лікаря треба?",
+        "сын ударился коленом на площадке, какую мазь купить?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2394,6 +2405,13 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "Meine Eltern streiten laut, keiner schlägt, aber ich kann nicht lernen. Gibt es Nachhilfe im Jugendzentrum?",
         "تضاربنا بالحچي بس محد مد ايده، وين اكو استشارة زوجية بالعربي؟",
         "поругались с соседом, никто никого не трогал, но он теперь не здоровается. куда жаловаться на шум?",
+        # session 50 (rounds 145-148): nobody threatened, no threat at all, nobody hits anybody, it was a drill
+        "Mein Sohn hat mit dem Taschenmesser angegeben, hat aber niemanden bedroht. Muss er zur Schulleitung?",
+        "الشغل ما دفعلي معاشي، ما في تهديد بس بدي اشتكي، وين مكتب العمال؟",
+        "بالسكن الكل بيصرخ عالدور بالغسالة بس ما حدا بيمد ايدو، مين بنحكي؟",
+        "همسایه ها دعوا میکنن و داد میزنن ولی کسی کسی رو نمیزنه، به کی شکایت کنم؟",
+        "yurtta herkes bağırıyor ama kimse kimseye vurmuyor, oda değiştirebilir miyim?",
+        "دیشب آژیر آتش تو هایم زد، همه رفتن بیرون، بعد گفتن تمرین بوده. بچه ها ترسیدن",
     ],
 )
 def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
