@@ -420,6 +420,7 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("всё, я скоро сдохну, таблетки уже выпила", "suicide"),  # beside the not: of "сдохну с этими бумагами"
         ("він мене вдарив, я вдарилась об шафу, він ще вдома", "violence"),  # beside the not: of "вдарилась"
         ("малий вдарився головою об плитку і не дихає", "medical"),  # the same
+        ("fi ri7et ghaz 2awiye bel matba5 w el wlad nayimeen", "fire"),  # Arabizi gas smell (session 50, round 147)
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -2412,6 +2413,11 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "همسایه ها دعوا میکنن و داد میزنن ولی کسی کسی رو نمیزنه، به کی شکایت کنم؟",
         "yurtta herkes bağırıyor ama kimse kimseye vurmuyor, oda değiştirebilir miyim?",
         "دیشب آژیر آتش تو هایم زد، همه رفتن بیرون، بعد گفتن تمرین بوده. بچه ها ترسیدن",
+        # session 50 (rounds 145-148): no blows (Arabizi), no fight, nobody raised a hand, all normal again
+        "t5ana2na ana w jozi 3al masari bas ma fi darb, fi Beratung bel 3arabi?",
+        "соседка орёт из-за кухни, но без драки. можно сменить комнату?",
+        "komsuyla tartistik ama kimse el kaldirmadi, nereye sikayet ederim",
+        "gaz kacagi tamir edildi, simdi her sey normal. faturayi kim oder?",
     ],
 )
 def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:

@@ -596,6 +596,8 @@ CALMING_WORDS_BESIDE_DANGER_NOW = (
     "hemen söndü sandım ama şimdi yine yanıyor, mutfak dumanla doldu, çocuklar içeride",
     "گفتم خاموش شد ولی دوباره آتیش گرفت، خونه پر دوده، بچه‌ها داخلن",
     "никто не трогал раньше, но сейчас он взял нож и говорит что убьет меня",  # session 49
+    "раньше было без драки, а сейчас он с ножом у двери и кричит что убьет меня",  # session 50
+    "simdi her sey normal sandik ama gaz kokusu yine cok guclu, cocuklar icerde",  # session 50
 )
 
 
