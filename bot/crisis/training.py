@@ -256,6 +256,15 @@ SEEDS = (0, 1, 2)  # the same data gives the same weights
 # caught 524 instead of 525 of 527 (it lost "haplar hazır, mektubu yazıyorum" with "bu gece": pills ready, the letter
 # being written, tonight) for 53 instead of 55 false alarms of 672, so it was not shipped; the held-out sets were
 # not run
+# Session 50 (2026-12-07) tried again, with a rule written down before measuring: ship only if the blind rounds
+# 145-149 (written that session, seen by neither model) lose no crisis message and raise fewer false alarms, and the 49
+# held-out sets (read once) lose none overall. Retrained with rounds 106-144 (A) and with the matcher's labelled
+# questions of matcher_train*.yaml as well (B, at MATCHER_WEIGHT), rounds 145-149 kept all 261 of 262 caught and cut
+# false alarms 74 -> 58 (A) and 74 -> 50 of 337 (B); but the held-out sets caught 6,449 (A) and 6,445 (B) instead of
+# 6,455 of 6,524 (false alarms 235 -> 212 and 196 of 5,796): short plain messages ("ana ta3bane ktir ma 3ad bde 3ish")
+# fell from 0.4-0.7 to 0.2-0.4. A shift of B's output (+0.25 on the logit), chosen out of fold on rounds 106-144 (two
+# folds by file) as the smallest that caught as many there as the shipped weights, caught 6,450 on the held-out sets
+# for 234 false alarms. None was shipped.
 
 THRESHOLD = 0.4  # the classifier alone
 # 0.5 until crisis_train5 (2026-11-30): on out-of-fold probabilities for train 1-5 and on validation 3, 0.4 caught
