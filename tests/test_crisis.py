@@ -421,6 +421,7 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("він мене вдарив, я вдарилась об шафу, він ще вдома", "violence"),  # beside the not: of "вдарилась"
         ("малий вдарився головою об плитку і не дихає", "medical"),  # the same
         ("fi ri7et ghaz 2awiye bel matba5 w el wlad nayimeen", "fire"),  # Arabizi gas smell (session 50, round 147)
+        ("balkonda sigara içerken perde tutuştu, oda yanıyor, duman doldu", "fire"),  # beside "sigara" (session 50)
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -731,6 +732,7 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "الجارة بتشتكي من صوت ولادي، وأنا عم حاول سكتهم. شو بعمل؟",
         "drowning in bills since I lost my job, who helps with a payment plan?",
         "синок ударився ліктем об стіл, синець є. до лікаря треба?",
+        "üst kattaki komşu sürekli sigara içiyor, duman bizim çocuk odasına giriyor. ne yapabilirim?",  # round 146
         "сын ударился коленом на площадке, какую мазь купить?",
     ],
 )
