@@ -8,7 +8,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.cli import CRISIS_SETS, main
 from bot.clock import FixedClock
@@ -22,6 +21,7 @@ from bot.knowledge.checker import alarming_examples, check_knowledge
 from bot.knowledge.loader import KnowledgeError
 from bot.knowledge.problems import Severity
 from bot.labelled_sets import MATCHER_SETS
+from bot.matching.evaluation import load_labelled
 from bot.matching.matcher import Matcher
 from bot.matching.terms import cyrillic_readings
 from bot.service import CoreService
@@ -756,12 +756,12 @@ def test_no_line_of_crisis_yaml_alarms_on_many_ordinary_questions_of_the_matcher
     by_line: Counter[str] = Counter()
     asked = 0
     for labelled in MATCHER_SETS:
-        for item in yaml.safe_load(labelled.path.read_text(encoding="utf-8"))["questions"]:
-            entry = knowledge.entries.get(item.get("expect") or "")
+        for item in load_labelled(labelled.path):
+            entry = knowledge.entries.get(item.expect or "")
             if entry is None or entry.crisis:
                 continue
             asked += 1
-            hit = detector.detect(item["q"])
+            hit = detector.detect(item.question)
             if hit is not None:
                 by_line[hit.rule.where] += 1
     assert asked >= 10_000
@@ -790,8 +790,8 @@ def test_no_in_scope_devset_question_of_an_ordinary_entry_raises_the_alarm(
 ) -> None:
     """The matcher's labelled questions (written blind, phone-style): asking about an ordinary topic is no
     emergency, even when it says 'fled from the war' or 'finish school'."""
-    items = yaml.safe_load(MATCHER_DEVSET.read_text(encoding="utf-8"))["questions"]
-    asked = [i["q"] for i in items if i.get("expect") and not knowledge.entries[i["expect"]].crisis]
+    items = load_labelled(MATCHER_DEVSET)
+    asked = [i.question for i in items if i.expect and not knowledge.entries[i.expect].crisis]
     assert len(asked) >= 700
     assert [q for q in asked if detector.detect(q) is not None] == []
 
