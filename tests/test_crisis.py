@@ -2242,11 +2242,15 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
         "Meine Tochter ist vom Bett gefallen, hat geweint und spielt wieder. Muss ich morgen zum Kinderarzt?",
         "tavada yağ tutuştu, kapağı kapattım hemen söndü. ev sahibine haber vermem gerekir mi?",
         "the smoke alarm beeps every minute, no smoke anywhere, how do I change the battery?",
+        # a fire alarm that was a drill, a gas leak repaired and all normal again (session 50, rounds 145 and 148)
+        "دیشب آژیر آتش تو هایم زد، همه رفتن بیرون، بعد گفتن تمرین بوده. بچه ها ترسیدن",
+        "gaz kacagi tamir edildi, simdi her sey normal. faturayi kim oder?",
     ],
 )
 def test_a_danger_over_at_once_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
-    """No rule fires on these; a fire out at once, a child playing again, no smoke at all are `past:` words (session
-    49, round 140), so the classifier alone needs threshold_answered to alarm, as in an old story."""
+    """No rule fires on these; a fire out at once, a child playing again, no smoke at all (session 49, round 140), a
+    drill, all normal again (session 50) are `past:` words, so the classifier alone needs threshold_answered to alarm,
+    as in an old story."""
     assert detector.names_the_past(text)
 
 
@@ -2408,18 +2412,16 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "Meine Eltern streiten laut, keiner schlägt, aber ich kann nicht lernen. Gibt es Nachhilfe im Jugendzentrum?",
         "تضاربنا بالحچي بس محد مد ايده، وين اكو استشارة زوجية بالعربي؟",
         "поругались с соседом, никто никого не трогал, но он теперь не здоровается. куда жаловаться на шум?",
-        # session 50 (rounds 145-148): nobody threatened, no threat at all, nobody hits anybody, it was a drill
+        # session 50 (rounds 145-148): nobody threatened, no threat at all, nobody hits anybody
         "Mein Sohn hat mit dem Taschenmesser angegeben, hat aber niemanden bedroht. Muss er zur Schulleitung?",
         "الشغل ما دفعلي معاشي، ما في تهديد بس بدي اشتكي، وين مكتب العمال؟",
         "بالسكن الكل بيصرخ عالدور بالغسالة بس ما حدا بيمد ايدو، مين بنحكي؟",
         "همسایه ها دعوا میکنن و داد میزنن ولی کسی کسی رو نمیزنه، به کی شکایت کنم؟",
         "yurtta herkes bağırıyor ama kimse kimseye vurmuyor, oda değiştirebilir miyim?",
-        "دیشب آژیر آتش تو هایم زد، همه رفتن بیرون، بعد گفتن تمرین بوده. بچه ها ترسیدن",
-        # session 50 (rounds 145-148): no blows (Arabizi), no fight, nobody raised a hand, all normal again
+        # session 50 (rounds 145-148): no blows (Arabizi), no fight, nobody raised a hand
         "t5ana2na ana w jozi 3al masari bas ma fi darb, fi Beratung bel 3arabi?",
         "соседка орёт из-за кухни, но без драки. можно сменить комнату?",
         "komsuyla tartistik ama kimse el kaldirmadi, nereye sikayet ederim",
-        "gaz kacagi tamir edildi, simdi her sey normal. faturayi kim oder?",
     ],
 )
 def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
