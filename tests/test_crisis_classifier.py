@@ -106,6 +106,7 @@ VALIDATION_47 = DATA / "crisis_val47.yaml"  # blind (all languages, 2026-12-06 s
 VALIDATION_48 = DATA / "crisis_val48.yaml"  # blind (all languages, 2026-12-06 session 48), never tuned on
 VALIDATION_49 = DATA / "crisis_val49.yaml"  # blind (all languages, 2026-12-06 session 49), never tuned on
 VALIDATION_50 = DATA / "crisis_val50.yaml"  # blind (all languages, 2026-12-07 session 50), never tuned on
+VALIDATION_51 = DATA / "crisis_val51.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -1064,6 +1065,15 @@ def test_validation_50_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     false alarms (1 of 104: an Arabic question about a paracetamol dose); the lexical matcher alone the same. Never
     tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_50, recall=1.0, alarms=0.010)
+
+
+def test_validation_51_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (210: per language 15 crisis messages of every kind, 3 everyday and 12 hard
+    negative questions), written 2026-12-07 session 51 beside the choose rounds 150-154, registered before anything
+    ran on it and measured untouched at 7161b3d: 100 % recall (105 of 105), 1.0 % false alarms (1 of 105: a Turkish
+    teenager asking whether strict parents are normal); the lexical matcher alone the same. Never tuned on: the floor
+    keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_51, recall=1.0, alarms=0.010)
 
 
 def _floors(
