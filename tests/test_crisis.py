@@ -422,6 +422,15 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("малий вдарився головою об плитку і не дихає", "medical"),  # the same
         ("fi ri7et ghaz 2awiye bel matba5 w el wlad nayimeen", "fire"),  # Arabizi gas smell (session 50, round 147)
         ("balkonda sigara içerken perde tutuştu, oda yanıyor, duman doldu", "fire"),  # beside "sigara" (session 50)
+        # session 51 (rounds 151-152): smoke in our home ("домі"), a Moroccan smell of gas, "soll" and "heiraten" with a
+        # word between; beside the new not: of "наш дім" (our home) and of laundry ("білизна", also a bleach)
+        ("дим у нашому домі, ми на 5 поверсі", "fire"),
+        ("kayna ri7a dyal lgaz f lkuzina w rajli na3es", "fire"),
+        ("كاين ريحة ديال الغاز فالدار، الوليد نايم", "fire"),
+        ("ich soll ihn heiraten, ich bin 16 und habe angst", "forced_marriage"),
+        ("наш дім горить, діти в кімнаті", "fire"),
+        ("прала білизну, а мала випила білизну з пляшки", "medical"),
+        ("дочка пила білизну з пляшки", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -734,6 +743,16 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "синок ударився ліктем об стіл, синець є. до лікаря треба?",
         "üst kattaki komşu sürekli sigara içiyor, duman bizim çocuk odasına giriyor. ne yapabilirim?",  # round 146
         "сын ударился коленом на площадке, какую мазь купить?",
+        # session 51 (rounds 152 and 154): "our home is here" (folded "дім" reads as "дим", smoke), laundry dried in a
+        # mouldy flat (not the bleach "Білизна"), living alone in a small flat, a father bedridden after a stroke, a
+        # ceiling black with mould, a landlord knocking at the door, a child put under anaesthesia
+        "тато не хоче їхати, каже тут наш дім",
+        "грибок у ванній, бо сушимо білизну в квартирі. що робити?",
+        "عمري ٧٠ وساكن لحالي بشقة صغيرة، ولادي برا، بدي مكان اقعد فيه مع ناس",
+        "папа после инсульта лежачий, где найти сиделку?",
+        "ev sahibi gelmiyor, banyo tavanı simsiyah oldu küften, kira indirimi?",
+        "صاحبخونه هر روز میاد در میزنه میگه بچه‌ها زیاد سر و صدا میکنن. بچه‌هام ۵ و ۷ ساله‌ان. می‌تونه بیرونمون کنه؟",
+        "دخترم را برای عملیات بیهوش میکنند، مادر میتونه بمونه؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
