@@ -107,6 +107,7 @@ VALIDATION_48 = DATA / "crisis_val48.yaml"  # blind (all languages, 2026-12-06 s
 VALIDATION_49 = DATA / "crisis_val49.yaml"  # blind (all languages, 2026-12-06 session 49), never tuned on
 VALIDATION_50 = DATA / "crisis_val50.yaml"  # blind (all languages, 2026-12-07 session 50), never tuned on
 VALIDATION_51 = DATA / "crisis_val51.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
+VALIDATION_52 = DATA / "crisis_val52.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -1074,6 +1075,16 @@ def test_validation_51_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     teenager asking whether strict parents are normal); the lexical matcher alone the same. Never tuned on: the floor
     keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_51, recall=1.0, alarms=0.010)
+
+
+def test_validation_52_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (209: per language 15 crisis messages of every kind, 3 everyday and 12 hard
+    negative questions; one repeat of an older set removed), written 2026-12-07 session 51 beside the choose rounds
+    155-157, registered before anything ran on it and measured untouched at d9739f6: 100 % recall (105 of 105), 3.8 %
+    false alarms (4 of 104: an Arabic paracetamol dose, an Arabizi bus delay that "kills me", a stolen bike in Persian,
+    a Russian teenager's strict mother); the lexical matcher alone the same. Never tuned on: the floor keeps what it
+    measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_52, recall=1.0, alarms=0.039)
 
 
 def _floors(
