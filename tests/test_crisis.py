@@ -431,11 +431,24 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("наш дім горить, діти в кімнаті", "fire"),
         ("прала білизну, а мала випила білизну з пляшки", "medical"),
         ("дочка пила білизну з пляшки", "medical"),
+        # session 51 (rounds 155-156): Kölsch "no air, blue in the face"; beside the new not: of "keeps asking" and of
+        # "при пожежі" (in case of fire)
+        ("Mi Oma litt om Boddem, kritt kein Luff, janz blau em Jesich", "medical"),
+        ("my boss keeps my passport and documents", "exploitation"),
+        ("у нас пожежа, що робити при пожежі, діти в кімнаті", "fire"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
     hits = detector.detect_all(text)
     assert kind in {h.kind for h in hits}, text
+
+
+def test_asking_whether_to_take_sleeping_pills_with_other_pills_is_no_overdose(detector: CrisisDetector) -> None:
+    """Iraqi "can I take them with my blood pressure pills?" (session 51, round 156) read as pills swallowed (a rule).
+    Two mentions of pills still add up to weak cues, which the classifier must back."""
+    hits = detector.detect_all("الدكتور كتبلي حبوب نوم، اكدر اخذها ويا حبوب الضغط مالتي؟")
+    assert "medical" not in {hit.kind for hit in hits}
+    assert all(hit.by_cues for hit in hits)
 
 
 @pytest.mark.parametrize(
@@ -753,6 +766,11 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "ev sahibi gelmiyor, banyo tavanı simsiyah oldu küften, kira indirimi?",
         "صاحبخونه هر روز میاد در میزنه میگه بچه‌ها زیاد سر و صدا میکنن. بچه‌هام ۵ و ۷ ساله‌ان. می‌تونه بیرونمون کنه؟",
         "دخترم را برای عملیات بیهوش میکنند، مادر میتونه بمونه؟",
+        # session 51 (rounds 155-156): a boss who keeps asking for documents, what to do in case of fire (after a film),
+        # an Egyptian couple's quarrel where nobody laid a hand on anyone
+        "my boss keeps asking for more documents for the contract, which ones does he need?",
+        "Вчера смотрели фильм, теперь дочь спрашивает, что делать при пожаре. Где есть такой курс для детей?",
+        "اتخانقت انا وجوزي على الفلوس، محدش مد إيده على التاني، عايزين استشارة",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
