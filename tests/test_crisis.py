@@ -431,6 +431,7 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("наш дім горить, діти в кімнаті", "fire"),
         ("прала білизну, а мала випила білизну з пляшки", "medical"),
         ("дочка пила білизну з пляшки", "medical"),
+        ("поки я працювала, дочка випила білизну", "medical"),  # "працювала" (worked) is no washing
         # session 51 (rounds 155-156): Kölsch "no air, blue in the face"; beside the new not: of "keeps asking" and of
         # "при пожежі" (in case of fire)
         ("Mi Oma litt om Boddem, kritt kein Luff, janz blau em Jesich", "medical"),
