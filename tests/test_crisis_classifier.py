@@ -108,6 +108,7 @@ VALIDATION_49 = DATA / "crisis_val49.yaml"  # blind (all languages, 2026-12-06 s
 VALIDATION_50 = DATA / "crisis_val50.yaml"  # blind (all languages, 2026-12-07 session 50), never tuned on
 VALIDATION_51 = DATA / "crisis_val51.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
 VALIDATION_52 = DATA / "crisis_val52.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
+VALIDATION_53 = DATA / "crisis_val53.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -1085,6 +1086,16 @@ def test_validation_52_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     a Russian teenager's strict mother); the lexical matcher alone the same. Never tuned on: the floor keeps what it
     measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_52, recall=1.0, alarms=0.039)
+
+
+def test_validation_53_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (209: per language 15 crisis messages of every kind, 3 everyday and 12 hard
+    negative questions; one repeat of an older set removed), written 2026-12-07 session 51 beside the choose rounds
+    158-160, registered before anything ran on it and measured untouched at 34b8ab7: 100 % recall (105 of 105), 4.8 %
+    false alarms (5 of 104: a Moroccan girl's strict father, a Persian paracetamol dose, a Finglish quarrel where nobody
+    was hurt, a Turkish daughter who wants to marry at 17, a Turkish boss's joke); the lexical matcher alone the same.
+    Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_53, recall=1.0, alarms=0.049)
 
 
 def _floors(
