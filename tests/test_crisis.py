@@ -437,6 +437,10 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("Mi Oma litt om Boddem, kritt kein Luff, janz blau em Jesich", "medical"),
         ("my boss keeps my passport and documents", "exploitation"),
         ("у нас пожежа, що робити при пожежі, діти в кімнаті", "fire"),
+        # session 51 (round 160): a lost child with more words between (Arabic), "донечка" and "девочка"
+        ("بنتي الصغيرة عمرها ٤ سنين ضاعت بالسوق، دورنا ساعة", "child"),
+        ("donechka zagubylas v parku, shukayemo vzhe hodynu", "child"),
+        ("девочка пропала во дворе, ищем час", "child"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -772,6 +776,11 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "my boss keeps asking for more documents for the contract, which ones does he need?",
         "Вчера смотрели фильм, теперь дочь спрашивает, что делать при пожаре. Где есть такой курс для детей?",
         "اتخانقت انا وجوزي على الفلوس، محدش مد إيده على التاني، عايزين استشارة",
+        # session 51 (rounds 158-159): the tax declaration "will kill me", a boy who dreams of putting out fires, a
+        # strict father who has never hit (Dari)
+        "эта Steuererklärung меня убьёт, кто помогает бесплатно?",
+        "сын хочет в Jugendfeuerwehr, мечтает тушить пожары. с какого возраста берут?",
+        "پدرم خیلی سخت‌گیر است ولی هیچ وقت مرا نزده. کلوپ جوانان برای دختران کجاست؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2486,6 +2495,12 @@ def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: Cr
         # an illness that is getting better; safe here now after violence in another country (session 48, round 131)
         "my aunt had a stroke in march and is getting better, can she get a Pflegegrad?",
         "شوهر قبلیم تو ایران منو میزد، حالا اینجا در امان هستیم. برای بامف باید بگم؟",
+        # a small burn fine now, a child playing normally again, safe now after a fire set in Kabul (session 51,
+        # rounds 158-160)
+        "انحرقت ايدي من الطنجرة مبارح، حطيت كريم وصارت منيحة. بدي ورقة مرض؟",
+        "ابني وقع من الدرج وعنده ورم صغير، هسه يلعب عادي. لازم دكتور؟",
+        "در کابل خانه ما را آتش زدند، حالا در امن هستیم. برای بامف چه مدارک ببرم؟",
+        "پسرم از پله افتاد و سرش ورم کرده ولی حالا خوب بازی میکنه. دکتر ببرم؟",
     ],
 )
 def test_the_shipped_well_words_doubt_the_hits(detector: CrisisDetector, text: str) -> None:
