@@ -109,6 +109,7 @@ VALIDATION_50 = DATA / "crisis_val50.yaml"  # blind (all languages, 2026-12-07 s
 VALIDATION_51 = DATA / "crisis_val51.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
 VALIDATION_52 = DATA / "crisis_val52.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
 VALIDATION_53 = DATA / "crisis_val53.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
+VALIDATION_54 = DATA / "crisis_val54.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -1096,6 +1097,16 @@ def test_validation_53_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     was hurt, a Turkish daughter who wants to marry at 17, a Turkish boss's joke); the lexical matcher alone the same.
     Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_53, recall=1.0, alarms=0.049)
+
+
+def test_validation_54_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (208: per language 15 crisis messages of every kind, 3 everyday and 12 hard
+    negative questions; two repeats of older sets removed), written 2026-12-07 session 51 beside the choose rounds
+    161-163, registered before anything ran on it and measured untouched at f4af6dc: 99.0 % recall (104 of 105; missed:
+    an Arabizi mother who fell and breathes badly, her face blue), 2.9 % false alarms (3 of 103: an English paracetamol
+    dose, strict parents in English and Ukrainian); the lexical matcher alone the same. Never tuned on: the floor keeps
+    what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_54, recall=0.99, alarms=0.03)
 
 
 def _floors(
