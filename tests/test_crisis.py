@@ -441,6 +441,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("بنتي الصغيرة عمرها ٤ سنين ضاعت بالسوق، دورنا ساعة", "child"),
         ("donechka zagubylas v parku, shukayemo vzhe hodynu", "child"),
         ("девочка пропала во дворе, ищем час", "child"),
+        # session 51 (round 161): Moroccan Arabizi "fell to the ground, shaking, does not answer me"
+        ("sahbi tay7 f l'ard w kayterta3ed, ma kayjawebnich, 3afak chno ndir", "medical"),
+        ("khti tay7a f l'ard f cuisine w ma katjawebnich", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -781,6 +784,10 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "эта Steuererklärung меня убьёт, кто помогает бесплатно?",
         "сын хочет в Jugendfeuerwehr, мечтает тушить пожары. с какого возраста берут?",
         "پدرم خیلی سخت‌گیر است ولی هیچ وقت مرا نزده. کلوپ جوانان برای دختران کجاست؟",
+        # session 51 (rounds 161-162): "I am an old man" before a question, parents who quarrelled and nobody touched
+        # anybody
+        "السلام عليكم، انا رجل كبير بالعمر وما بعرف الماني، وين بجدد الاقامة؟",
+        "родители поругались из-за отпуска, кричали, но никто никого не трогал. есть семейная консультация?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2501,6 +2508,9 @@ def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: Cr
         "ابني وقع من الدرج وعنده ورم صغير، هسه يلعب عادي. لازم دكتور؟",
         "در کابل خانه ما را آتش زدند، حالا در امن هستیم. برای بامف چه مدارک ببرم؟",
         "پسرم از پله افتاد و سرش ورم کرده ولی حالا خوب بازی میکنه. دکتر ببرم؟",
+        # it got better (Finglish), I feel fine now (session 51, rounds 161-162)
+        "babam kotakam zad vali alan khoob shode, moshaver farsi hast?",
+        "упала в обморок на кухне, скорая приезжала, сейчас чувствую себя нормально. нужен ли больничный?",
     ],
 )
 def test_the_shipped_well_words_doubt_the_hits(detector: CrisisDetector, text: str) -> None:
