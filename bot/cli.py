@@ -159,7 +159,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_crisis_train(args: argparse.Namespace) -> int:
     from bot.crisis.classifier import MODEL_FILE
     from bot.crisis.ngrams import NGRAM_FILE
-    from bot.crisis.training import load_training_data, train, train_ngrams
+    from bot.crisis.training import NGRAM_TRAINING_FILES, load_training_data, train, train_ngrams
     from bot.embedding import load_embedder
 
     knowledge = _load_knowledge(args)
@@ -172,19 +172,16 @@ def cmd_crisis_train(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else MODEL_FILE
     ngram_out = Path(args.ngram_out) if args.ngram_out else NGRAM_FILE
     try:
-        data = load_training_data(Path(args.data), knowledge)
-        ngrams = train_ngrams(data)
-        weights = None if args.only_ngrams else train(embedder, data)
+        ngrams = train_ngrams(load_training_data(Path(args.data), knowledge, NGRAM_TRAINING_FILES))
+        weights = None if args.only_ngrams else train(embedder, load_training_data(Path(args.data), knowledge))
     except ImportError:
         print("training needs scikit-learn: pip install -e '.[dev]'")
         return 1
-    crisis = sum(item.crisis for item in data)
-    print(f"trained on {len(data)} texts ({crisis} crisis) from {', '.join(ngrams.info['files'])}")
     ngrams.write(ngram_out)
-    print(f"character n-grams -> {ngram_out}")
+    print(f"character n-grams: {ngrams.info['messages']} texts ({ngrams.info['crisis']} crisis) -> {ngram_out}")
     if weights is not None:
         weights.write(out)
-        print(f"embedding models -> {out}")
+        print(f"embedding models: {weights.info['messages']} texts ({weights.info['crisis']} crisis) -> {out}")
     print("now run `python -m bot eval --no-baseline` and compare validation 3 and the frozen test")
     return 0
 

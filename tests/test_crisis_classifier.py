@@ -41,9 +41,10 @@ from bot.crisis.ngrams import REGULARISATION, SHARE, NgramFileError, NgramModel
 from bot.crisis.rules import CrisisRules, Rule
 from bot.crisis.training import (
     HIDDEN_UNITS,
+    MATCHER_FILES,
     NEVER_TRAIN_ON,
+    NGRAM_TRAINING_FILES,
     SEEDS,
-    TRAINING_FILES,
     Labelled,
     load_training_data,
     sample_weights,
@@ -1227,7 +1228,7 @@ def test_crisis_train_command_writes_weights(tmp_path: Path, monkeypatch: pytest
     messages = [{"text": f"he hits me {i}", "lang": "en", "crisis": True} for i in range(5)]
     messages += [{"text": f"kita place {i}", "lang": "en", "crisis": False} for i in range(5)]
     (data_dir / "crisis_dev.yaml").write_text(yaml.safe_dump({"messages": messages}), encoding="utf-8")
-    for name in TRAINING_FILES[1:]:
+    for name in NGRAM_TRAINING_FILES[1:]:  # the embedding models' TRAINING_FILES and more
         (data_dir / name).write_text("messages: []\n", encoding="utf-8")
     monkeypatch.setattr(embedding, "_shared", HashEmbedder())
     out, ngram_out = tmp_path / "weights.json", tmp_path / "ngrams.npz"
@@ -1287,7 +1288,9 @@ def test_the_classifier_mixes_the_ngram_reading_in_by_its_share() -> None:
 def test_the_shipped_classifier_reads_the_shipped_ngram_file(classifier: CrisisClassifier) -> None:
     assert classifier.ngrams is not None
     assert classifier.ngrams.share == SHARE
-    assert classifier.ngrams.info["files"] == classifier.weights.info["files"]  # trained on the same data
+    # the embedding models' data and the blind rounds 106-163
+    assert classifier.ngrams.info["files"] == sorted({*NGRAM_TRAINING_FILES, *MATCHER_FILES, "faq examples"})
+    assert set(classifier.weights.info["files"]) < set(classifier.ngrams.info["files"])
 
 
 def test_eval_names_the_classifier(capsys: pytest.CaptureFixture[str]) -> None:

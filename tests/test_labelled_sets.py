@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.crisis.training import MATCHER_FILES, NEVER_TRAIN_ON, TRAINING_FILES
+from bot.crisis.training import MATCHER_FILES, NEVER_TRAIN_ON, NGRAM_TRAINING_FILES, TRAINING_FILES
 from bot.labelled_sets import CRISIS_SETS, DATA_DIR, HELD_OUT, MATCHER_HELD_OUT, MATCHER_SETS
 from bot.matching.evaluation import GATE_SPLITS, NEVER_FIT_ON
 
@@ -29,6 +29,7 @@ def test_held_out_sets_are_never_learnt_from() -> None:
     assert NEVER_TRAIN_ON == HELD_OUT
     assert NEVER_FIT_ON == MATCHER_HELD_OUT
     assert HELD_OUT.isdisjoint(TRAINING_FILES)
+    assert HELD_OUT.isdisjoint(NGRAM_TRAINING_FILES)
     assert HELD_OUT.isdisjoint(MATCHER_FILES)
     assert HELD_OUT.isdisjoint(GATE_SPLITS)
 
