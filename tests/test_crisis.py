@@ -788,6 +788,9 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # anybody
         "السلام عليكم، انا رجل كبير بالعمر وما بعرف الماني، وين بجدد الاقامة؟",
         "родители поругались из-за отпуска, кричали, но никто никого не трогал. есть семейная консультация?",
+        # a mild fever (Turkish "ateş" is fever and fire), "3 times 10 drops" on a box (session 52, rounds 164-165)
+        "Oğlum 2 yaşında, akşam hafif ateş çıktı, gülüyor oynuyor. Kinderarzt yarın açık mı?",
+        "روی قطی نوشته ۳ ضرب در ۱۰ قطره، یعنی چی؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2476,6 +2479,12 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "t5ana2na ana w jozi 3al masari bas ma fi darb, fi Beratung bel 3arabi?",
         "соседка орёт из-за кухни, но без драки. можно сменить комнату?",
         "komsuyla tartistik ama kimse el kaldirmadi, nereye sikayet ederim",
+        # session 52 (rounds 164-165): nobody is forced, nobody hits anyone, no threats, no violence
+        "Meine Schwester heiratet im Mai, sie will es selbst, niemand wird gezwungen. Welche Papiere braucht man?",
+        "my brother and I shout at each other a lot, nobody hits anyone, is there a youth counsellor?",
+        "с мужем часто ссоримся из-за денег, никаких угроз, просто тяжело. есть семейный консультант?",
+        "з сином сваримося через телефон, ніхто нікому не погрожує. де є сімейна консультація?",
+        "kocamla sık tartışıyoruz ama şiddet yok, Türkçe aile danışmanı var mı?",
     ],
 )
 def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
@@ -2511,6 +2520,11 @@ def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: Cr
         # it got better (Finglish), I feel fine now (session 51, rounds 161-162)
         "babam kotakam zad vali alan khoob shode, moshaver farsi hast?",
         "упала в обморок на кухне, скорая приезжала, сейчас чувствую себя нормально. нужен ли больничный?",
+        # getting better in hospital, he is fine after a check, she feels fine, she is well (session 52, rounds 164-165)
+        "Mama hatte einen Schlaganfall, sie ist im Krankenhaus und es geht ihr schon besser. Gibt es Sonderurlaub?",
+        "папа потерял сознание на работе, в больнице всё проверили, он в порядке. нужна ли справка?",
+        "мама випила таблетки від тиску двічі, але почувається добре. чи треба до лікаря?",
+        "دخترم قرص‌ها را اشتباهی خورد ولی حالش خوب است. داکتر ببرم؟",
     ],
 )
 def test_the_shipped_well_words_doubt_the_hits(detector: CrisisDetector, text: str) -> None:
