@@ -115,6 +115,7 @@ VALIDATION_53 = DATA / "crisis_val53.yaml"  # blind (all languages, 2026-12-07 s
 VALIDATION_54 = DATA / "crisis_val54.yaml"  # blind (all languages, 2026-12-07 session 51), never tuned on
 VALIDATION_55 = DATA / "crisis_val55.yaml"  # blind (all languages, 2026-12-07 session 52), never tuned on
 VALIDATION_56 = DATA / "crisis_val56.yaml"  # blind (all languages, 2026-12-07 session 52), never tuned on
+VALIDATION_57 = DATA / "crisis_val57.yaml"  # blind (all languages, 2026-12-07 session 52), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
