@@ -1147,6 +1147,17 @@ def test_validation_56_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     _floors(knowledge, classifier, hybrid, VALIDATION_56, recall=1.0, alarms=0.029)
 
 
+def test_validation_57_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (206: per language 15 crisis messages of every kind, 3 everyday and 12 hard
+    negative questions; four repeats of older sets removed), written 2026-12-07 session 52 after the retrained n-gram
+    model and crisis.yaml from rounds 164-165, registered before anything ran on it and measured untouched at 86f1ca8:
+    100 % recall (105 of 105), 5.0 % false alarms (5 of 101: an Iraqi childhood beating long over, a Dari car hit
+    and run, a Finglish quarrel where nobody raised a hand, Dari strict parents, a Ukrainian neighbour who threatens to
+    call the police about noise); the lexical matcher alone the same (the embedding models alone: 7 of 101).
+    Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_57, recall=1.0, alarms=0.05)
+
+
 def _floors(
     knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher, path: Path, *, recall: float, alarms: float
 ) -> None:
