@@ -37,7 +37,7 @@ from bot.crisis.net import (
     standing_hits,
     third_net,
 )
-from bot.crisis.ngrams import REGULARISATION, SHARE, NgramFileError, NgramModel
+from bot.crisis.ngrams import FEATURES, REGULARISATION, SHARE, NgramFileError, NgramModel
 from bot.crisis.rules import CrisisRules, Rule
 from bot.crisis.training import (
     HIDDEN_UNITS,
@@ -1294,7 +1294,7 @@ def test_the_classifier_mixes_the_ngram_reading_in_by_its_share() -> None:
     embedding_alone = CrisisClassifier(HashEmbedder(), weights)
     texts = ["my husband hits me", "where is the library"]
     for share in (0.0, 0.2, 1.0):
-        ngrams = NgramModel(np.zeros(2**20, dtype=np.float32), 3.0, share, {})  # always about 0.95
+        ngrams = NgramModel(np.zeros(FEATURES, dtype=np.float32), 3.0, share, {})  # always about 0.95
         mixed = CrisisClassifier(HashEmbedder(), weights, ngrams).probabilities(texts)
         for alone, both in zip(embedding_alone.probabilities(texts), mixed, strict=True):
             assert both == pytest.approx((1 - share) * alone + share * 0.9525741, abs=1e-6)

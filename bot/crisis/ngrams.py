@@ -49,9 +49,10 @@ def _vectorizer() -> HashingVectorizer:
     )
 
 
-def prepared(text: str) -> str:
-    """The words as the rules see them (bot/crisis/text.py): marks, case and Persian joiners folded."""
-    return " ".join(fold_words(text))
+def _features(texts: Sequence[str]) -> Any:
+    """Hashed n-gram counts (a sparse matrix, a row per text) of the words as the rules see them (bot/crisis/text.py):
+    marks, case and Persian joiners folded."""
+    return _vectorizer().transform([" ".join(fold_words(text)) for text in texts])
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class NgramModel:
         """Log-odds of danger, one per text (the classifier turns them into probabilities)."""
         if not texts:
             return np.zeros(0)
-        found = _vectorizer().transform([prepared(text) for text in texts]) @ self.weights + self.bias
+        found = _features(texts) @ self.weights + self.bias
         return np.asarray(found, dtype=np.float64)
 
     @classmethod
@@ -82,7 +83,7 @@ class NgramModel:
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=REGULARISATION, max_iter=3000)
-        model.fit(_vectorizer().transform([prepared(text) for text in texts]), labels, sample_weight=weights)
+        model.fit(_features(texts), labels, sample_weight=weights)
         info = {**(info or {}), "messages": len(texts), "crisis": int(labels.sum()), "regularisation": REGULARISATION}
         return cls(np.asarray(model.coef_[0], dtype=np.float32), float(model.intercept_[0]), SHARE, info)
 

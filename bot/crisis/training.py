@@ -198,6 +198,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -395,25 +396,31 @@ def fit_network(
     return Network.joined(members)
 
 
+def _labels(data: Sequence[Labelled]) -> npt.NDArray[np.int_]:
+    """1 for a crisis message, 0 for an ordinary one."""
+    return np.array([int(item.crisis) for item in data])
+
+
+def _provenance(data: Sequence[Labelled], today: dt.date | None) -> dict[str, Any]:
+    """When a model was trained and on which files, for the record in its file."""
+    return {"trained": (today or dt.date.today()).isoformat(), "files": sorted({item.source for item in data})}
+
+
 def train_ngrams(data: list[Labelled], today: dt.date | None = None) -> NgramModel:
     """The character n-gram model (bot/crisis/ngrams.py), with the sample weights the embedding models use (its
     data: NGRAM_TRAINING_FILES)."""
-    texts, labels = [item.text for item in data], np.array([int(item.crisis) for item in data])
-    info = {"trained": (today or dt.date.today()).isoformat(), "files": sorted({item.source for item in data})}
-    return NgramModel.fit(texts, labels, sample_weights(data), info)
+    return NgramModel.fit([item.text for item in data], _labels(data), sample_weights(data), _provenance(data, today))
 
 
 def train(embedder: Embedder, data: list[Labelled], today: dt.date | None = None) -> ClassifierWeights:
     """Both models on the same data; the bot averages their probabilities."""
     vectors = embedder.embed([item.text for item in data])
-    labels = np.array([int(item.crisis) for item in data])
+    labels = _labels(data)
     weights = sample_weights(data)
     coefficients, bias = fit(vectors, labels, weights)
     network = fit_network(vectors, labels, weights)
-    sources = sorted({item.source for item in data})
     info = {
-        "trained": (today or dt.date.today()).isoformat(),
-        "files": sources,
+        **_provenance(data, today),
         "messages": len(data),
         "crisis": int(labels.sum()),
         "regularisation": REGULARISATION,
