@@ -116,6 +116,7 @@ VALIDATION_54 = DATA / "crisis_val54.yaml"  # blind (all languages, 2026-12-07 s
 VALIDATION_55 = DATA / "crisis_val55.yaml"  # blind (all languages, 2026-12-07 session 52), never tuned on
 VALIDATION_56 = DATA / "crisis_val56.yaml"  # blind (all languages, 2026-12-07 session 52), never tuned on
 VALIDATION_57 = DATA / "crisis_val57.yaml"  # blind (all languages, 2026-12-07 session 52), never tuned on
+VALIDATION_58 = DATA / "crisis_val58.yaml"  # blind (all languages, 2026-12-07 session 53), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
