@@ -190,6 +190,15 @@ worries): on the blind rounds 166-167, written afterwards, 140 of 140 caught bef
 of 140; on the 56 held-out sets (with validation 57) 7,209 of 7,258 caught before and after (1 lost, a Russian debt
 collector's threat in validation 3; 1 gained, a Ukrainian stroke), false alarms 210 -> 208 of 6,520, the frozen split
 unchanged. Shipped; more rounds of the same kinds now move the held-out figures by a message or two.
+Session 53 raised the n-gram model's share to 0.5 under a fourth rule (see bot/crisis/ngrams.py). Two more candidates
+were measured under rules written beforehand and not shipped. The n-gram model retrained with rounds 166-171 as well:
+on the blind rounds 172-173 140 of 140 caught, false alarms 9 -> 8 of 140, but on the 57 held-out sets 7,328 instead
+of 7,332 of 7,362 caught (5 lost, among them a child of 3 who swallowed pills, in Arabizi) for 190 instead of 189 false
+alarms. The mean of log-odds instead of the mean of probabilities (sigmoid((1 - s) * logit(p_embedding) + s *
+score_ngram), s chosen as 0.4 on rounds 166-173, where every s caught 560 of 560 for 52-70 false alarms against 67):
+on the held-out sets false alarms 189 -> 125 of 6,622, but 7,326 caught (10 lost: one model's confident "ordinary"
+outweighs the other's "danger", and a rule hit is then vetoed, as for "Ich denke jeden Tag daran mich umzubringen.
+Gibt es jemand der jetzt gleich mit mir redet?"), the frozen split's German and Persian recall one lower.
 """
 
 from __future__ import annotations
