@@ -2485,6 +2485,19 @@ def test_checker_names_the_line_of_a_broken_now_list(kb_dir: Path) -> None:
         "с мужем часто ссоримся из-за денег, никаких угроз, просто тяжело. есть семейный консультант?",
         "з сином сваримося через телефон, ніхто нікому не погрожує. де є сімейна консультація?",
         "kocamla sık tartışıyoruz ama şiddet yok, Türkçe aile danışmanı var mı?",
+        # session 53 (rounds 166-173): no blows (Iraqi, Egyptian, Levantine), nobody hit anybody, nobody raises a
+        # hand, not violent, never touched me, a cousin who agreed to marry
+        "أبوي وأخوي يتعاركون كل ليلة على الموبايل، ماكو ضرب بس الصياح يخوف الصغار. وين أكو مرشد عائلي؟",
+        "ابني المراهق بيزعق علينا طول الوقت، مفيش ضرب بس تعبنا. فيه مستشار للمراهقين؟",
+        "جارتنا بتصرخ على ولادها كل يوم، ما في ضرب بس الصوت عالي كتير. لمين منشتكي؟",
+        "با برادرم سر پول دعوا شد ولی کسی را نزده، مشاور خانواده فارسی کجاست؟",
+        "dishab ba shoharam dava kardim vali kasi ro nazad, ye moshaver mikham",
+        "мы с братом поспорили громко, никто никого не бил, но мама расстроилась. есть семейная консультация?",
+        "otec strogij, no ruku ne podnimaet, prosto ne puskaet na diskoteku. gde molodezhnyj centr?",
+        "сусід кричить на дружину, але руку не піднімає. чи можна поскаржитись на шум?",
+        "my stepdad is loud and grumpy but not violent, can I still ask for a school counsellor?",
+        "my uncle yells at me about my grades but he never touched me, where can I get tutoring?",
+        "my sister agreed to marry the man our parents introduced, where do we register the wedding?",
     ],
 )
 def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
