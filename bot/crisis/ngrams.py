@@ -12,8 +12,8 @@ blind rounds: 6,895 caught and 199 false alarms on the same 53 sets. With those 
 420 crisis messages, for 66, 60, 61 and 58 false alarms of 420; on the 57 held-out sets (validations 3-58 and the frozen
 split), read once afterwards, 0.5 caught 7,332 instead of 7,313 of 7,362 (22 gained, 3 lost) and raised 189 instead of
 209 false alarms of 6,622, the frozen split's German recall 28 -> 30 of 31, every other language the same. No model
-download: scikit-learn's HashingVectorizer
-needs no vocabulary, so the file holds only the weights of the n-grams seen in training.
+download: scikit-learn's HashingVectorizer needs no vocabulary, so the file holds only the weights of the n-grams seen
+in training.
 """
 
 from __future__ import annotations
