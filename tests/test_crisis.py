@@ -2509,6 +2509,54 @@ def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: Cr
 @pytest.mark.parametrize(
     "text",
     [
+        "бывший муж бил меня в 2018 году, теперь живу одна с детьми. как получить пособие?",
+        "у 2019 році вітчим мене бив, тому я живу окремо. допомога на житло?",
+    ],
+)
+def test_a_year_gone_by_tells_an_old_story(detector: CrisisDetector, text: str) -> None:
+    """'в 2018', 'у 2019' (crisis.yaml `past:` since session 54, round 174): the beating is doubted like one told
+    'years ago', so the classifier must agree (bot/crisis/net.py PAST_CONFIRM)."""
+    hits = detector.detect_all(text)
+    assert hits
+    assert all(hit.in_past for hit in hits)
+
+
+def test_since_a_year_is_no_old_story(detector: CrisisDetector) -> None:
+    """'с 2020 года' (since 2020) says it still goes on: no doubt."""
+    hits = detector.detect_all("с 2020 года муж меня бьёт и я боюсь")
+    assert hits
+    assert not any(hit.in_past for hit in hits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # session 54 (rounds 174-177): a boy who slams (يسكر, not سكر "sugar") the door, a smoke alarm that beeps
+        # (بوق ... میزنه, not "he hits"), diabetes medicine running out, a stubbed toe, binge-watching
+        "اخوي الصغير بيسكر الباب بوجهنا وبيصرخ، عمره ١٣",
+        "آلارم دود هی بوق کوتاه میزنه، فکر کنم باتریشه. خودم عوضش کنم؟",
+        "annemin şeker ilacı bitti, doktora gitmem lazım",
+        "we overdosed on netflix during the holidays, any library events for kids?",
+    ],
+)
+def test_ordinary_words_that_read_like_danger_raise_nothing(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect_all(text) == []
+
+
+def test_a_stubbed_toe_is_no_beating(detector: CrisisDetector) -> None:
+    """'вдарив палець' (crisis.yaml `not:` since session 54): a bruised toe is no blow; the blue colour alone is a
+    weak medical sign the classifier must back, not cues that stand like a rule (STRONG_CUES)."""
+    hits = detector.detect_all("вдарив палець об шафу, синій і болить, до якого лікаря?")
+    assert all(hit.kind != "violence" and hit.by_cues and hit.weight < 7 for hit in hits)
+
+
+def test_a_smell_of_gas_in_finglish_without_its_ezafe(detector: CrisisDetector) -> None:
+    assert [h.kind for h in detector.detect_all("bu gaz miad az ashpazkhune, bacheha khabidan")] == ["fire"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         # burnt toast, chewing gum swallowed, family safe after a blast in the news, a child's small fall (session 46;
         # before, each of these alarmed without asking the classifier)
         "toast burnt, the kitchen was full of smoke, windows open now, all fine. how do I stop the Rauchmelder?",
