@@ -118,6 +118,7 @@ VALIDATION_55 = DATA / "crisis_val55.yaml"  # blind (all languages, 2026-12-07 s
 VALIDATION_56 = DATA / "crisis_val56.yaml"  # blind (all languages, 2026-12-07 session 52), never tuned on
 VALIDATION_57 = DATA / "crisis_val57.yaml"  # blind (all languages, 2026-12-07 session 52), never tuned on
 VALIDATION_58 = DATA / "crisis_val58.yaml"  # blind (all languages, 2026-12-07 session 53), never tuned on
+VALIDATION_59 = DATA / "crisis_val59.yaml"  # blind (all languages, 2026-12-07 session 54), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -1187,6 +1188,14 @@ def test_validation_58_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     but another message: an English question when the next integration course starts. Never tuned on: the floor
     keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_58, recall=1.0, alarms=0.01)
+
+
+def test_validation_59_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (208: per language 15 crisis messages of every kind, 3 everyday and 12 hard
+    negative questions; two repeats of older sets removed), written 2026-12-07 session 54, registered before anything
+    ran on it and measured untouched at e2ad01b: 100 % recall (105 of 105), 1.0 % false alarms (1 of 103: an Arabic
+    question how many paracetamol a day an adult may take). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_59, recall=1.0, alarms=0.01)
 
 
 def _floors(

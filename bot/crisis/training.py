@@ -199,6 +199,13 @@ score_ngram), s chosen as 0.4 on rounds 166-173, where every s caught 560 of 560
 on the held-out sets false alarms 189 -> 125 of 6,622, but 7,326 caught (10 lost: one model's confident "ordinary"
 outweighs the other's "danger", and a rule hit is then vetoed, as for "Ich denke jeden Tag daran mich umzubringen.
 Gibt es jemand der jetzt gleich mit mir redet?"), the frozen split's German and Persian recall one lower.
+Session 54 chose the bars again on the blind rounds 166-177, since they were set before the n-gram model joined, under
+rules written beforehand (ship only if at most one crisis message is lost for every ten false alarms saved on the 58
+held-out sets, and the frozen split keeps its recall). `threshold` 0.5 instead of 0.4 (rounds 166-177: 835 of 836 caught
+either way, false alarms 73 -> 58 of 836): held-out 42 of 188 false alarms saved, 16 crisis messages lost (3 of the
+frozen split). `confirm_rule` 0.2 and `confirm_weak` 0.35 instead of 0.05 and 0.2 (rounds 166-177: 835 caught for every
+pair tried, false alarms 73 -> 61): held-out 55 saved, 6 lost, among them the sentence above (p 0.085), a stroke (0.165)
+and a balcony fire spreading (0.167). Neither shipped.
 """
 
 from __future__ import annotations
