@@ -255,7 +255,11 @@ def third_net(
     and caught 5 crisis messages no rule saw; 0.8 would have saved 21 false alarms and lost 2 of the 5 ("the corridor
     is full of smoke, the fire alarm rings", "he swallowed his grandmother's pills, how many we do not know"). On the
     four blind rounds before their rules were written (39-42) the classifier alone caught 53 crisis messages and
-    raised 13 false alarms, 5 of them with such words. Not shipped: real emergencies name the alarm and pills too."""
+    raised 13 false alarms, 5 of them with such words. Not shipped: real emergencies name the alarm and pills too.
+    Tried in session 54 and not shipped: the classifier alone only when each of its two models (embedding, n-gram)
+    gives at least 0.1, chosen on the blind rounds 166-180 (960 of 960 caught either way, false alarms 70 -> 55 of
+    896). On the held-out sets it saved 33 of 188 false alarms but lost 15 crisis messages, 3 of them of the frozen
+    split: the two models disagree on real danger more often there, where no rule was taught from the messages."""
     if probability is None or weights is None or len(text.split()) < MIN_WORDS_ALONE:
         return None
     if probability < (weights.threshold_answered if answered_ordinary else weights.threshold):
