@@ -2719,3 +2719,45 @@ def test_a_cable_that_hurt_a_child_is_no_sure_beating(detector: CrisisDetector) 
     """The belt rule (round 41) counts blows only: 'verletzt' beside a cable may be an accident."""
     hits = detector.detect_all("mein sohn hat sich am kabel verletzt, welcher arzt hat heute offen")
     assert not any(hit.sure for hit in hits)
+
+
+def test_a_known_phrase_reaching_beyond_calm_words_cancels_their_doubt(kb_dir: Path) -> None:
+    """A `not:` phrase that reaches beyond calm words ("thought all fine": we thought all was fine, and it was not)
+    cancels them; one that only repeats them ("no smoke", listed in both `not:` and `past:`) keeps their doubt, and so
+    does a `not:` rule of word groups within a window (session 54)."""
+    detector = _detector(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      fire: [fire]\n      small: [pan]\n      out: [out]\n"
+        "    rules:\n      - {kind: fire, all: [fire], within: 1}\n"
+        '    not:\n      - "thought all fine"\n      - "no smoke"\n      - "put out the trash"\n'
+        "      - {all: [small, out], within: 4}\n"
+        '    past: ["no smoke", "put out"]\n    well: ["all fine"]\n',
+    )
+
+    def doubted(text: str) -> bool:
+        hits = detector.detect_all(text)
+        assert hits, text
+        return all(hit.in_past for hit in hits)
+
+    assert doubted("all fine, the fire is back")
+    assert not doubted("we thought all fine but the fire is back")
+    assert doubted("no smoke here, the fire is small")
+    assert doubted("pan put out, the fire is gone")
+    assert detector.names_the_past("the fire was put out")
+    assert not detector.names_the_past("I put out the trash")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wir dachten alles gut, aber jetzt brennt es wieder im Keller und der Rauch kommt hoch",
+        "думали все нормально, но снова сильно пахнет газом в подъезде, дети дома",
+        "думали все добре, а тепер знову дим з розетки іде",
+        "her sey yolunda sandim ama mutfakta yine yangin var",
+    ],
+)
+def test_we_thought_all_was_well_does_not_calm_danger_that_came_back(detector: CrisisDetector, text: str) -> None:
+    """crisis.yaml `not:` since session 54: "we thought all was well" cancels the calm words in it."""
+    hits = detector.detect_all(text)
+    assert hits, text
+    assert not any(hit.in_past for hit in hits), text

@@ -612,7 +612,7 @@ CALMING_WORDS_BESIDE_DANGER_NOW = (
     "никто не трогал раньше, но сейчас он взял нож и говорит что убьет меня",  # session 49
     "раньше было без драки, а сейчас он с ножом у двери и кричит что убьет меня",  # session 50
 )
-# session 50; missed since session 53: see test_calm_words_then_the_gas_smell_again_is_a_known_miss
+# session 50; missed in session 53: see test_we_thought_all_was_normal_then_the_gas_smell_again_gets_the_numbers
 CALM_THEN_GAS_AGAIN = "simdi her sey normal sandik ama gaz kokusu yine cok guclu, cocuklar icerde"
 
 
@@ -628,16 +628,16 @@ async def test_calming_words_beside_danger_now_still_get_the_numbers(real: CoreS
         assert "112" in first or "110" in first, text
 
 
-@pytest.mark.xfail(strict=True, reason="a known miss since the n-gram share rose to 0.5 (session 53)")
-async def test_calm_words_then_the_gas_smell_again_is_a_known_miss(real: CoreService) -> None:
-    """Turkish for "we thought all was normal now, but the gas smell is very strong again, the children are inside":
-    the calm words doubt the fire cue, so the classifier must give 0.5, and with the n-gram model's share at 0.5 it
-    gives 0.498 (0.70 at the share of 0.2). The share was raised under a rule written beforehand: on the 57 held-out
-    sets it caught 19 crisis messages more and raised 20 false alarms fewer. A `turn:` list (calm words do not doubt a
-    hit after "ama", "aber", "but") caught this message again but was measured and not shipped: no crisis message more
-    on the choose sets, three false alarms more. Strict: when this message alarms again, the test says so."""
+async def test_we_thought_all_was_normal_then_the_gas_smell_again_gets_the_numbers(real: CoreService) -> None:
+    """Turkish for "we thought all was normal now, but the gas smell is very strong again, the children are inside".
+    From session 53 to 54 a known miss: the calm words "her sey normal" doubted the fire cue, so the classifier had to
+    give 0.5, and with the n-gram model's share at 0.5 it gave 0.498. Since session 54 the `not:` phrase "normal
+    sandik" (we thought ... normal) reaches beyond the calm words and cancels their doubt."""
+    assert not real.dialogue.crisis.names_the_past(CALM_THEN_GAS_AGAIN)
     out = await real.dialogue.on_text(512, CALM_THEN_GAS_AGAIN)
     assert out.urgent
+    first = plain(out.replies[0].text)
+    assert "112" in first or "110" in first
 
 
 async def test_everyday_questions_keep_their_answer_without_an_alarm(real: CoreService) -> None:

@@ -261,16 +261,37 @@ class CrisisDetector:
         return words, positions
 
     @staticmethod
-    def _any_in(phrases: dict[int, list[_Compiled]], positions: dict[int, list[int]]) -> bool:
+    def _any_in(
+        phrases: dict[int, list[_Compiled]], positions: dict[int, list[int]], cancelled_by: _Spans = ()
+    ) -> bool:
         """One of the phrases (`asking:`, `past:`, `well:`, `now:` of crisis.yaml, by their last word group) is
-        there."""
-        return any(_spans(rule, slots, unless, positions) for rule, slots, unless in _present(phrases, positions))
+        there, unless a span of `cancelled_by` reaches beyond it. For calm words these are the `not:` phrases: "her
+        sey normal sandik" (we thought all was normal, session 54) cancels "her sey normal", while a denial listed in
+        both `not:` and `past:` ("duman yok", no smoke) keeps its doubt, and so does a `not:` rule of word groups
+        within a window ("sofort aus. Keiner verletzt" is still calm)."""
+        return any(
+            not _reaches_beyond(span, cancelled_by)
+            for rule, slots, unless in _present(phrases, positions)
+            for span in _spans(rule, slots, unless, positions)
+        )
+
+    def _blocked(self, positions: dict[int, list[int]]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """The spans of crisis.yaml `not:` in the message (nothing read there counts), and of those the spans of its
+        fixed phrases (see _any_in)."""
+        blocked: list[tuple[int, int]] = []
+        phrases: list[tuple[int, int]] = []
+        for rule, slots, unless in _present(self._negatives_by_slot, positions):
+            spans = _spans(rule, slots, unless, positions)
+            blocked.extend(spans)
+            if rule.ordered:
+                phrases.extend(spans)
+        return blocked, phrases
 
     def names_the_past(self, text: str) -> bool:
         """The message names a time long past (or news, or a danger that is over), whether or not a rule fired: the
         classifier alone needs more agreement then (bot/crisis/net.py PAST_ALONE)."""
         _, positions = self._positions(text, latin_russian_or_ukrainian(text))
-        return self._any_in(self._past_by_slot, positions)
+        return self._any_in(self._past_by_slot, positions, self._blocked(positions)[1])
 
     def detect_all(self, text: str) -> list[CrisisHit]:
         """Every rule that fires, minus those inside a known false alarm; most specific first."""
@@ -284,9 +305,7 @@ class CrisisDetector:
             return []
         present = positions.keys()
         hits: list[CrisisHit] = []
-        blocked: list[tuple[int, int]] = []
-        for rule, slots, unless in _present(self._negatives_by_slot, present):
-            blocked.extend(_spans(rule, slots, unless, positions))
+        blocked, not_phrases = self._blocked(positions)
         # an ordinary context (a cue of negative weight) switches off rules near it as well as cues
         vetoes = [(p - VETO_REACH, p + VETO_REACH) for s in self._veto_slots if s in positions for p in positions[s]]
         for phrase, needed, _ in _present(self._veto_phrases_by_slot, present):
@@ -308,7 +327,7 @@ class CrisisDetector:
         # calm words doubt every hit of the message. Measured in session 53 and not taken: a `turn:` list of words of
         # contrast ("aber", "but", "ama") after which a hit is told now ("nobody was hurt, but the fire is back"): on
         # the choose sets no crisis message more, three false alarms more ("all fine. but now the smoke alarm chirps")
-        if hits and self._any_in(self._calm_by_slot, positions):
+        if hits and self._any_in(self._calm_by_slot, positions, not_phrases):
             hits = [replace(hit, in_past=True) for hit in hits]
         if hits and laughs(text) and not self._any_in(self._now_by_slot, positions):  # "😂 now he is at the door"
             hits = [hit if hit.kind in LAUGHTER_SPARES else replace(hit, laughing=True) for hit in hits]
@@ -408,6 +427,7 @@ class CrisisDetector:
 
 
 _Compiled = tuple[Rule, tuple[int, ...], tuple[int, ...]]
+_Spans = Sequence[tuple[int, int]]
 
 
 def _present(by_slot: dict[int, list[_Compiled]], present: Iterable[int]) -> list[_Compiled]:
@@ -418,6 +438,11 @@ def _present(by_slot: dict[int, list[_Compiled]], present: Iterable[int]) -> lis
 
 def _overlaps(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:
     return any(span[0] <= end and start <= span[1] for start, end in blocked)
+
+
+def _reaches_beyond(span: tuple[int, int], others: _Spans) -> bool:
+    """One of the other spans overlaps this one and reaches past one of its ends."""
+    return any(span[0] <= end and start <= span[1] and (start < span[0] or end > span[1]) for start, end in others)
 
 
 def _counted(window: list[tuple[int, int, int]], cues: Sequence[Cue]) -> list[int]:
