@@ -2761,3 +2761,18 @@ def test_we_thought_all_was_well_does_not_calm_danger_that_came_back(detector: C
     hits = detector.detect_all(text)
     assert hits, text
     assert not any(hit.in_past for hit in hits), text
+
+
+@pytest.mark.parametrize(
+    "text", ["в подъезде газом очень сильно пахнет, дети спят", "газом зараз дуже тхне на кухні"]
+)
+def test_a_gas_smell_with_words_inside_the_phrase(detector: CrisisDetector, text: str) -> None:
+    """"пахнет газом" with "очень сильно" between its words (crisis.yaml rule [gas_by, smells], session 54)."""
+    assert [hit.kind for hit in detector.detect_all(text)] == ["fire"]
+
+
+@pytest.mark.parametrize(
+    "text", ["газом не пахнет, просто плита щелкает, это нормально?", "у нас отопление газом, сколько платить"]
+)
+def test_gas_that_does_not_smell_or_heats_raises_nothing(detector: CrisisDetector, text: str) -> None:
+    assert detector.detect_all(text) == []
