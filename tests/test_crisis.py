@@ -791,6 +791,15 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # a mild fever (Turkish "ateş" is fever and fire), "3 times 10 drops" on a box (session 52, rounds 164-165)
         "Oğlum 2 yaşında, akşam hafif ateş çıktı, gülüyor oynuyor. Kinderarzt yarın açık mı?",
         "روی قطی نوشته ۳ ضرب در ۱۰ قطره، یعنی چی؟",
+        # session 54 (rounds 174-177): a boy who slams (يسكر, not سكر "sugar") the door, a smoke alarm that beeps
+        # (بوق ... میزنه, not "he hits"), diabetes medicine running out, binge-watching; gas that does not smell, gas
+        # that heats (beside the new rule of a gas smell with words inside)
+        "اخوي الصغير بيسكر الباب بوجهنا وبيصرخ، عمره ١٣",
+        "آلارم دود هی بوق کوتاه میزنه، فکر کنم باتریشه. خودم عوضش کنم؟",
+        "annemin şeker ilacı bitti, doktora gitmem lazım",
+        "we overdosed on netflix during the holidays, any library events for kids?",
+        "газом не пахнет, просто плита щелкает, это нормально?",
+        "у нас отопление газом, сколько платить",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2282,6 +2291,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "плита загорілась на секунду, я загасила, стіна чорна. хто платить за ремонт?",
         "загорелась духовка, я сразу потушила. кто чинит плиту, хозяин или я?",
         "روغن تو ماهیتابه آتیش گرفت ولی زود خاموش شد. دیوار سیاه شده، کی رنگش میکنه؟",
+        # a year gone by, "в 2018", "у 2019" (session 54, round 174)
+        "бывший муж бил меня в 2018 году, теперь живу одна с детьми. как получить пособие?",
+        "у 2019 році вітчим мене бив, тому я живу окремо. допомога на житло?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
@@ -2506,41 +2518,11 @@ def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: Cr
     assert detector.names_the_past(text)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "бывший муж бил меня в 2018 году, теперь живу одна с детьми. как получить пособие?",
-        "у 2019 році вітчим мене бив, тому я живу окремо. допомога на житло?",
-    ],
-)
-def test_a_year_gone_by_tells_an_old_story(detector: CrisisDetector, text: str) -> None:
-    """'в 2018', 'у 2019' (crisis.yaml `past:` since session 54, round 174): the beating is doubted like one told
-    'years ago', so the classifier must agree (bot/crisis/net.py PAST_CONFIRM)."""
-    hits = detector.detect_all(text)
-    assert hits
-    assert all(hit.in_past for hit in hits)
-
-
 def test_since_a_year_is_no_old_story(detector: CrisisDetector) -> None:
     """'с 2020 года' (since 2020) says it still goes on: no doubt."""
     hits = detector.detect_all("с 2020 года муж меня бьёт и я боюсь")
     assert hits
     assert not any(hit.in_past for hit in hits)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # session 54 (rounds 174-177): a boy who slams (يسكر, not سكر "sugar") the door, a smoke alarm that beeps
-        # (بوق ... میزنه, not "he hits"), diabetes medicine running out, a stubbed toe, binge-watching
-        "اخوي الصغير بيسكر الباب بوجهنا وبيصرخ، عمره ١٣",
-        "آلارم دود هی بوق کوتاه میزنه، فکر کنم باتریشه. خودم عوضش کنم؟",
-        "annemin şeker ilacı bitti, doktora gitmem lazım",
-        "we overdosed on netflix during the holidays, any library events for kids?",
-    ],
-)
-def test_ordinary_words_that_read_like_danger_raise_nothing(detector: CrisisDetector, text: str) -> None:
-    assert detector.detect_all(text) == []
 
 
 def test_a_stubbed_toe_is_no_beating(detector: CrisisDetector) -> None:
@@ -2769,10 +2751,3 @@ def test_we_thought_all_was_well_does_not_calm_danger_that_came_back(detector: C
 def test_a_gas_smell_with_words_inside_the_phrase(detector: CrisisDetector, text: str) -> None:
     """"пахнет газом" with "очень сильно" between its words (crisis.yaml rule [gas_by, smells], session 54)."""
     assert [hit.kind for hit in detector.detect_all(text)] == ["fire"]
-
-
-@pytest.mark.parametrize(
-    "text", ["газом не пахнет, просто плита щелкает, это нормально?", "у нас отопление газом, сколько платить"]
-)
-def test_gas_that_does_not_smell_or_heats_raises_nothing(detector: CrisisDetector, text: str) -> None:
-    assert detector.detect_all(text) == []
