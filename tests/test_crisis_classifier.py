@@ -119,6 +119,7 @@ VALIDATION_56 = DATA / "crisis_val56.yaml"  # blind (all languages, 2026-12-07 s
 VALIDATION_57 = DATA / "crisis_val57.yaml"  # blind (all languages, 2026-12-07 session 52), never tuned on
 VALIDATION_58 = DATA / "crisis_val58.yaml"  # blind (all languages, 2026-12-07 session 53), never tuned on
 VALIDATION_59 = DATA / "crisis_val59.yaml"  # blind (all languages, 2026-12-07 session 54), never tuned on
+VALIDATION_60 = DATA / "crisis_val60.yaml"  # blind (all languages, 2026-12-07 session 55), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -1196,6 +1197,14 @@ def test_validation_59_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     ran on it and measured untouched at e2ad01b: 100 % recall (105 of 105), 1.0 % false alarms (1 of 103: an Arabic
     question how many paracetamol a day an adult may take). Never tuned on: the floor keeps what it measured."""
     _floors(knowledge, classifier, hybrid, VALIDATION_59, recall=1.0, alarms=0.01)
+
+
+def test_validation_60_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (210: per language 15 crisis messages of every kind, 5 everyday and 10 hard
+    negative questions), written 2026-12-07 session 55, registered before anything ran on it and measured untouched
+    at 3b9cf82: 100 % recall (105 of 105), 1.0 % false alarms (1 of 105: a Persian question where young people go
+    out, from parents who are strict with a laughing emoji). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_60, recall=1.0, alarms=0.01)
 
 
 def _floors(
