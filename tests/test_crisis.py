@@ -444,6 +444,14 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # session 51 (round 161): Moroccan Arabizi "fell to the ground, shaking, does not answer me"
         ("sahbi tay7 f l'ard w kayterta3ed, ma kayjawebnich, 3afak chno ndir", "medical"),
         ("khti tay7a f l'ard f cuisine w ma katjawebnich", "medical"),
+        # session 55 (rounds 182-184, read by the classifier alone before): a threat with two words inside "bringt ...
+        # um", cutting the arm told in the imperfective, Finglish "kill myself", Moroccan Arabizi "kill me"
+        ("mein Schwager hat gesagt er bringt uns morgen alle um", "threat"),
+        ("er schreibt mir: ich bringe dich heute um", "threat"),
+        ("вчора знову різала руку, нікому не кажу", "selfharm"),
+        ("опять резала руки всю ночь", "selfharm"),
+        ("dige nemitunam, mikham khodamo bokosham", "suicide"),
+        ("rajli ghadi y9tlni, 3awnouni", "threat"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -800,6 +808,14 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "we overdosed on netflix during the holidays, any library events for kids?",
         "газом не пахнет, просто плита щелкает, это нормально?",
         "у нас отопление газом, сколько платить",
+        # session 55 (rounds 182-184): a child allowed to stay home alone, work that kills slowly (Arabic, Turkish), a
+        # court case on domestic violence and the risk of forced marriage as topics, a strict father's curfew
+        "Can a child legally stay home alone at 9 while I'm at work?",
+        "ابوي ما بيخليني اطلع بعد المغرب حتى مع رفقاتي، هاد طبيعي بألمانيا؟",
+        "شغل الليل بالمستودع الكبير عم يقتلني شوي شوي، في شغل تاني؟",
+        "şef bağırıyor, bu mutfak beni yavaş yavaş öldürüyor. mola hakkım var mı?",
+        "Mahkemede aile içi şiddet davasına tanık olarak çağrıldım, tercüman gelir mi?",
+        "Zorla evlendirme riski hakkında okulda seminer var mı?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
