@@ -251,7 +251,11 @@ class CrisisDetector:
         return hits[0] if hits else None
 
     def _positions(self, text: str, read_as_cyrillic: bool) -> tuple[tuple[str, ...], dict[int, list[int]]]:
-        """The message's folded words, and where each word group of crisis.yaml occurs among them."""
+        """The message's folded words, and where each word group of crisis.yaml occurs among them. Measured in session
+        55 and not taken: filler words ("wirklich", "просто", "والله") left out of the words, so that "meine wirklich
+        letzte Nachricht" reads as the phrase. No crisis message more of the 19,485 of the choose sets or the 7,572 of
+        the held-out sets (the classifier already caught them), one false alarm more on the held-out sets ("Бійки не
+        було, просто хочу жити окремо": without "просто" the denial met "хочу жити")."""
         words = fold_words(text)[:MAX_WORDS]
         positions: dict[int, list[int]] = defaultdict(list)
         lookup = self._lookup_as_cyrillic_too if read_as_cyrillic else self._lookup
