@@ -2330,12 +2330,21 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
         # a fire alarm that was a drill, a gas leak repaired and all normal again (session 50, rounds 145 and 148)
         "دیشب آژیر آتش تو هایم زد، همه رفتن بیرون، بعد گفتن تمرین بوده. بچه ها ترسیدن",
         "gaz kacagi tamir edildi, simdi her sey normal. faturayi kim oder?",
+        # an ordinary conversation closed with thanks and goodbye (session 55; before, the classifier alone alarmed on
+        # such closings in German, English, Turkish and Persian)
+        "ok super danke, keine weiteren Fragen. Tschüss",
+        "thanks a lot, that's all I needed. bye",
+        "yardımınız için teşekkür ederim, başka sorum yok, hoşça kalın",
+        "ممنون از کمکتون، دیگه سوالی ندارم، خدانگهدار",
+        "شكرا على المساعدة، ما عندي اسئلة تانية، مع السلامة",
+        "дякую, питань більше немає, гарного вечора",
+        "спасибо, вопросов больше нет, до свидания",
     ],
 )
 def test_a_danger_over_at_once_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
     """No rule fires on these; a fire out at once, a child playing again, no smoke at all (session 49, round 140), a
-    drill, all normal again (session 50) are `past:` words, so the classifier alone needs threshold_answered to alarm,
-    as in an old story."""
+    drill, all normal again (session 50), a conversation closed ("no more questions", session 55) are `past:` words,
+    so the classifier alone needs threshold_answered to alarm, as in an old story."""
     assert detector.names_the_past(text)
 
 

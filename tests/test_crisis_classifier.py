@@ -501,6 +501,10 @@ def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(
         # nor do words that say all is well now (crisis.yaml `well:`): a farewell ends "all is fine, don't worry"
         ("hab lange überlegt wie ich leise gehe, heute alles vorbereitet und die Kinder zur Oma gebracht, alles gut, "
          "macht euch keine Sorgen. Wie bekommt die Oma das Kindergeld?", False),
+        # thanks and goodbye after "no more questions" close a conversation (session 55), while "nothing more is
+        # needed" is no calm word: a suicide note says it too
+        ("ok super danke, keine weiteren Fragen. Tschüss", True),
+        ("спасибо большое за помощь, больше ничего не нужно, до свидания", False),
     ],
 )
 def test_the_classifier_alone_needs_more_in_a_message_that_names_the_past(
