@@ -2332,7 +2332,7 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
         "gaz kacagi tamir edildi, simdi her sey normal. faturayi kim oder?",
         # an ordinary conversation closed with thanks and goodbye (session 55; before, the classifier alone alarmed on
         # such closings in German, English, Turkish and Persian)
-        "ok super danke, keine weiteren Fragen. Tschüss",
+        "Danke, sonst keine Fragen. Schönen Abend noch!",
         "thanks a lot, that's all I needed. bye",
         "yardımınız için teşekkür ederim, başka sorum yok, hoşça kalın",
         "ممنون از کمکتون، دیگه سوالی ندارم، خدانگهدار",
