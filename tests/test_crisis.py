@@ -2543,22 +2543,11 @@ def test_violence_denied_outright_asks_more_of_the_classifier_alone(detector: Cr
     assert detector.names_the_past(text)
 
 
-def test_since_a_year_is_no_old_story(detector: CrisisDetector) -> None:
-    """'с 2020 года' (since 2020) says it still goes on: no doubt."""
-    hits = detector.detect_all("с 2020 года муж меня бьёт и я боюсь")
-    assert hits
-    assert not any(hit.in_past for hit in hits)
-
-
 def test_a_stubbed_toe_is_no_beating(detector: CrisisDetector) -> None:
     """'вдарив палець' (crisis.yaml `not:` since session 54): a bruised toe is no blow; the blue colour alone is a
     weak medical sign the classifier must back, not cues that stand like a rule (STRONG_CUES)."""
     hits = detector.detect_all("вдарив палець об шафу, синій і болить, до якого лікаря?")
     assert all(hit.kind != "violence" and hit.by_cues and hit.weight < 7 for hit in hits)
-
-
-def test_a_smell_of_gas_in_finglish_without_its_ezafe(detector: CrisisDetector) -> None:
-    assert [h.kind for h in detector.detect_all("bu gaz miad az ashpazkhune, bacheha khabidan")] == ["fire"]
 
 
 @pytest.mark.parametrize(
@@ -2761,18 +2750,26 @@ def test_a_known_phrase_reaching_beyond_calm_words_cancels_their_doubt(kb_dir: P
         "думали все нормально, но снова сильно пахнет газом в подъезде, дети дома",
         "думали все добре, а тепер знову дим з розетки іде",
         "her sey yolunda sandim ama mutfakta yine yangin var",
+        "с 2020 года муж меня бьёт и я боюсь",  # since 2020: it still goes on (session 54)
     ],
 )
-def test_we_thought_all_was_well_does_not_calm_danger_that_came_back(detector: CrisisDetector, text: str) -> None:
-    """crisis.yaml `not:` since session 54: "we thought all was well" cancels the calm words in it."""
+def test_danger_that_came_back_or_goes_on_is_not_doubted(detector: CrisisDetector, text: str) -> None:
+    """crisis.yaml `not:` since session 54: "we thought all was well" cancels the calm words in it; "с 2020 года"
+    (since 2020) is no year gone by."""
     hits = detector.detect_all(text)
     assert hits, text
     assert not any(hit.in_past for hit in hits), text
 
 
 @pytest.mark.parametrize(
-    "text", ["в подъезде газом очень сильно пахнет, дети спят", "газом зараз дуже тхне на кухні"]
+    "text",
+    [
+        "в подъезде газом очень сильно пахнет, дети спят",
+        "газом зараз дуже тхне на кухні",
+        "bu gaz miad az ashpazkhune, bacheha khabidan",  # Finglish without its ezafe
+    ],
 )
-def test_a_gas_smell_with_words_inside_the_phrase(detector: CrisisDetector, text: str) -> None:
-    """"пахнет газом" with "очень сильно" between its words (crisis.yaml rule [gas_by, smells], session 54)."""
+def test_a_gas_smell_is_read_as_one_fire(detector: CrisisDetector, text: str) -> None:
+    """"пахнет газом" with "очень сильно" between its words (crisis.yaml rule [gas_by, smells]), Finglish "bu gaz
+    miad" (session 54): one reading, a fire."""
     assert [hit.kind for hit in detector.detect_all(text)] == ["fire"]
