@@ -452,6 +452,10 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("опять резала руки всю ночь", "selfharm"),
         ("dige nemitunam, mikham khodamo bokosham", "suicide"),
         ("rajli ghadi y9tlni, 3awnouni", "threat"),
+        # session 56 (rounds 185-188, read by the classifier alone before): Ukrainian in Latin letters, a small child
+        # alone on the windowsill
+        ("cholovik bie mene kozhnoho vechora", "violence"),
+        ("kleinkind allein am fensterbrett", "child"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -816,6 +820,11 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "şef bağırıyor, bu mutfak beni yavaş yavaş öldürüyor. mola hakkım var mı?",
         "Mahkemede aile içi şiddet davasına tanık olarak çağrıldım, tercüman gelir mi?",
         "Zorla evlendirme riski hakkında okulda seminer var mı?",
+        # session 56 (rounds 185-188): German "kills me" as a figure of speech in Persian and in Moroccan Arabizi; a gas
+        # smell that is barely there after the repair
+        "وای این زبان آلمانی منو کشت، هیچی نمیفهمم",
+        "had lkhedma ghadi y9tlni, ta3bt bzaf",
+        "der Techniker war da, jetzt riecht es kaum nach Gas. Ist das normal?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1947,6 +1956,11 @@ def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDe
         ("сусіди поїхали, їх малий сам у квартирі, чую як плаче", "child"),
         # crisis_train68: a gas smell in capitals, which the classifier hardly agreed with (p 0.17)
         ("MUTFAKTA GAZ KOKUSU VAR COK KOTU KOKUYOR", "fire"),
+        # session 56 (rounds 185-188): gas smelt with words between "riecht" and "Gas"; "he will kill me" in Levantine
+        # Arabizi, which weighted cues read and the classifier held back (p 0.099)
+        ("in der ganzen Wohnung riecht es plötzlich stark nach Gas", "fire"),
+        ("seit gestern riecht es nach Gas im Flur", "fire"),
+        ("akhouha 7alaf ya2tolha w ya2tolni bukra", "threat"),
     ],
 )
 def test_a_rule_not_only_weighted_cues_reads_these(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -2310,6 +2324,8 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         # a year gone by, "в 2018", "у 2019" (session 54, round 174)
         "бывший муж бил меня в 2018 году, теперь живу одна с детьми. как получить пособие?",
         "у 2019 році вітчим мене бив, тому я живу окремо. допомога на житло?",
+        # a first-aid course, asked ahead (session 56, round 187)
+        "تو کورس کمک‌های اولیه پرسیدم اگر کسی نفس نکشد چه کنیم، جواب درست چیه؟",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
