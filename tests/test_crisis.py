@@ -2355,6 +2355,14 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
         "شكرا على المساعدة، ما عندي اسئلة تانية، مع السلامة",
         "дякую, питань більше немає, гарного вечора",
         "спасибо, вопросов больше нет, до свидания",
+        # parents called very strict, no danger told (session 56; before, the classifier alone alarmed on such
+        # teenagers in Arabic, German, Persian, Turkish and Ukrainian)
+        "my dad is super strict about my phone, can the school talk to him?",
+        "annem çok katı, arkadaşlarla sinemaya gitmeme izin vermiyor",
+        "مامانم خیلی سختگیره، نمیذاره کلاس رقص برم",
+        "мама очень строгая, не отпускает в поход с классом",
+        "батьки надто суворі, не пускають на день народження подруги",
+        "امي كتير صارمه وما بتخليني روح عند صاحبتي",
     ],
 )
 def test_a_danger_over_at_once_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:

@@ -506,6 +506,8 @@ def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(
         # needed" is no calm word: a suicide note says it too
         ("ok super danke, keine weiteren Fragen. Tschüss", True),
         ("спасибо большое за помощь, больше ничего не нужно, до свидания", False),
+        # a parent called very strict, no danger told (session 56)
+        ("Meine Mutter ist sehr streng, ich darf nie bei Freundinnen übernachten. Ist das normal?", True),
     ],
 )
 def test_the_classifier_alone_needs_more_in_a_message_that_names_the_past(
