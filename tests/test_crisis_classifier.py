@@ -1214,6 +1214,15 @@ def test_validation_60_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     _floors(knowledge, classifier, hybrid, VALIDATION_60, recall=1.0, alarms=0.01)
 
 
+def test_validation_61_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (209: per language 15 crisis messages of every kind, 5 everyday and 10 hard
+    negative questions; one duplicate of an older set dropped), written 2026-12-07 session 56, registered before
+    anything ran on it and measured untouched at 39e6468: 100 % recall (105 of 105), 2.9 % false alarms (3 of 104: a
+    Persian family asking for a school place, a Turkish blood-pressure dose forgotten, a fire blanket for the
+    kitchen). Never tuned on: the floor keeps what it measured."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_61, recall=1.0, alarms=0.03)
+
+
 def _floors(
     knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher, path: Path, *, recall: float, alarms: float
 ) -> None:
