@@ -2367,8 +2367,9 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
 )
 def test_a_danger_over_at_once_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
     """No rule fires on these; a fire out at once, a child playing again, no smoke at all (session 49, round 140), a
-    drill, all normal again (session 50), a conversation closed ("no more questions", session 55) are `past:` words,
-    so the classifier alone needs threshold_answered to alarm, as in an old story."""
+    drill, all normal again (session 50), a conversation closed ("no more questions", session 55), a parent called
+    very strict (session 56) are `past:` words, so the classifier alone needs threshold_answered to alarm, as in an
+    old story."""
     assert detector.names_the_past(text)
 
 
