@@ -456,6 +456,11 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # alone on the windowsill
         ("cholovik bie mene kozhnoho vechora", "violence"),
         ("kleinkind allein am fensterbrett", "child"),
+        # session 56 (rounds 189-192): Egyptian Arabizi "drank from the Flash (cleaner)", forty pills swallowed (read
+        # before only as a medical case), a child heard next door
+        ("ibni shereb mn el flash, 3am yitla3 zabad mn temmo", "medical"),
+        ("dün gece kırk tane tansiyon hapı içtim kimseye söylemedim", "suicide"),
+        ("die Frau nebenan schreit lass das Kind los, jetzt wimmert es nur noch", "child"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -825,6 +830,8 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "وای این زبان آلمانی منو کشت، هیچی نمیفهمم",
         "had lkhedma ghadi y9tlni, ta3bt bzaf",
         "der Techniker war da, jetzt riecht es kaum nach Gas. Ist das normal?",
+        # shouting without violence, told outright (session 56, round 190)
+        "Streit mit meinem Sohn jeden Tag, er brüllt, ich brüll zurück. Gewalt gibt es nicht. Gibt es Beratung?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2326,6 +2333,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "у 2019 році вітчим мене бив, тому я живу окремо. допомога на житло?",
         # a first-aid course, asked ahead (session 56, round 187)
         "تو کورس کمک‌های اولیه پرسیدم اگر کسی نفس نکشد چه کنیم، جواب درست چیه؟",
+        # no blows, told outright; much better now (session 56, round 190 and choose set 5)
+        "kocamla her gün bağırışıyoruz ama dayak yok, evlilik danışmanı var mı?",
+        "я довго не хотіла жити після війни, зараз набагато краще, шукаю групу підтримки",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
