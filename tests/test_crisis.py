@@ -2373,13 +2373,20 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
         "мама очень строгая, не отпускает в поход с классом",
         "батьки надто суворі, не пускають на день народження подруги",
         "امي كتير صارمه وما بتخليني روح عند صاحبتي",
+        # no emergency, said outright (session 56; before, the classifier alone alarmed on such night-time questions)
+        "kein Notfall, aber wo finde ich nachts eine Psychologin die Türkisch spricht?",
+        "not urgent, how does the night doctor work here for an ear ache?",
+        "مش حالة طوارئ، بس بدي رقم دكتور بالليل",
+        "اورژانسی نیست، فقط میخوام با یه مشاور حرف بزنم",
+        "не срочно, просто хочу поговорить с психологом ночью",
+        "acil değil ama gece açık eczane nerede?",
     ],
 )
 def test_a_danger_over_at_once_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
     """No rule fires on these; a fire out at once, a child playing again, no smoke at all (session 49, round 140), a
     drill, all normal again (session 50), a conversation closed ("no more questions", session 55), a parent called
-    very strict (session 56) are `past:` words, so the classifier alone needs threshold_answered to alarm, as in an
-    old story."""
+    very strict, "not urgent" (session 56) are `past:` words, so the classifier alone needs threshold_answered to
+    alarm, as in an old story."""
     assert detector.names_the_past(text)
 
 
