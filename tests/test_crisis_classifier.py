@@ -1224,6 +1224,14 @@ def test_validation_61_floors(knowledge: KnowledgeBase, classifier: CrisisClassi
     _floors(knowledge, classifier, hybrid, VALIDATION_61, recall=1.0, alarms=0.03)
 
 
+def test_validation_62_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
+    """Blind set of all seven languages (206 after four duplicates of older sets were dropped: per language 15 crisis
+    messages of every kind and up to 15 ordinary ones), written 2026-12-07 session 56 (second batch), registered
+    before anything ran on it and measured untouched at d5144c7: 100 % recall (105 of 105), 1.0 % false alarms (1 of
+    101: an English parent whose son cannot sleep after a horror film). Never tuned on: the floor keeps it."""
+    _floors(knowledge, classifier, hybrid, VALIDATION_62, recall=1.0, alarms=0.01)
+
+
 def _floors(
     knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher, path: Path, *, recall: float, alarms: float
 ) -> None:
