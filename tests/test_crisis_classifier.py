@@ -122,6 +122,7 @@ VALIDATION_59 = DATA / "crisis_val59.yaml"  # blind (all languages, 2026-12-07 s
 VALIDATION_60 = DATA / "crisis_val60.yaml"  # blind (all languages, 2026-12-07 session 55), never tuned on
 VALIDATION_61 = DATA / "crisis_val61.yaml"  # blind (all languages, 2026-12-07 session 56), never tuned on
 VALIDATION_62 = DATA / "crisis_val62.yaml"  # blind (all languages, 2026-12-07 session 56), never tuned on
+VALIDATION_63 = DATA / "crisis_val63.yaml"  # blind (all languages, 2026-12-07 session 56), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
