@@ -832,6 +832,10 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "der Techniker war da, jetzt riecht es kaum nach Gas. Ist das normal?",
         # shouting without violence, told outright (session 56, round 190)
         "Streit mit meinem Sohn jeden Tag, er brüllt, ich brüll zurück. Gewalt gibt es nicht. Gibt es Beratung?",
+        # "by itself, if" is no self-harm; forcing the landlord to repair is no forced sex (session 56, rounds 193-195)
+        "المكيف بيشتغل لحاله اذا برد الجو؟",
+        "كيف اجبر صاحب البيت يصلح الشوفاج؟",
+        "как заставить хозяина починить отопление?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -1968,6 +1972,8 @@ def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDe
         ("in der ganzen Wohnung riecht es plötzlich stark nach Gas", "fire"),
         ("seit gestern riecht es nach Gas im Flur", "fire"),
         ("akhouha 7alaf ya2tolha w ya2tolni bukra", "threat"),
+        # a plug sparking with a burnt smell, read by cues the classifier held back (session 56, round 195)
+        ("sparks flying from the plug in the kitchen and it smells burnt", "fire"),
     ],
 )
 def test_a_rule_not_only_weighted_cues_reads_these(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -2336,6 +2342,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         # no blows, told outright; much better now (session 56, round 190 and choose set 5)
         "kocamla her gün bağırışıyoruz ama dayak yok, evlilik danışmanı var mı?",
         "я довго не хотіла жити після війни, зараз набагато краще, шукаю групу підтримки",
+        # no gas after all; a question asked to be prepared (session 56, rounds 195-196)
+        "کسی که از شرکت اومد گفت بوی گاز نیست، از فاضلابه. کی پولشو میده؟",
+        "what do I do if a child stops breathing at the Kita? I just want to be prepared",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
