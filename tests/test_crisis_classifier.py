@@ -743,502 +743,367 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
     assert report.alarms.rate <= 0.125, report.false_alarms
 
 
-def test_validation_8_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (tr, ru; 110 tempting hard negatives beside 40 crisis messages in the same settings), measured
-    untouched 2026-12-01: 100 % recall, 18.2 % false alarms; 23.6 % with the classifier trained on rounds 14-21
-    (2026-12-01 evening), 24.5 % with rounds 22-25 as well (2026-12-02), 97.5 % / 25.5 % with rounds 26-29 (2026-12-02
-    morning). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_8, recall=0.975, alarms=0.26)
-
-
-def test_validation_9_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind round 13 (210: every kind in all seven languages, hard negatives and everyday questions), measured
-    untouched 2026-12-01: 98.8 % recall, 4.8 % false alarms. Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_9, recall=0.98, alarms=0.06)
-
-
-def test_validation_10_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind round 14's validation half (210: every kind in all seven languages, a third of the crisis messages
-    hiding the danger inside an ordinary question), measured untouched 2026-12-01: 86.7 % recall, 4.5 % false
-    alarms, and the same after the round-14 lists (learnt from the training half only). Never tuned on: the floor
-    keeps what it measured. With the classifier trained on rounds 14-21 (2026-12-01 evening): 96.9 % / 4.5 %."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_10, recall=0.96, alarms=0.05)
-
-
-def test_validation_11_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind round 15's validation set (210: every kind in all seven languages, a third of the crisis messages
-    hiding the danger inside an ordinary question), measured untouched 2026-12-01: 85.7 % recall, 7.6 % false
-    alarms; 86.7 % / 7.6 % after the session's changes (learnt from round 15's training set only). Never tuned
-    on: the floor keeps what it measured. With the classifier trained on rounds 14-21 (2026-12-01 evening):
-    93.3 % / 8.6 %."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_11, recall=0.93, alarms=0.09)
-
-
-def test_validation_12_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind round 17's validation set (210: every kind in all seven languages, a third of the crisis messages
-    hiding the danger inside an ordinary question), measured untouched 2026-12-01: 88.6 % recall, 3.8 % false
-    alarms; 89.5 % / 3.8 % after the session's changes (learnt from rounds 17-19's training sets only). Never tuned
-    on: the floor keeps what it measured. With the classifier trained on rounds 14-21 (2026-12-01 evening):
-    95.2 % / 4.8 %. Since vetoed hits get a second hearing by sentence (2026-12-02, chosen on the choose sets):
-    96.2 % / 6.7 % (3 more alarms, among them tempting ordinary questions whose one sentence reads as danger); the
-    floor follows."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_12, recall=0.95, alarms=0.07)
-
-
-def test_validation_13_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind round 20's validation set (210, like validation 12), registered before anything ran on it and measured
-    untouched 2026-12-01: 89.5 % recall, 7.6 % false alarms; 98.1 % / 6.7 % after the session's changes (crisis.yaml
-    from rounds 20-21, the classifier trained on rounds 14-21). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_13, recall=0.98, alarms=0.07)
-
-
-def test_validation_14_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind round 24's validation set (210, like validation 13), registered before anything ran on it and measured
-    untouched 2026-12-02: 97.1 % recall, 2.9 % false alarms; the same after the session's changes (crisis.yaml from
-    rounds 22-23, laughter and rolled eyes, cues in old stories). Never tuned on: the floor keeps what it measured.
-    With the classifier retrained on rounds 22-25 and crisis.yaml from rounds 24-26 (2026-12-02): 97.1 % / 3.8 %.
-    Lowered by one false alarm (5 of 105; recall 104 of 105) for the retrain with rounds 73-75 (session 37), which
-    caught 13 more of all held-out crisis messages for 17 more false alarms (see bot/crisis/training.py)."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_14, recall=0.97, alarms=0.048)
-
-
-def test_validation_15_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (210, like validation 14), registered before anything ran on it and measured untouched 2026-12-02:
-    96.2 % recall, 7.6 % false alarms; 97.1 % / 7.6 % after the session's changes (crisis.yaml from rounds 24-26,
-    typed smileys, the classifier retrained on rounds 22-25). Never tuned on: the floor keeps what it measured.
-    With the classifier retrained on rounds 26-29 and crisis.yaml from them (2026-12-02 morning): 97.1 % / 8.6 %."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_15, recall=0.97, alarms=0.09)
-
-
-def test_validation_16_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (210, like validation 15), registered before anything ran on it and measured untouched 2026-12-02:
-    97.1 % recall, 11.4 % false alarms; 96.2 % / 12.4 % after the session's changes (the classifier retrained on
-    rounds 26-29, crisis.yaml from them, FAQ examples). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_16, recall=0.96, alarms=0.13)
-
-
-def test_validation_17_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (210, like validation 16), registered before anything ran on it and measured untouched 2026-12-02:
-    95.2 % recall, 8.6 % false alarms; 96.2 % / 8.6 % after the session's changes (crisis.yaml from rounds 30-31,
-    the classifier retrained on them). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_17, recall=0.96, alarms=0.09)
-
-
-def test_validation_18_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (208, like validation 17, 2 word-for-word repeats of a training round taken out), registered before
-    anything ran on it and measured untouched 2026-12-02: 97.1 % recall, 3.9 % false alarms; the same after the
-    session's changes (crisis.yaml from rounds 34-35). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_18, recall=0.97, alarms=0.04)
-
-
-def test_validation_19_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (208, like validation 18, 2 word-for-word repeats of other sets taken out), registered before anything
-    ran on it and measured untouched 2026-12-02 evening: 97.1 % recall, 5.8 % false alarms; the same after the
-    session's changes (crisis.yaml from round 36, FAQ examples). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_19, recall=0.97, alarms=0.06)
-
-
-def test_validation_20_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (200 after 10 word-for-word repeats of other sets were taken out), registered before anything ran on
-    it and measured untouched 2026-12-02 night: 96.2 % recall, 11.5 % false alarms; the same after the session's
-    changes (crisis.yaml from round 37, sure rules, FAQ examples). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_20, recall=0.96, alarms=0.12)
-
-
-def test_validation_21_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (199 after 4 word-for-word repeats of other sets were taken out), registered before anything ran on
-    it and measured untouched 2026-12-03: 99.0 % recall, 8.5 % false alarms. Never tuned on: the floor keeps what it
-    measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_21, recall=0.99, alarms=0.09)
-
-
-def test_validation_22_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (199 after 4 word-for-word repeats of other sets were taken out; half of the danger told calmly),
-    registered before anything ran on it and measured untouched 2026-12-03: 97.1 % recall, 7.4 % false alarms.
-    Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_22, recall=0.97, alarms=0.075)
-
-
-def test_validation_23_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (200 after 3 word-for-word repeats of other sets were taken out; half of the danger reported by
-    someone else), registered before anything ran on it and measured untouched 2026-12-03: 99.0 % recall, 8.4 %
-    false alarms; the same after crisis.yaml from rounds 42-44. Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_23, recall=0.99, alarms=0.085)
-
-
-def test_validation_24_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (198 after 5 word-for-word repeats of other sets were taken out; young people with slang, elderly
-    people with long introductions), registered before anything ran on it and measured untouched 2026-12-03: 99.0 %
-    recall, 1.1 % false alarms; the same after crisis.yaml from round 44. Never tuned on: the floor keeps it.
-    Since session 52 the classifier mixes in the character n-gram model (bot/crisis/ngrams.py): one false alarm more
-    here (2 of 93: a Dari old couple who ask whether they may join their son). The 53 held-out sets together raised
-    35 false alarms fewer and caught 18 crisis messages more with it, so this floor allows the one more false alarm.
-    With the n-gram share at 0.5 (session 53) two more (4 of 93: an English pensioner who buys kitchen knives, a Dari
-    mother's forgotten blood-pressure pill) and one crisis message more (105 of 105: an Egyptian cook whose employer
-    keeps his passport); the 57 held-out sets together raised 20 false alarms fewer and caught 19 crisis messages more
-    with it, so the floor allows the two."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_24, recall=0.99, alarms=0.044)
-
-
-def test_validation_25_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (203; messages dictated by voice, half of them from parents about their children), registered
-    before anything ran on it and measured untouched 2026-12-03: 97.1 % recall, 19.4 % false alarms (19 of 98
-    ordinary messages). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_25, recall=0.97, alarms=0.195)
-
-
-def test_validation_26_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (203; written late at night, half the danger in a few words; half of the ordinary messages carry
-    strong feelings: loneliness, grief, exam fear, anger at a landlord, a prayer asked for), registered before anything
-    ran on it and measured untouched 2026-12-03: 100 % recall, 27.6 % false alarms (27 of 98, 20 of them from the
-    classifier alone on strong feelings). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_26, recall=1.0, alarms=0.276)
-
-
-def test_validation_27_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (350: 30 crisis messages of every kind and 20 ordinary ones per language, every register), written
-    2026-12-05 by a writer who saw only a task file, registered before anything ran on it and measured untouched:
-    97.6 % recall (205 of 210), 2.9 % false alarms (4 of 140), with the knowledge of that morning and of that
-    evening alike. Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_27, recall=0.976, alarms=0.029)
-
-
-def test_validation_28_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (341 after 9 word-for-word repeats of other sets were taken out: 30 crisis messages of every kind and
-    20 ordinary ones per language, people of every age writing on a phone), written 2026-12-05 morning by a writer who
-    saw only a task file, registered before anything ran on it and measured untouched: 99.5 % recall (201 of 202),
-    3.6 % false alarms (5 of 139). Never tuned on: the floor keeps what it measured, lowered once by one message for
-    the averaged network of session 36 (200 of 202; on all held-out sets it caught one more and raised 117 fewer
-    false alarms, see bot/crisis/training.py)."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_28, recall=0.99, alarms=0.036)
-
-
-def test_validation_29_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of the three weakest languages of the frozen test (165: 40 crisis messages of every kind and 15
-    ordinary ones each in Persian, Turkish and Ukrainian), written 2026-12-05 late morning by a writer who saw only a
-    task file, registered before anything ran on it and measured untouched: 95.8 % recall (115 of 120; Persian
-    92.5 %), 4.4 % false alarms (2 of 45). Never tuned on: the floor keeps what it measured, lowered by one false
-    alarm (3 of 45; recall 116 of 120) for the retrain with rounds 73-75 (session 37, see validation 14)."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_29, recall=0.958, alarms=0.067)
-
-
-def test_validation_30_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (276 after 4 word-for-word repeats of other sets were taken out: 25 crisis messages of every kind and
-    15 ordinary ones per language, every register), written 2026-12-05 by a writer who saw only a task file,
-    registered before anything ran on it and measured untouched: 98.8 % recall (171 of 173; Arabic and Russian
-    95.8 %), 2.9 % false alarms (3 of 103). Never tuned on: the floor keeps what it measured, lowered by one
-    crisis message (170 of 173; 2 false alarms) for the retrain with rounds 73-75 (session 37, see validation 14)."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_30, recall=0.982, alarms=0.03)
-
-
-def test_validation_31_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (264 after 2 word-for-word repeats of other sets were taken out: 24 crisis messages of every kind and
-    14 ordinary ones per language, every register), written 2026-12-05 session 36 by a writer who saw only a task
-    file, registered before anything ran on it and measured untouched: 97.6 % recall (163 of 167; Arabic 87.5 %,
-    German 95.7 %), 4.1 % false alarms (4 of 97, 3 from the classifier alone). Never tuned on: the floor keeps what
-    it measured, lowered once by one message for the averaged network of session 36 (162 of 167, 1 false alarm)."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_31, recall=0.97, alarms=0.042)
-
-
-def test_validation_32_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (261 after 5 word-for-word repeats of other sets were taken out: 24 crisis messages of every kind and
-    14 ordinary ones per language, every register), written 2026-12-05 session 37 by a writer who saw only a task
-    file, registered before anything ran on it and measured untouched: 98.8 % recall (165 of 167; German 95.7 %,
-    English 95.8 %; 166 with the lexical matcher alone), 1.1 % false alarms (1 of 94). Never tuned on: the floor
-    keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_32, recall=0.988, alarms=0.011)
-
-
-def test_validation_33_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (261 after 5 word-for-word repeats of other sets were taken out: 24 crisis messages of every kind and
-    14 ordinary ones per language), written 2026-12-05 session 38 by a writer who saw only a task file, registered
-    before anything ran on it and measured untouched: 99.4 % recall (165 of 166; Persian 95.8 %; the same with the
-    lexical matcher alone), 2.1 % false alarms (2 of 95: one from the classifier alone, one from a rule). Never tuned
-    on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_33, recall=0.993, alarms=0.022)
-
-
-def test_validation_34_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (264 after 2 word-for-word repeats of other sets were taken out: 24 crisis messages of every kind and
-    14 ordinary ones per language, every register and age), written 2026-12-05 session 39 by a writer who saw only a
-    task file, registered before anything ran on it and measured untouched: 98.8 % recall (166 of 168; Arabic and
-    Persian 95.8 %; the same with the lexical matcher alone), 1.0 % false alarms (1 of 96). Never tuned on: the floor
-    keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_34, recall=0.988, alarms=0.011)
-
-
-def test_validation_35_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set (265 after 1 word-for-word repeat of another set was taken out: 24 crisis messages of every kind and
-    14 ordinary ones per language), written 2026-12-05 session 40 by a writer who saw only a task file, registered
-    before anything ran on it and measured untouched: 100 % recall (168 of 168; the same with the lexical matcher
-    alone), 4.1 % false alarms (4 of 97). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_35, recall=1.0, alarms=0.042)
-
-
-def test_validation_36_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of the three situations the frozen split misses most (105: per language 4 messages of exploitation,
-    4 of indirect suicidal intent, 2 of fire and 5 hard negatives on the same themes), written 2026-12-05 session 40
-    by a writer who saw only a task file, registered before anything ran on it and measured untouched: 100 % recall
-    (70 of 70; the same with the lexical matcher alone), 17.1 % false alarms (6 of 35). Never tuned on: the floor
-    keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_36, recall=1.0, alarms=0.172)
-
-
-def test_validation_37_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (210: per language 16 crisis messages of every kind, 10 hard negatives and 4
-    everyday questions), written 2026-12-05 session 41 by a writer who saw only a task file, registered before
-    anything ran on it and measured untouched: 99.1 % recall (111 of 112; the same with the lexical matcher alone),
-    6.1 % false alarms (6 of 98). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_37, recall=0.991, alarms=0.062)
-
-
-def test_validation_38_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (208 after removing two repeats of older sets: per language 16 crisis
-    messages of every kind, about 10 hard negatives and 4 everyday questions), written 2026-12-06 session 42 by a
-    writer who saw only a task file, registered before anything ran on it and measured untouched: 99.1 % recall
-    (111 of 112, one Arabic message missed; the same with the lexical matcher alone), 1.0 % false alarms (1 of 96).
-    Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_38, recall=0.991, alarms=0.011)
-
-
-def test_validation_39_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (210: per language 16 crisis messages of every kind, 10 hard negatives and 4
-    everyday questions), written 2026-12-06 session 43 by a writer who saw only a task file, registered before
-    anything ran on it and measured untouched: 98.2 % recall (110 of 112, a Russian and a Ukrainian message missed;
-    the same with the lexical matcher alone), 1.0 % false alarms (1 of 98, English). Never tuned on: the floor keeps
-    what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_39, recall=0.982, alarms=0.011)
-
-
-def test_validation_40_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (209: per language 16 crisis messages of every kind, 10 hard negatives and 4
-    everyday questions; one repeat of an older set removed), written 2026-12-06 session 44 by a writer who saw only a
-    task file, registered before anything ran on it and measured untouched: 97.3 % recall (109 of 112, an Arabic, a
-    German and a Persian message missed; the same with the lexical matcher alone), 1.0 % false alarms (1 of 97,
-    Russian). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_40, recall=0.973, alarms=0.011)
-
-
-def test_validation_41_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (207: per language 16 crisis messages of every kind, some told calmly or
-    beside an old event, 10 hard negatives and 4 everyday questions; three repeats of older sets removed), written
-    2026-12-06 session 44 after the first validation 41 had become choose round 103, registered before anything ran
-    on it and measured untouched: 99.1 % recall (111 of 112, an Arabic message missed; the same with the lexical
-    matcher alone), 4.2 % false alarms (4 of 95). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_41, recall=0.991, alarms=0.043)
-
-
-def test_validation_42_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (210: per language 15 crisis messages of every kind, 12 hard negatives and 3
-    everyday questions), written 2026-12-06 session 45 by a writer who saw only a task file, registered before
-    anything ran on it and measured untouched at 215562e: 98.1 % recall (103 of 105, a Persian and a Russian message
-    missed; with the lexical matcher alone 104, the Russian one), 4.8 % false alarms (5 of 105; lexical 4). Never
-    tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_42, recall=0.980, alarms=0.048)
-
-
-def test_validation_43_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (209: per language 15 crisis messages of every kind, 12 hard negatives and 3
-    everyday questions; one repeat of an older set removed), written 2026-12-06 session 46 by a writer who saw only a
-    task file, registered before anything ran on it and measured untouched at 19c0909: 100 % recall (105 of 105; the
-    same with the lexical matcher alone), 1.9 % false alarms (2 of 104, both German; lexical the same). Never tuned
-    on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_43, recall=1.0, alarms=0.02)
-
-
-def test_validation_44_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (208: per language 15 crisis messages of every kind, 12 hard negatives and 3
-    everyday questions; two repeats of older sets removed), written 2026-12-06 session 46 after validation 43 had
-    been read, registered before anything ran on it and measured untouched at 9d31367: 97.1 % recall (102 of 105, a
-    German, an English and a Persian message missed; with the lexical matcher alone 104), no false alarm (0 of 103;
-    lexical 2). Never tuned on: the floor keeps what it measured.
-    Since session 52 the classifier mixes in the character n-gram model (bot/crisis/ngrams.py): one false alarm more
-    here (1 of 103: an Arabizi question about the best knife for meat). The 53 held-out sets together raised 35 false
-    alarms fewer and caught 18 crisis messages more with it, so this floor allows the one more false alarm."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_44, recall=0.971, alarms=0.01)
-
-
-def test_validation_45_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (209: per language 15 crisis messages of every kind, a third of them inside an
-    ordinary question, 12 hard negatives and 3 everyday questions; one repeat of an older set removed), written
-    2026-12-06 session 47 from a task file, registered before anything ran on it and measured untouched at 1f5377e:
-    100 % recall (105 of 105), 5.8 % false alarms (6 of 104: two Arabic, an English, a Persian, a Turkish and a
-    Ukrainian hard negative); the lexical matcher alone the same. Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_45, recall=1.0, alarms=0.058)
-
-
-def test_validation_46_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (209, composed as validation 45, some danger told for another person; one
-    repeat removed), written 2026-12-06 session 47 beside validation 45, registered before anything ran on it and
-    measured untouched at 1f5377e: 97.1 % recall (102 of 105; an Arabic and a Persian suicidal message and a German
-    medical one missed), 10.6 % false alarms (11 of 104, hard negatives of every language but English); the lexical
-    matcher alone the same. Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_46, recall=0.971, alarms=0.106)
-
-
-def test_validation_47_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (209, composed as validation 45; one repeat of an older set removed), written
-    2026-12-06 session 48 from a task file, registered before anything ran on it and measured untouched at 57fa2ff:
-    99.0 % recall (104 of 105; a Finglish threat to kill a sister tonight missed), 2.9 % false alarms (3 of 104: a
-    German, an English and a Persian hard negative); the lexical matcher alone the same. Never tuned on: the floor
-    keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_47, recall=0.99, alarms=0.029)
-
-
-def test_validation_48_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (209, composed as validation 45, a third of the danger told for another person
-    or inside an ordinary question; one repeat removed), written 2026-12-06 session 48 beside the choose rounds
-    136-139, registered before anything ran on it and measured untouched at 29a70ad: 99.0 % recall (104 of 105; a
-    Ukrainian fire missed), 4.8 % false alarms (5 of 104: an Arabic, a German, an English, a Russian and a Turkish hard
-    negative); the lexical matcher alone the same. Never tuned on: the floor keeps what it measured.
-    Since session 52 the classifier mixes in the character n-gram model (bot/crisis/ngrams.py): one false alarm more
-    here (6 of 104: an Arabic girl's strict father). The 53 held-out sets together raised 35 false alarms fewer and
-    caught 18 crisis messages more with it, so this floor allows the one more false alarm."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_48, recall=0.99, alarms=0.058)
-
-
-def test_validation_49_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (210: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions), written 2026-12-06 session 49 beside the choose rounds 140-144, registered before anything
-    ran on it and measured untouched at 8856f63: 100 % recall (105 of 105), 7.6 % false alarms (8 of 105: two German,
-    two Persian, two Turkish, an Arabic and a Ukrainian hard negative); the lexical matcher alone the same. Never tuned
-    on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_49, recall=1.0, alarms=0.077)
-
-
-def test_validation_50_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (209: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions; one repeat of an older set removed), written 2026-12-07 session 50 beside the choose rounds
-    145-149, registered before anything ran on it and measured untouched at d0ee2d4: 100 % recall (105 of 105), 1.0 %
-    false alarms (1 of 104: an Arabic question about a paracetamol dose); the lexical matcher alone the same. Never
-    tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_50, recall=1.0, alarms=0.010)
-
-
-def test_validation_51_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (210: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions), written 2026-12-07 session 51 beside the choose rounds 150-154, registered before anything
-    ran on it and measured untouched at 7161b3d: 100 % recall (105 of 105), 1.0 % false alarms (1 of 105: a Turkish
-    teenager asking whether strict parents are normal); the lexical matcher alone the same. Never tuned on: the floor
-    keeps what it measured. With the n-gram share at 0.5 (session 53) one false alarm more (2 of 105: a Ukrainian
-    teenager whose parents want her home by ten); the 57 held-out sets together raised 20 false alarms fewer and caught
-    19 crisis messages more with it, so the floor allows the one."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_51, recall=1.0, alarms=0.02)
-
-
-def test_validation_52_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (209: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions; one repeat of an older set removed), written 2026-12-07 session 51 beside the choose rounds
-    155-157, registered before anything ran on it and measured untouched at d9739f6: 100 % recall (105 of 105), 3.8 %
-    false alarms (4 of 104: an Arabic paracetamol dose, an Arabizi bus delay that "kills me", a stolen bike in Persian,
-    a Russian teenager's strict mother); the lexical matcher alone the same. Never tuned on: the floor keeps what it
-    measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_52, recall=1.0, alarms=0.039)
-
-
-def test_validation_53_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (209: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions; one repeat of an older set removed), written 2026-12-07 session 51 beside the choose rounds
-    158-160, registered before anything ran on it and measured untouched at 34b8ab7: 100 % recall (105 of 105), 4.8 %
-    false alarms (5 of 104: a Moroccan girl's strict father, a Persian paracetamol dose, a Finglish quarrel where nobody
-    was hurt, a Turkish daughter who wants to marry at 17, a Turkish boss's joke); the lexical matcher alone the same.
-    Never tuned on: the floor keeps what it measured.
-    Since session 52 the classifier mixes in the character n-gram model (bot/crisis/ngrams.py): one false alarm more
-    here (6 of 104: a Moroccan girl who asks about a school trip). The 53 held-out sets together raised 35 false
-    alarms fewer and caught 18 crisis messages more with it, so this floor allows the one more false alarm."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_53, recall=1.0, alarms=0.058)
-
-
-def test_validation_54_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (208: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions; two repeats of older sets removed), written 2026-12-07 session 51 beside the choose rounds
-    161-163, registered before anything ran on it and measured untouched at f4af6dc: 99.0 % recall (104 of 105; missed:
-    an Arabizi mother who fell and breathes badly, her face blue), 2.9 % false alarms (3 of 103: an English paracetamol
-    dose, strict parents in English and Ukrainian); the lexical matcher alone the same. Never tuned on: the floor keeps
-    what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_54, recall=0.99, alarms=0.03)
-
-
-def test_validation_55_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (208: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions; two repeats of older sets removed), written 2026-12-07 session 52, registered before anything
-    ran on it and measured untouched at b43c14f: 100 % recall (105 of 105), 2.9 % false alarms (3 of 103: an Arabizi
-    question about a language course, an English quarrel about cleaning where nobody got hurt, a Dari couple who
-    only shout and want a family counsellor); the lexical matcher alone the same. Never tuned on: the floor keeps
-    what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_55, recall=1.0, alarms=0.03)
-
-
-def test_validation_56_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (208: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions; two repeats of older sets removed), written 2026-12-07 session 52, registered before anything
-    ran on it and measured untouched at 398fed9 (the first set read with the n-gram model): 100 % recall (104 of 104),
-    2.9 % false alarms (3 of 104: an Arabic paracetamol dose, an Arabic quarrel about money without blows, a German
-    quarrel in the kitchen that is over); the lexical matcher alone the same, and the embedding models alone too.
-    Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_56, recall=1.0, alarms=0.029)
-
-
-def test_validation_57_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (206: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions; four repeats of older sets removed), written 2026-12-07 session 52 after the retrained n-gram
-    model and crisis.yaml from rounds 164-165, registered before anything ran on it and measured untouched at 86f1ca8:
-    100 % recall (105 of 105), 5.0 % false alarms (5 of 101: an Iraqi childhood beating long over, a Dari car hit
-    and run, a Finglish quarrel where nobody raised a hand, Dari strict parents, a Ukrainian neighbour who threatens to
-    call the police about noise); the lexical matcher alone the same (the embedding models alone: 7 of 101).
-    Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_57, recall=1.0, alarms=0.05)
-
-
-def test_validation_58_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (206: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions; four repeats of older sets removed), written 2026-12-07 session 53, registered before anything
-    ran on it and measured untouched at ca360f1: 100 % recall (104 of 104), 1.0 % false alarms (1 of 102: a Ukrainian
-    quarrel with her mother, already made up). With the n-gram share at 0.5 (session 53) also 104 of 104 and 1 of 102,
-    but another message: an English question when the next integration course starts. Never tuned on: the floor
-    keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_58, recall=1.0, alarms=0.01)
-
-
-def test_validation_59_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (208: per language 15 crisis messages of every kind, 3 everyday and 12 hard
-    negative questions; two repeats of older sets removed), written 2026-12-07 session 54, registered before anything
-    ran on it and measured untouched at e2ad01b: 100 % recall (105 of 105), 1.0 % false alarms (1 of 103: an Arabic
-    question how many paracetamol a day an adult may take). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_59, recall=1.0, alarms=0.01)
-
-
-def test_validation_60_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (210: per language 15 crisis messages of every kind, 5 everyday and 10 hard
-    negative questions), written 2026-12-07 session 55, registered before anything ran on it and measured untouched
-    at 3b9cf82: 100 % recall (105 of 105), 1.0 % false alarms (1 of 105: a Persian question where young people go
-    out, from parents who are strict with a laughing emoji). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_60, recall=1.0, alarms=0.01)
-
-
-def test_validation_61_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (209: per language 15 crisis messages of every kind, 5 everyday and 10 hard
-    negative questions; one duplicate of an older set dropped), written 2026-12-07 session 56, registered before
-    anything ran on it and measured untouched at 39e6468: 100 % recall (105 of 105), 2.9 % false alarms (3 of 104: a
-    Persian family asking for a school place, a Turkish blood-pressure dose forgotten, a fire blanket for the
-    kitchen). Never tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_61, recall=1.0, alarms=0.03)
-
-
-def test_validation_62_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (206 after four duplicates of older sets were dropped: per language 15 crisis
-    messages of every kind and up to 15 ordinary ones), written 2026-12-07 session 56 (second batch), registered
-    before anything ran on it and measured untouched at d5144c7: 100 % recall (105 of 105), 1.0 % false alarms (1 of
-    101: an English parent whose son cannot sleep after a horror film). Never tuned on: the floor keeps it."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_62, recall=1.0, alarms=0.01)
-
-
-def test_validation_63_floors(knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher) -> None:
-    """Blind set of all seven languages (208 after two duplicates of older sets were dropped), written 2026-12-07
-    session 56 (third batch), registered before anything ran on it and measured untouched at a591ea3: 100 % recall
-    (105 of 105), 1.0 % false alarms (1 of 103: an Arabic question how many Panadol an adult may take a day). Never
-    tuned on: the floor keeps what it measured."""
-    _floors(knowledge, classifier, hybrid, VALIDATION_63, recall=1.0, alarms=0.01)
+@pytest.mark.parametrize(
+    ("path", "recall", "alarms"),
+    [
+        # validation 8: Blind set (tr, ru; 110 tempting hard negatives beside 40 crisis messages in the same settings),
+        # measured untouched 2026-12-01: 100 % recall, 18.2 % false alarms; 23.6 % with the classifier trained on rounds
+        # 14-21 (2026-12-01 evening), 24.5 % with rounds 22-25 as well (2026-12-02), 97.5 % / 25.5 % with rounds 26-29
+        # (2026-12-02 morning). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_8, 0.975, 0.26, id="validation_8"),
+        # validation 9: Blind round 13 (210: every kind in all seven languages, hard negatives and everyday questions),
+        # measured untouched 2026-12-01: 98.8 % recall, 4.8 % false alarms. Never tuned on: the floor keeps what it
+        # measured.
+        pytest.param(VALIDATION_9, 0.98, 0.06, id="validation_9"),
+        # validation 10: Blind round 14's validation half (210: every kind in all seven languages, a third of the crisis
+        # messages hiding the danger inside an ordinary question), measured untouched 2026-12-01: 86.7 % recall, 4.5 %
+        # false alarms, and the same after the round-14 lists (learnt from the training half only). Never tuned on: the
+        # floor keeps what it measured. With the classifier trained on rounds 14-21 (2026-12-01 evening): 96.9 % / 4.5
+        # %.
+        pytest.param(VALIDATION_10, 0.96, 0.05, id="validation_10"),
+        # validation 11: Blind round 15's validation set (210: every kind in all seven languages, a third of the crisis
+        # messages hiding the danger inside an ordinary question), measured untouched 2026-12-01: 85.7 % recall, 7.6 %
+        # false alarms; 86.7 % / 7.6 % after the session's changes (learnt from round 15's training set only). Never
+        # tuned on: the floor keeps what it measured. With the classifier trained on rounds 14-21 (2026-12-01 evening):
+        # 93.3 % / 8.6 %.
+        pytest.param(VALIDATION_11, 0.93, 0.09, id="validation_11"),
+        # validation 12: Blind round 17's validation set (210: every kind in all seven languages, a third of the crisis
+        # messages hiding the danger inside an ordinary question), measured untouched 2026-12-01: 88.6 % recall, 3.8 %
+        # false alarms; 89.5 % / 3.8 % after the session's changes (learnt from rounds 17-19's training sets only).
+        # Never tuned on: the floor keeps what it measured. With the classifier trained on rounds 14-21 (2026-12-01
+        # evening): 95.2 % / 4.8 %. Since vetoed hits get a second hearing by sentence (2026-12-02, chosen on the choose
+        # sets): 96.2 % / 6.7 % (3 more alarms, among them tempting ordinary questions whose one sentence reads as
+        # danger); the floor follows.
+        pytest.param(VALIDATION_12, 0.95, 0.07, id="validation_12"),
+        # validation 13: Blind round 20's validation set (210, like validation 12), registered before anything ran on it
+        # and measured untouched 2026-12-01: 89.5 % recall, 7.6 % false alarms; 98.1 % / 6.7 % after the session's
+        # changes (crisis.yaml from rounds 20-21, the classifier trained on rounds 14-21). Never tuned on: the floor
+        # keeps what it measured.
+        pytest.param(VALIDATION_13, 0.98, 0.07, id="validation_13"),
+        # validation 14: Blind round 24's validation set (210, like validation 13), registered before anything ran on it
+        # and measured untouched 2026-12-02: 97.1 % recall, 2.9 % false alarms; the same after the session's changes
+        # (crisis.yaml from rounds 22-23, laughter and rolled eyes, cues in old stories). Never tuned on: the floor
+        # keeps what it measured. With the classifier retrained on rounds 22-25 and crisis.yaml from rounds 24-26
+        # (2026-12-02): 97.1 % / 3.8 %. Lowered by one false alarm (5 of 105; recall 104 of 105) for the retrain with
+        # rounds 73-75 (session 37), which caught 13 more of all held-out crisis messages for 17 more false alarms (see
+        # bot/crisis/training.py).
+        pytest.param(VALIDATION_14, 0.97, 0.048, id="validation_14"),
+        # validation 15: Blind set (210, like validation 14), registered before anything ran on it and measured
+        # untouched 2026-12-02: 96.2 % recall, 7.6 % false alarms; 97.1 % / 7.6 % after the session's changes
+        # (crisis.yaml from rounds 24-26, typed smileys, the classifier retrained on rounds 22-25). Never tuned on: the
+        # floor keeps what it measured. With the classifier retrained on rounds 26-29 and crisis.yaml from them
+        # (2026-12-02 morning): 97.1 % / 8.6 %.
+        pytest.param(VALIDATION_15, 0.97, 0.09, id="validation_15"),
+        # validation 16: Blind set (210, like validation 15), registered before anything ran on it and measured
+        # untouched 2026-12-02: 97.1 % recall, 11.4 % false alarms; 96.2 % / 12.4 % after the session's changes (the
+        # classifier retrained on rounds 26-29, crisis.yaml from them, FAQ examples). Never tuned on: the floor keeps
+        # what it measured.
+        pytest.param(VALIDATION_16, 0.96, 0.13, id="validation_16"),
+        # validation 17: Blind set (210, like validation 16), registered before anything ran on it and measured
+        # untouched 2026-12-02: 95.2 % recall, 8.6 % false alarms; 96.2 % / 8.6 % after the session's changes
+        # (crisis.yaml from rounds 30-31, the classifier retrained on them). Never tuned on: the floor keeps what it
+        # measured.
+        pytest.param(VALIDATION_17, 0.96, 0.09, id="validation_17"),
+        # validation 18: Blind set (208, like validation 17, 2 word-for-word repeats of a training round taken out),
+        # registered before anything ran on it and measured untouched 2026-12-02: 97.1 % recall, 3.9 % false alarms; the
+        # same after the session's changes (crisis.yaml from rounds 34-35). Never tuned on: the floor keeps what it
+        # measured.
+        pytest.param(VALIDATION_18, 0.97, 0.04, id="validation_18"),
+        # validation 19: Blind set (208, like validation 18, 2 word-for-word repeats of other sets taken out),
+        # registered before anything ran on it and measured untouched 2026-12-02 evening: 97.1 % recall, 5.8 % false
+        # alarms; the same after the session's changes (crisis.yaml from round 36, FAQ examples). Never tuned on: the
+        # floor keeps what it measured.
+        pytest.param(VALIDATION_19, 0.97, 0.06, id="validation_19"),
+        # validation 20: Blind set (200 after 10 word-for-word repeats of other sets were taken out), registered before
+        # anything ran on it and measured untouched 2026-12-02 night: 96.2 % recall, 11.5 % false alarms; the same after
+        # the session's changes (crisis.yaml from round 37, sure rules, FAQ examples). Never tuned on: the floor keeps
+        # what it measured.
+        pytest.param(VALIDATION_20, 0.96, 0.12, id="validation_20"),
+        # validation 21: Blind set (199 after 4 word-for-word repeats of other sets were taken out), registered before
+        # anything ran on it and measured untouched 2026-12-03: 99.0 % recall, 8.5 % false alarms. Never tuned on: the
+        # floor keeps what it measured.
+        pytest.param(VALIDATION_21, 0.99, 0.09, id="validation_21"),
+        # validation 22: Blind set (199 after 4 word-for-word repeats of other sets were taken out; half of the danger
+        # told calmly), registered before anything ran on it and measured untouched 2026-12-03: 97.1 % recall, 7.4 %
+        # false alarms. Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_22, 0.97, 0.075, id="validation_22"),
+        # validation 23: Blind set (200 after 3 word-for-word repeats of other sets were taken out; half of the danger
+        # reported by someone else), registered before anything ran on it and measured untouched 2026-12-03: 99.0 %
+        # recall, 8.4 % false alarms; the same after crisis.yaml from rounds 42-44. Never tuned on: the floor keeps what
+        # it measured.
+        pytest.param(VALIDATION_23, 0.99, 0.085, id="validation_23"),
+        # validation 24: Blind set (198 after 5 word-for-word repeats of other sets were taken out; young people with
+        # slang, elderly people with long introductions), registered before anything ran on it and measured untouched
+        # 2026-12-03: 99.0 % recall, 1.1 % false alarms; the same after crisis.yaml from round 44. Never tuned on: the
+        # floor keeps it. Since session 52 the classifier mixes in the character n-gram model (bot/crisis/ngrams.py):
+        # one false alarm more here (2 of 93: a Dari old couple who ask whether they may join their son). The 53
+        # held-out sets together raised 35 false alarms fewer and caught 18 crisis messages more with it, so this floor
+        # allows the one more false alarm. With the n-gram share at 0.5 (session 53) two more (4 of 93: an English
+        # pensioner who buys kitchen knives, a Dari mother's forgotten blood-pressure pill) and one crisis message more
+        # (105 of 105: an Egyptian cook whose employer keeps his passport); the 57 held-out sets together raised 20
+        # false alarms fewer and caught 19 crisis messages more with it, so the floor allows the two.
+        pytest.param(VALIDATION_24, 0.99, 0.044, id="validation_24"),
+        # validation 25: Blind set (203; messages dictated by voice, half of them from parents about their children),
+        # registered before anything ran on it and measured untouched 2026-12-03: 97.1 % recall, 19.4 % false alarms (19
+        # of 98 ordinary messages). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_25, 0.97, 0.195, id="validation_25"),
+        # validation 26: Blind set (203; written late at night, half the danger in a few words; half of the ordinary
+        # messages carry strong feelings: loneliness, grief, exam fear, anger at a landlord, a prayer asked for),
+        # registered before anything ran on it and measured untouched 2026-12-03: 100 % recall, 27.6 % false alarms (27
+        # of 98, 20 of them from the classifier alone on strong feelings). Never tuned on: the floor keeps what it
+        # measured.
+        pytest.param(VALIDATION_26, 1.0, 0.276, id="validation_26"),
+        # validation 27: Blind set (350: 30 crisis messages of every kind and 20 ordinary ones per language, every
+        # register), written 2026-12-05 by a writer who saw only a task file, registered before anything ran on it and
+        # measured untouched: 97.6 % recall (205 of 210), 2.9 % false alarms (4 of 140), with the knowledge of that
+        # morning and of that evening alike. Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_27, 0.976, 0.029, id="validation_27"),
+        # validation 28: Blind set (341 after 9 word-for-word repeats of other sets were taken out: 30 crisis messages
+        # of every kind and 20 ordinary ones per language, people of every age writing on a phone), written 2026-12-05
+        # morning by a writer who saw only a task file, registered before anything ran on it and measured untouched:
+        # 99.5 % recall (201 of 202), 3.6 % false alarms (5 of 139). Never tuned on: the floor keeps what it measured,
+        # lowered once by one message for the averaged network of session 36 (200 of 202; on all held-out sets it caught
+        # one more and raised 117 fewer false alarms, see bot/crisis/training.py).
+        pytest.param(VALIDATION_28, 0.99, 0.036, id="validation_28"),
+        # validation 29: Blind set of the three weakest languages of the frozen test (165: 40 crisis messages of every
+        # kind and 15 ordinary ones each in Persian, Turkish and Ukrainian), written 2026-12-05 late morning by a writer
+        # who saw only a task file, registered before anything ran on it and measured untouched: 95.8 % recall (115 of
+        # 120; Persian 92.5 %), 4.4 % false alarms (2 of 45). Never tuned on: the floor keeps what it measured, lowered
+        # by one false alarm (3 of 45; recall 116 of 120) for the retrain with rounds 73-75 (session 37, see validation
+        # 14).
+        pytest.param(VALIDATION_29, 0.958, 0.067, id="validation_29"),
+        # validation 30: Blind set (276 after 4 word-for-word repeats of other sets were taken out: 25 crisis messages
+        # of every kind and 15 ordinary ones per language, every register), written 2026-12-05 by a writer who saw only
+        # a task file, registered before anything ran on it and measured untouched: 98.8 % recall (171 of 173; Arabic
+        # and Russian 95.8 %), 2.9 % false alarms (3 of 103). Never tuned on: the floor keeps what it measured, lowered
+        # by one crisis message (170 of 173; 2 false alarms) for the retrain with rounds 73-75 (session 37, see
+        # validation 14).
+        pytest.param(VALIDATION_30, 0.982, 0.03, id="validation_30"),
+        # validation 31: Blind set (264 after 2 word-for-word repeats of other sets were taken out: 24 crisis messages
+        # of every kind and 14 ordinary ones per language, every register), written 2026-12-05 session 36 by a writer
+        # who saw only a task file, registered before anything ran on it and measured untouched: 97.6 % recall (163 of
+        # 167; Arabic 87.5 %, German 95.7 %), 4.1 % false alarms (4 of 97, 3 from the classifier alone). Never tuned on:
+        # the floor keeps what it measured, lowered once by one message for the averaged network of session 36 (162 of
+        # 167, 1 false alarm).
+        pytest.param(VALIDATION_31, 0.97, 0.042, id="validation_31"),
+        # validation 32: Blind set (261 after 5 word-for-word repeats of other sets were taken out: 24 crisis messages
+        # of every kind and 14 ordinary ones per language, every register), written 2026-12-05 session 37 by a writer
+        # who saw only a task file, registered before anything ran on it and measured untouched: 98.8 % recall (165 of
+        # 167; German 95.7 %, English 95.8 %; 166 with the lexical matcher alone), 1.1 % false alarms (1 of 94). Never
+        # tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_32, 0.988, 0.011, id="validation_32"),
+        # validation 33: Blind set (261 after 5 word-for-word repeats of other sets were taken out: 24 crisis messages
+        # of every kind and 14 ordinary ones per language), written 2026-12-05 session 38 by a writer who saw only a
+        # task file, registered before anything ran on it and measured untouched: 99.4 % recall (165 of 166; Persian
+        # 95.8 %; the same with the lexical matcher alone), 2.1 % false alarms (2 of 95: one from the classifier alone,
+        # one from a rule). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_33, 0.993, 0.022, id="validation_33"),
+        # validation 34: Blind set (264 after 2 word-for-word repeats of other sets were taken out: 24 crisis messages
+        # of every kind and 14 ordinary ones per language, every register and age), written 2026-12-05 session 39 by a
+        # writer who saw only a task file, registered before anything ran on it and measured untouched: 98.8 % recall
+        # (166 of 168; Arabic and Persian 95.8 %; the same with the lexical matcher alone), 1.0 % false alarms (1 of
+        # 96). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_34, 0.988, 0.011, id="validation_34"),
+        # validation 35: Blind set (265 after 1 word-for-word repeat of another set was taken out: 24 crisis messages of
+        # every kind and 14 ordinary ones per language), written 2026-12-05 session 40 by a writer who saw only a task
+        # file, registered before anything ran on it and measured untouched: 100 % recall (168 of 168; the same with the
+        # lexical matcher alone), 4.1 % false alarms (4 of 97). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_35, 1.0, 0.042, id="validation_35"),
+        # validation 36: Blind set of the three situations the frozen split misses most (105: per language 4 messages of
+        # exploitation, 4 of indirect suicidal intent, 2 of fire and 5 hard negatives on the same themes), written
+        # 2026-12-05 session 40 by a writer who saw only a task file, registered before anything ran on it and measured
+        # untouched: 100 % recall (70 of 70; the same with the lexical matcher alone), 17.1 % false alarms (6 of 35).
+        # Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_36, 1.0, 0.172, id="validation_36"),
+        # validation 37: Blind set of all seven languages (210: per language 16 crisis messages of every kind, 10 hard
+        # negatives and 4 everyday questions), written 2026-12-05 session 41 by a writer who saw only a task file,
+        # registered before anything ran on it and measured untouched: 99.1 % recall (111 of 112; the same with the
+        # lexical matcher alone), 6.1 % false alarms (6 of 98). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_37, 0.991, 0.062, id="validation_37"),
+        # validation 38: Blind set of all seven languages (208 after removing two repeats of older sets: per language 16
+        # crisis messages of every kind, about 10 hard negatives and 4 everyday questions), written 2026-12-06 session
+        # 42 by a writer who saw only a task file, registered before anything ran on it and measured untouched: 99.1 %
+        # recall (111 of 112, one Arabic message missed; the same with the lexical matcher alone), 1.0 % false alarms (1
+        # of 96). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_38, 0.991, 0.011, id="validation_38"),
+        # validation 39: Blind set of all seven languages (210: per language 16 crisis messages of every kind, 10 hard
+        # negatives and 4 everyday questions), written 2026-12-06 session 43 by a writer who saw only a task file,
+        # registered before anything ran on it and measured untouched: 98.2 % recall (110 of 112, a Russian and a
+        # Ukrainian message missed; the same with the lexical matcher alone), 1.0 % false alarms (1 of 98, English).
+        # Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_39, 0.982, 0.011, id="validation_39"),
+        # validation 40: Blind set of all seven languages (209: per language 16 crisis messages of every kind, 10 hard
+        # negatives and 4 everyday questions; one repeat of an older set removed), written 2026-12-06 session 44 by a
+        # writer who saw only a task file, registered before anything ran on it and measured untouched: 97.3 % recall
+        # (109 of 112, an Arabic, a German and a Persian message missed; the same with the lexical matcher alone), 1.0 %
+        # false alarms (1 of 97, Russian). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_40, 0.973, 0.011, id="validation_40"),
+        # validation 41: Blind set of all seven languages (207: per language 16 crisis messages of every kind, some told
+        # calmly or beside an old event, 10 hard negatives and 4 everyday questions; three repeats of older sets
+        # removed), written 2026-12-06 session 44 after the first validation 41 had become choose round 103, registered
+        # before anything ran on it and measured untouched: 99.1 % recall (111 of 112, an Arabic message missed; the
+        # same with the lexical matcher alone), 4.2 % false alarms (4 of 95). Never tuned on: the floor keeps what it
+        # measured.
+        pytest.param(VALIDATION_41, 0.991, 0.043, id="validation_41"),
+        # validation 42: Blind set of all seven languages (210: per language 15 crisis messages of every kind, 12 hard
+        # negatives and 3 everyday questions), written 2026-12-06 session 45 by a writer who saw only a task file,
+        # registered before anything ran on it and measured untouched at 215562e: 98.1 % recall (103 of 105, a Persian
+        # and a Russian message missed; with the lexical matcher alone 104, the Russian one), 4.8 % false alarms (5 of
+        # 105; lexical 4). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_42, 0.980, 0.048, id="validation_42"),
+        # validation 43: Blind set of all seven languages (209: per language 15 crisis messages of every kind, 12 hard
+        # negatives and 3 everyday questions; one repeat of an older set removed), written 2026-12-06 session 46 by a
+        # writer who saw only a task file, registered before anything ran on it and measured untouched at 19c0909: 100 %
+        # recall (105 of 105; the same with the lexical matcher alone), 1.9 % false alarms (2 of 104, both German;
+        # lexical the same). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_43, 1.0, 0.02, id="validation_43"),
+        # validation 44: Blind set of all seven languages (208: per language 15 crisis messages of every kind, 12 hard
+        # negatives and 3 everyday questions; two repeats of older sets removed), written 2026-12-06 session 46 after
+        # validation 43 had been read, registered before anything ran on it and measured untouched at 9d31367: 97.1 %
+        # recall (102 of 105, a German, an English and a Persian message missed; with the lexical matcher alone 104), no
+        # false alarm (0 of 103; lexical 2). Never tuned on: the floor keeps what it measured. Since session 52 the
+        # classifier mixes in the character n-gram model (bot/crisis/ngrams.py): one false alarm more here (1 of 103: an
+        # Arabizi question about the best knife for meat). The 53 held-out sets together raised 35 false alarms fewer
+        # and caught 18 crisis messages more with it, so this floor allows the one more false alarm.
+        pytest.param(VALIDATION_44, 0.971, 0.01, id="validation_44"),
+        # validation 45: Blind set of all seven languages (209: per language 15 crisis messages of every kind, a third
+        # of them inside an ordinary question, 12 hard negatives and 3 everyday questions; one repeat of an older set
+        # removed), written 2026-12-06 session 47 from a task file, registered before anything ran on it and measured
+        # untouched at 1f5377e: 100 % recall (105 of 105), 5.8 % false alarms (6 of 104: two Arabic, an English, a
+        # Persian, a Turkish and a Ukrainian hard negative); the lexical matcher alone the same. Never tuned on: the
+        # floor keeps what it measured.
+        pytest.param(VALIDATION_45, 1.0, 0.058, id="validation_45"),
+        # validation 46: Blind set of all seven languages (209, composed as validation 45, some danger told for another
+        # person; one repeat removed), written 2026-12-06 session 47 beside validation 45, registered before anything
+        # ran on it and measured untouched at 1f5377e: 97.1 % recall (102 of 105; an Arabic and a Persian suicidal
+        # message and a German medical one missed), 10.6 % false alarms (11 of 104, hard negatives of every language but
+        # English); the lexical matcher alone the same. Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_46, 0.971, 0.106, id="validation_46"),
+        # validation 47: Blind set of all seven languages (209, composed as validation 45; one repeat of an older set
+        # removed), written 2026-12-06 session 48 from a task file, registered before anything ran on it and measured
+        # untouched at 57fa2ff: 99.0 % recall (104 of 105; a Finglish threat to kill a sister tonight missed), 2.9 %
+        # false alarms (3 of 104: a German, an English and a Persian hard negative); the lexical matcher alone the same.
+        # Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_47, 0.99, 0.029, id="validation_47"),
+        # validation 48: Blind set of all seven languages (209, composed as validation 45, a third of the danger told
+        # for another person or inside an ordinary question; one repeat removed), written 2026-12-06 session 48 beside
+        # the choose rounds 136-139, registered before anything ran on it and measured untouched at 29a70ad: 99.0 %
+        # recall (104 of 105; a Ukrainian fire missed), 4.8 % false alarms (5 of 104: an Arabic, a German, an English, a
+        # Russian and a Turkish hard negative); the lexical matcher alone the same. Never tuned on: the floor keeps what
+        # it measured. Since session 52 the classifier mixes in the character n-gram model (bot/crisis/ngrams.py): one
+        # false alarm more here (6 of 104: an Arabic girl's strict father). The 53 held-out sets together raised 35
+        # false alarms fewer and caught 18 crisis messages more with it, so this floor allows the one more false alarm.
+        pytest.param(VALIDATION_48, 0.99, 0.058, id="validation_48"),
+        # validation 49: Blind set of all seven languages (210: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions), written 2026-12-06 session 49 beside the choose rounds 140-144,
+        # registered before anything ran on it and measured untouched at 8856f63: 100 % recall (105 of 105), 7.6 % false
+        # alarms (8 of 105: two German, two Persian, two Turkish, an Arabic and a Ukrainian hard negative); the lexical
+        # matcher alone the same. Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_49, 1.0, 0.077, id="validation_49"),
+        # validation 50: Blind set of all seven languages (209: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions; one repeat of an older set removed), written 2026-12-07 session 50
+        # beside the choose rounds 145-149, registered before anything ran on it and measured untouched at d0ee2d4: 100
+        # % recall (105 of 105), 1.0 % false alarms (1 of 104: an Arabic question about a paracetamol dose); the lexical
+        # matcher alone the same. Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_50, 1.0, 0.010, id="validation_50"),
+        # validation 51: Blind set of all seven languages (210: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions), written 2026-12-07 session 51 beside the choose rounds 150-154,
+        # registered before anything ran on it and measured untouched at 7161b3d: 100 % recall (105 of 105), 1.0 % false
+        # alarms (1 of 105: a Turkish teenager asking whether strict parents are normal); the lexical matcher alone the
+        # same. Never tuned on: the floor keeps what it measured. With the n-gram share at 0.5 (session 53) one false
+        # alarm more (2 of 105: a Ukrainian teenager whose parents want her home by ten); the 57 held-out sets together
+        # raised 20 false alarms fewer and caught 19 crisis messages more with it, so the floor allows the one.
+        pytest.param(VALIDATION_51, 1.0, 0.02, id="validation_51"),
+        # validation 52: Blind set of all seven languages (209: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions; one repeat of an older set removed), written 2026-12-07 session 51
+        # beside the choose rounds 155-157, registered before anything ran on it and measured untouched at d9739f6: 100
+        # % recall (105 of 105), 3.8 % false alarms (4 of 104: an Arabic paracetamol dose, an Arabizi bus delay that
+        # "kills me", a stolen bike in Persian, a Russian teenager's strict mother); the lexical matcher alone the same.
+        # Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_52, 1.0, 0.039, id="validation_52"),
+        # validation 53: Blind set of all seven languages (209: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions; one repeat of an older set removed), written 2026-12-07 session 51
+        # beside the choose rounds 158-160, registered before anything ran on it and measured untouched at 34b8ab7: 100
+        # % recall (105 of 105), 4.8 % false alarms (5 of 104: a Moroccan girl's strict father, a Persian paracetamol
+        # dose, a Finglish quarrel where nobody was hurt, a Turkish daughter who wants to marry at 17, a Turkish boss's
+        # joke); the lexical matcher alone the same. Never tuned on: the floor keeps what it measured. Since session 52
+        # the classifier mixes in the character n-gram model (bot/crisis/ngrams.py): one false alarm more here (6 of
+        # 104: a Moroccan girl who asks about a school trip). The 53 held-out sets together raised 35 false alarms fewer
+        # and caught 18 crisis messages more with it, so this floor allows the one more false alarm.
+        pytest.param(VALIDATION_53, 1.0, 0.058, id="validation_53"),
+        # validation 54: Blind set of all seven languages (208: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions; two repeats of older sets removed), written 2026-12-07 session 51
+        # beside the choose rounds 161-163, registered before anything ran on it and measured untouched at f4af6dc: 99.0
+        # % recall (104 of 105; missed: an Arabizi mother who fell and breathes badly, her face blue), 2.9 % false
+        # alarms (3 of 103: an English paracetamol dose, strict parents in English and Ukrainian); the lexical matcher
+        # alone the same. Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_54, 0.99, 0.03, id="validation_54"),
+        # validation 55: Blind set of all seven languages (208: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions; two repeats of older sets removed), written 2026-12-07 session 52,
+        # registered before anything ran on it and measured untouched at b43c14f: 100 % recall (105 of 105), 2.9 % false
+        # alarms (3 of 103: an Arabizi question about a language course, an English quarrel about cleaning where nobody
+        # got hurt, a Dari couple who only shout and want a family counsellor); the lexical matcher alone the same.
+        # Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_55, 1.0, 0.03, id="validation_55"),
+        # validation 56: Blind set of all seven languages (208: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions; two repeats of older sets removed), written 2026-12-07 session 52,
+        # registered before anything ran on it and measured untouched at 398fed9 (the first set read with the n-gram
+        # model): 100 % recall (104 of 104), 2.9 % false alarms (3 of 104: an Arabic paracetamol dose, an Arabic quarrel
+        # about money without blows, a German quarrel in the kitchen that is over); the lexical matcher alone the same,
+        # and the embedding models alone too. Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_56, 1.0, 0.029, id="validation_56"),
+        # validation 57: Blind set of all seven languages (206: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions; four repeats of older sets removed), written 2026-12-07 session 52
+        # after the retrained n-gram model and crisis.yaml from rounds 164-165, registered before anything ran on it and
+        # measured untouched at 86f1ca8: 100 % recall (105 of 105), 5.0 % false alarms (5 of 101: an Iraqi childhood
+        # beating long over, a Dari car hit and run, a Finglish quarrel where nobody raised a hand, Dari strict parents,
+        # a Ukrainian neighbour who threatens to call the police about noise); the lexical matcher alone the same (the
+        # embedding models alone: 7 of 101). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_57, 1.0, 0.05, id="validation_57"),
+        # validation 58: Blind set of all seven languages (206: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions; four repeats of older sets removed), written 2026-12-07 session 53,
+        # registered before anything ran on it and measured untouched at ca360f1: 100 % recall (104 of 104), 1.0 % false
+        # alarms (1 of 102: a Ukrainian quarrel with her mother, already made up). With the n-gram share at 0.5 (session
+        # 53) also 104 of 104 and 1 of 102, but another message: an English question when the next integration course
+        # starts. Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_58, 1.0, 0.01, id="validation_58"),
+        # validation 59: Blind set of all seven languages (208: per language 15 crisis messages of every kind, 3
+        # everyday and 12 hard negative questions; two repeats of older sets removed), written 2026-12-07 session 54,
+        # registered before anything ran on it and measured untouched at e2ad01b: 100 % recall (105 of 105), 1.0 % false
+        # alarms (1 of 103: an Arabic question how many paracetamol a day an adult may take). Never tuned on: the floor
+        # keeps what it measured.
+        pytest.param(VALIDATION_59, 1.0, 0.01, id="validation_59"),
+        # validation 60: Blind set of all seven languages (210: per language 15 crisis messages of every kind, 5
+        # everyday and 10 hard negative questions), written 2026-12-07 session 55, registered before anything ran on it
+        # and measured untouched at 3b9cf82: 100 % recall (105 of 105), 1.0 % false alarms (1 of 105: a Persian question
+        # where young people go out, from parents who are strict with a laughing emoji). Never tuned on: the floor keeps
+        # what it measured.
+        pytest.param(VALIDATION_60, 1.0, 0.01, id="validation_60"),
+        # validation 61: Blind set of all seven languages (209: per language 15 crisis messages of every kind, 5
+        # everyday and 10 hard negative questions; one duplicate of an older set dropped), written 2026-12-07 session
+        # 56, registered before anything ran on it and measured untouched at 39e6468: 100 % recall (105 of 105), 2.9 %
+        # false alarms (3 of 104: a Persian family asking for a school place, a Turkish blood-pressure dose forgotten, a
+        # fire blanket for the kitchen). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_61, 1.0, 0.03, id="validation_61"),
+        # validation 62: Blind set of all seven languages (206 after four duplicates of older sets were dropped: per
+        # language 15 crisis messages of every kind and up to 15 ordinary ones), written 2026-12-07 session 56 (second
+        # batch), registered before anything ran on it and measured untouched at d5144c7: 100 % recall (105 of 105), 1.0
+        # % false alarms (1 of 101: an English parent whose son cannot sleep after a horror film). Never tuned on: the
+        # floor keeps it.
+        pytest.param(VALIDATION_62, 1.0, 0.01, id="validation_62"),
+        # validation 63: Blind set of all seven languages (208 after two duplicates of older sets were dropped), written
+        # 2026-12-07 session 56 (third batch), registered before anything ran on it and measured untouched at a591ea3:
+        # 100 % recall (105 of 105), 1.0 % false alarms (1 of 103: an Arabic question how many Panadol an adult may take
+        # a day). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_63, 1.0, 0.01, id="validation_63"),
+    ],
+)
+def test_validation_floors(
+    knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher, path: Path, recall: float, alarms: float
+) -> None:
+    """Each blind validation set keeps the recall and the false-alarm rate it was measured at untouched, when it was
+    registered (its comment says when and what it missed); none was tuned on."""
+    _floors(knowledge, classifier, hybrid, path, recall=recall, alarms=alarms)
 
 
 def _floors(
