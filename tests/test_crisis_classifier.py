@@ -123,6 +123,7 @@ VALIDATION_60 = DATA / "crisis_val60.yaml"  # blind (all languages, 2026-12-07 s
 VALIDATION_61 = DATA / "crisis_val61.yaml"  # blind (all languages, 2026-12-07 session 56), never tuned on
 VALIDATION_62 = DATA / "crisis_val62.yaml"  # blind (all languages, 2026-12-07 session 56), never tuned on
 VALIDATION_63 = DATA / "crisis_val63.yaml"  # blind (all languages, 2026-12-07 session 56), never tuned on
+VALIDATION_64 = DATA / "crisis_val64.yaml"  # blind (all languages, 2026-12-07 session 57), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -1096,6 +1097,13 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # 100 % recall (105 of 105), 1.0 % false alarms (1 of 103: an Arabic question how many Panadol an adult may take
         # a day). Never tuned on: the floor keeps what it measured.
         pytest.param(VALIDATION_63, 1.0, 0.01, id="validation_63"),
+        # validation 64: Blind set of all seven languages (206 after four duplicates of older sets were dropped),
+        # written 2026-12-07 session 57, registered before anything ran on it and measured untouched at 041069c:
+        # 96.2 % recall (101 of 105; four suicidal messages hidden in ordinary questions, "tomorrow I will not be here
+        # any more", in Arabizi, German, Persian and Ukrainian), 3.0 % false alarms (3 of 101: strict Iraqi parents, a
+        # friend's violence over for six months, a house fire in the news). Never tuned on: the floor keeps what it
+        # measured.
+        pytest.param(VALIDATION_64, 0.96, 0.03, id="validation_64"),
     ],
 )
 def test_validation_floors(
