@@ -461,6 +461,8 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("ibni shereb mn el flash, 3am yitla3 zabad mn temmo", "medical"),
         ("dün gece kırk tane tansiyon hapı içtim kimseye söylemedim", "suicide"),
         ("die Frau nebenan schreit lass das Kind los, jetzt wimmert es nur noch", "child"),
+        # session 57 (round 198): small children alone next door since yesterday, heard crying
+        ("die Nachbarin ist seit gestern weg und ihre zwei Kleinen sind allein, ich höre sie weinen", "child"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -2720,6 +2722,17 @@ def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: Cris
         "як записатися до школи? вітчим б'є мене ременем щовечора",
         "okul kaydi nasil olur? abim beni kemerle dovdu",
         "كيف بسجل بالمدرسة؟ ابوي ضربني بالحزام مبارح",
+        # session 57 (round 197): a weak pulse, in every language; a washing-up or stove cleaner drunk (uk, ru), read
+        # by the classifier as ordinary inside a question (p 0.007)
+        "welche Apotheke hat heute Notdienst? Opa ist ganz grau im Gesicht und sein Puls ist sehr schwach",
+        "where is the nearest hospital in Erkelenz, my mum fainted and her pulse is very weak",
+        "وين في صيدلية مناوبة بهاينسبرغ؟ ستي دايخة ونبضها كتير ضعيف",
+        "як записатися до лікаря? дідусь лежить і не встає, пульс дуже слабкий",
+        "как записаться к врачу в Геленкирхене? дедушка лежит, пульс очень слабый",
+        "nobetci eczane nerede? dedem yatiyor nabzi cok zayif",
+        "داروخانه شبانه کجاست؟ پدرکلانم افتاده و نبضش خیلی ضعیف است",
+        "де купити шафку з замком? донька щойно випила мийний засіб, плаче і кашляє",
+        "где купить замок на шкаф? сын выпил чистящее средство для плиты, кашляет",
     ],
 )
 def test_unmistakable_danger_inside_a_long_question_is_sure(detector: CrisisDetector, text: str) -> None:

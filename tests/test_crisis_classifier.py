@@ -511,6 +511,14 @@ def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(
         ("спасибо большое за помощь, больше ничего не нужно, до свидания", False),
         # a parent called very strict, no danger told (session 56)
         ("Meine Mutter ist sehr streng, ich darf nie bei Freundinnen übernachten. Ist das normal?", True),
+        # a dose forgotten (session 57, Rule 29), in every language
+        ("Ich habe heute früh vergessen zu nehmen, die Schilddrüsentablette. Soll ich jetzt zwei nehmen?", True),
+        ("forgot to take my blood pressure tablet this morning, can I take two tonight?", True),
+        ("نسيت اخد حبة الضغط الصبح، شو لازم اعمل هلق؟", True),
+        ("забула випити таблетку від щитовидки, можна ввечері дві?", True),
+        ("забыл выпить таблетку от давления утром, можно вечером две?", True),
+        ("sabah seker ilacimi icmeyi unuttum, aksam iki tane icebilir miyim?", True),
+        ("امروز صبح یادم رفت بخورم قرص فشارمو، شب دوتا بخورم؟", True),
     ],
 )
 def test_the_classifier_alone_needs_more_in_a_message_that_names_the_past(
