@@ -2347,6 +2347,12 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         # no gas after all; a question asked to be prepared (session 56, rounds 195-196)
         "کسی که از شرکت اومد گفت بوی گاز نیست، از فاضلابه. کی پولشو میده؟",
         "what do I do if a child stops breathing at the Kita? I just want to be prepared",
+        # "nothing happened", said outright (session 57, Rule 30)
+        "which number do I call for an ambulance here? nothing happened, I just want to write it down",
+        "سؤال بس، ما صار شي: شو رقم الاسعاف بألمانيا؟ بدي اكتبه عالبراد",
+        "wie ist die Nummer vom Krankenwagen? Es ist nichts passiert, ich will sie nur aufschreiben",
+        "ambulans numarasi kac? bir sey olmadi, sadece not almak istiyorum",
+        "شماره آمبولانس چنده؟ اتفاقی نیفتاده، فقط میخوام یادداشت کنم",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:

@@ -519,6 +519,9 @@ def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(
         ("забыл выпить таблетку от давления утром, можно вечером две?", True),
         ("sabah seker ilacimi icmeyi unuttum, aksam iki tane icebilir miyim?", True),
         ("امروز صبح یادم رفت بخورم قرص فشارمو، شب دوتا بخورم؟", True),
+        # "nothing happened", said outright (session 57, Rule 30)
+        ("какой номер скорой помощи? ничего не случилось, просто хочу записать", True),
+        ("який номер швидкої? нічого не сталося, просто хочу записати", True),
     ],
 )
 def test_the_classifier_alone_needs_more_in_a_message_that_names_the_past(
