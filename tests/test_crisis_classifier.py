@@ -124,6 +124,7 @@ VALIDATION_61 = DATA / "crisis_val61.yaml"  # blind (all languages, 2026-12-07 s
 VALIDATION_62 = DATA / "crisis_val62.yaml"  # blind (all languages, 2026-12-07 session 56), never tuned on
 VALIDATION_63 = DATA / "crisis_val63.yaml"  # blind (all languages, 2026-12-07 session 56), never tuned on
 VALIDATION_64 = DATA / "crisis_val64.yaml"  # blind (all languages, 2026-12-07 session 57), never tuned on
+VALIDATION_65 = DATA / "crisis_val65.yaml"  # blind (all languages, 2026-12-07 session 57, second batch), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -1115,6 +1116,12 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # friend's violence over for six months, a house fire in the news). Never tuned on: the floor keeps what it
         # measured.
         pytest.param(VALIDATION_64, 0.96, 0.03, id="validation_64"),
+        # validation 65: Blind set of all seven languages (205 after five duplicates of older sets were dropped),
+        # written 2026-12-07 session 57 (second batch), registered before anything ran on it and measured untouched at
+        # 8276e59: 98.1 % recall (103 of 105; a Persian neighbour's child left on the balcony in the cold, a Ukrainian
+        # flatmate who showed a knife, each inside a question), 2.0 % false alarms (2 of 100: a quarrel about cleaning,
+        # a Turkish syrup dose for a child). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_65, 0.98, 0.02, id="validation_65"),
     ],
 )
 def test_validation_floors(
