@@ -463,6 +463,13 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("die Frau nebenan schreit lass das Kind los, jetzt wimmert es nur noch", "child"),
         # session 57 (round 198): small children alone next door since yesterday, heard crying
         ("die Nachbarin ist seit gestern weg und ihre zwei Kleinen sind allein, ich höre sie weinen", "child"),
+        # session 57 (round 202): a quiet goodbye inside a practical question, with the decision said
+        (
+            "Wie kann ich mein Konto auflösen, damit meine Eltern keine Arbeit haben? Ab Montag bin ich nicht mehr da, "
+            "das steht fest.",
+            "suicide",
+        ),
+        ("kira sozlesmesini nasil iptal ederim? pazardan sonra ben olmicam, kararimi verdim", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -838,6 +845,8 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "المكيف بيشتغل لحاله اذا برد الجو؟",
         "كيف اجبر صاحب البيت يصلح الشوفاج؟",
         "как заставить хозяина починить отопление?",
+        # an office "killing me" is a figure of speech (session 57, round 202)
+        "ugh the Anmeldung thing is killing me, they want yet another form",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2353,6 +2362,8 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "wie ist die Nummer vom Krankenwagen? Es ist nichts passiert, ich will sie nur aufschreiben",
         "ambulans numarasi kac? bir sey olmadi, sadece not almak istiyorum",
         "شماره آمبولانس چنده؟ اتفاقی نیفتاده، فقط میخوام یادداشت کنم",
+        # healed (session 57, Rule 31)
+        "my son cut his hand badly on glass in summer, it has healed, does the scar need a dermatologist?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:

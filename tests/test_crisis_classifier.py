@@ -523,6 +523,9 @@ def test_a_second_hearing_does_not_forget_that_a_sentence_tells_an_old_story(
         # "nothing happened", said outright (session 57, Rule 30)
         ("какой номер скорой помощи? ничего не случилось, просто хочу записать", True),
         ("який номер швидкої? нічого не сталося, просто хочу записати", True),
+        # healed; nothing burning, only steam (session 57, Rule 31)
+        ("в Україні мене поранило осколком у руку, давно зажило, але потрібна довідка для Jobcenter", True),
+        ("the smoke alarm screams every morning, nothing burning, just steam from the shower. can I move it?", True),
     ],
 )
 def test_the_classifier_alone_needs_more_in_a_message_that_names_the_past(
