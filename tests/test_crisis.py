@@ -2364,6 +2364,8 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "شماره آمبولانس چنده؟ اتفاقی نیفتاده، فقط میخوام یادداشت کنم",
         # healed (session 57, Rule 31)
         "my son cut his hand badly on glass in summer, it has healed, does the scar need a dermatologist?",
+        # as a teenager (session 57, Rule 32)
+        "в подростковом возрасте резала себя, можно ли сейчас убрать шрамы лазером?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
@@ -2750,6 +2752,18 @@ def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: Cris
         "داروخانه شبانه کجاست؟ پدرکلانم افتاده و نبضش خیلی ضعیف است",
         "де купити шафку з замком? донька щойно випила мийний засіб, плаче і кашляє",
         "где купить замок на шкаф? сын выпил чистящее средство для плиты, кашляет",
+        # session 57 (Rule 32, round 206): leaving life or this world in the first person, cutting oneself again, the
+        # gas turned on to lie down beside it
+        "Wo kann ich meine Bücher spenden? Ich verlasse diese Welt am Wochenende, dann braucht sie keiner mehr",
+        "can someone take my cat? I will leave this world on Friday and she needs a home",
+        "وين بقدر اعطي غراضي؟ قررت فل من هالدنيا بعد العيد",
+        "де можна віддати кота? я піду з життя в неділю, хай хтось про нього подбає",
+        "куда можно отдать вещи? я уйду из жизни в пятницу, всё уже решено",
+        "kedimi kim alir? bu dunyadan gidiyorum cuma gunu",
+        "گربه‌مو کی نگه میداره؟ آخر هفته از این دنیا میرم",
+        "де купити пластир? знову різала себе вночі",
+        "вечером опять резала себя, где купить пластырь?",
+        "kiralik ev sozlesmesi nasil biter? bu gece gazi acip yatacagim",
     ],
 )
 def test_unmistakable_danger_inside_a_long_question_is_sure(detector: CrisisDetector, text: str) -> None:

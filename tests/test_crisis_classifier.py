@@ -1117,7 +1117,8 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # 96.2 % recall (101 of 105; four suicidal messages hidden in ordinary questions, "tomorrow I will not be here
         # any more", in Arabizi, German, Persian and Ukrainian), 3.0 % false alarms (3 of 101: strict Iraqi parents, a
         # friend's violence over for six months, a house fire in the news). Never tuned on: the floor keeps what it
-        # measured.
+        # measured. Rule 32 (a Russian miss of round 206, "leaving life" written in every language) reads its
+        # Ukrainian "я піду з життя" since: that message no longer measures unseen text.
         pytest.param(VALIDATION_64, 0.96, 0.03, id="validation_64"),
         # validation 65: Blind set of all seven languages (205 after five duplicates of older sets were dropped),
         # written 2026-12-07 session 57 (second batch), registered before anything ran on it and measured untouched at
