@@ -847,6 +847,10 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "как заставить хозяина починить отопление?",
         # an office "killing me" is a figure of speech (session 57, round 202)
         "ugh the Anmeldung thing is killing me, they want yet another form",
+        # a test, a contract, the utility bill "kill" (session 57, Rule 33)
+        "цей тест мене вбиває, третій раз перездаю",
+        "этот договор аренды меня убьёт, столько пунктов",
+        "коммуналка опять меня убивает, 400 евро доплаты",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
