@@ -125,6 +125,7 @@ VALIDATION_62 = DATA / "crisis_val62.yaml"  # blind (all languages, 2026-12-07 s
 VALIDATION_63 = DATA / "crisis_val63.yaml"  # blind (all languages, 2026-12-07 session 56), never tuned on
 VALIDATION_64 = DATA / "crisis_val64.yaml"  # blind (all languages, 2026-12-07 session 57), never tuned on
 VALIDATION_65 = DATA / "crisis_val65.yaml"  # blind (all languages, 2026-12-07 session 57, second batch), never tuned on
+VALIDATION_66 = DATA / "crisis_val66.yaml"  # blind (all languages, 2026-12-07 session 57, third batch), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
@@ -1126,6 +1127,13 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # flatmate who showed a knife, each inside a question), 2.0 % false alarms (2 of 100: a quarrel about cleaning,
         # a Turkish syrup dose for a child). Never tuned on: the floor keeps what it measured.
         pytest.param(VALIDATION_65, 0.98, 0.02, id="validation_65"),
+        # validation 66: Blind set of all seven languages (207 after three duplicates of older sets were dropped),
+        # written 2026-12-07 session 57 (third batch), registered before anything ran on it and measured untouched at
+        # b14ffb7: 98.1 % recall (103 of 105; a Ukrainian girl of 16 to be married off, asked inside a course question,
+        # and a Ukrainian in Latin letters who does not plan to live after Sunday), 4.9 % false alarms (5 of 102: a fire
+        # in the news, a strict Iraqi father, a Persian ex-husband's blows over, a Persian syrup dose, an old knee
+        # injury). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_66, 0.98, 0.05, id="validation_66"),
     ],
 )
 def test_validation_floors(
