@@ -470,6 +470,12 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
             "suicide",
         ),
         ("kira sozlesmesini nasil iptal ederim? pazardan sonra ben olmicam, kararimi verdim", "suicide"),
+        # session 57 (rounds 207-210): a boss spelt "schef", burnt with an iron (ar, tr), not planning to see
+        # tomorrow with the pills ready
+        ("der schef hat mein pas genomen", "exploitation"),
+        ("زوجي حلف يكويني اذا ما طبخت اليوم", "violence"),
+        ("babam dun aksam utuyu koluna bastirdi", "violence"),
+        ("yarini gormeyecegim, haplar hazir", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -1989,6 +1995,8 @@ def test_never_ordinary_words_are_sure_inside_a_long_question(detector: CrisisDe
         ("akhouha 7alaf ya2tolha w ya2tolni bukra", "threat"),
         # a plug sparking with a burnt smell, read by cues the classifier held back (session 56, round 195)
         ("sparks flying from the plug in the kitchen and it smells burnt", "fire"),
+        # bleeding "extremely" (session 57, round 207), read by cues before
+        ("mein Kumpel blutet extrem am Arm, die Maschine hat ihn erwischt", "medical"),
     ],
 )
 def test_a_rule_not_only_weighted_cues_reads_these(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -2508,11 +2516,38 @@ def test_laughter_casts_no_doubt_on_a_medical_emergency(kb_dir: Path) -> None:
     [
         "oğlan çamaşır suyu içmiş, kusuyo ama gülüyo 😅 bi şey olmaz he?",  # a boy who drank bleach (round 120)
         "дід впав і не відповідає, дихає хрипло з перервами, він завжди так прикидається 😂",
+        # ... or with "all is fine now" (`well:`), after a swallowed battery or magnet (session 57, round 209)
+        "بنتي بلعت بطارية صغيرة من الساعة، بس هي عم تلعب عادي",
+        "my son swallowed a magnet an hour ago, all good so far, he is playing",
     ],
 )
-def test_a_medical_emergency_played_down_with_an_emoji_is_not_doubted(detector: CrisisDetector, text: str) -> None:
+def test_a_medical_emergency_played_down_is_not_doubted(detector: CrisisDetector, text: str) -> None:
     hits = detector.detect_all(text)
     assert any(hit.kind == "medical" and not hit.doubted for hit in hits), hits
+
+
+def test_all_is_fine_casts_no_doubt_on_a_sure_medical_sign_but_a_time_long_past_does(kb_dir: Path) -> None:
+    """A child who swallowed a button battery "plays normally" for hours while it burns (session 57, round 209): words
+    of `well:` leave a sure medical hit undoubted (WELL_SPARES_SURE), while they still doubt a plain one, and words of
+    `past:` doubt both."""
+    detector = _detector(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      gulp: [swallowed]\n      battery: [battery]\n      fell: [fell]\n"
+        "      stairs: [stairs]\n    rules:\n"
+        "      - {kind: medical, all: [gulp, battery], within: 4, sure: true}\n"
+        "      - {kind: medical, all: [fell, stairs], within: 4}\n"
+        '    well: ["plays normally"]\n    past: ["years ago"]\n',
+    )
+    battery = detector.detect("he swallowed a battery, plays normally")
+    assert battery is not None
+    assert battery.sure
+    assert not battery.doubted
+    stairs = detector.detect("he fell down the stairs, plays normally")
+    assert stairs is not None
+    assert stairs.doubted
+    old = detector.detect("two years ago he swallowed a battery, plays normally")
+    assert old is not None
+    assert old.doubted
 
 
 def test_a_laughing_message_that_says_it_happens_now_is_not_doubted(kb_dir: Path) -> None:

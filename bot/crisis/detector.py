@@ -57,6 +57,10 @@ PRIORITY = (
 # інфаркту доведе 😂" (a mother-in-law) was listed; held-out sets (counts only) unchanged. Self-harm as well was
 # measured and not taken: no more caught, two more false alarms.
 LAUGHTER_SPARES = frozenset({"medical"})
+# Nor do words that say all is fine now (crisis.yaml `well:`) doubt a sure medical sign (session 57, round 209): a child
+# who swallowed a button battery "plays normally" for hours while it burns, and a weak pulse is no better for "alles
+# gut". Words of a time long past (`past:`) still doubt it: "vor zwei Jahren eine Batterie verschluckt".
+WELL_SPARES_SURE = frozenset({"medical"})
 
 
 @dataclass(frozen=True)
@@ -332,7 +336,11 @@ class CrisisDetector:
         # contrast ("aber", "but", "ama") after which a hit is told now ("nobody was hurt, but the fire is back"): on
         # the choose sets no crisis message more, three false alarms more ("all fine. but now the smoke alarm chirps")
         if hits and self._any_in(self._calm_by_slot, positions, not_phrases):
-            hits = [replace(hit, in_past=True) for hit in hits]
+            long_past = self._any_in(self._past_by_slot, positions, not_phrases)
+            hits = [
+                hit if hit.sure and hit.kind in WELL_SPARES_SURE and not long_past else replace(hit, in_past=True)
+                for hit in hits
+            ]
         if hits and laughs(text) and not self._any_in(self._now_by_slot, positions):  # "😂 now he is at the door"
             hits = [hit if hit.kind in LAUGHTER_SPARES else replace(hit, laughing=True) for hit in hits]
         # of two readings of the same words the one of more word groups first (a phrase counts a group per word,
