@@ -200,8 +200,8 @@ class CrisisDetector:
         self._negatives_by_slot = self._by_last_slot(rules.negatives)
         self._asking_by_slot = self._by_last_slot(rules.asking)
         self._past_by_slot = self._by_last_slot(rules.past)
-        # a rule hit is doubted when the message names a time long past or says all is well now: one lookup for both
-        self._calm_by_slot = self._by_last_slot((*rules.past, *rules.well))
+        # a rule hit is doubted when the message names a time long past or says all is well now (see WELL_SPARES_SURE)
+        self._well_by_slot = self._by_last_slot(rules.well)
         self._now_by_slot = self._by_last_slot(rules.now)
         self._veto_phrases_by_slot = self._by_last_slot(veto_phrases, with_unless=False)
         for number, cue in enumerate(self._cues):
@@ -335,8 +335,8 @@ class CrisisDetector:
         # calm words doubt every hit of the message. Measured in session 53 and not taken: a `turn:` list of words of
         # contrast ("aber", "but", "ama") after which a hit is told now ("nobody was hurt, but the fire is back"): on
         # the choose sets no crisis message more, three false alarms more ("all fine. but now the smoke alarm chirps")
-        if hits and self._any_in(self._calm_by_slot, positions, not_phrases):
-            long_past = self._any_in(self._past_by_slot, positions, not_phrases)
+        long_past = bool(hits) and self._any_in(self._past_by_slot, positions, not_phrases)
+        if long_past or (hits and self._any_in(self._well_by_slot, positions, not_phrases)):
             hits = [
                 hit if hit.sure and hit.kind in WELL_SPARES_SURE and not long_past else replace(hit, in_past=True)
                 for hit in hits
