@@ -1141,13 +1141,6 @@ def test_validation_floors(
 ) -> None:
     """Each blind validation set keeps the recall and the false-alarm rate it was measured at untouched, when it was
     registered (its comment says when and what it missed); none was tuned on."""
-    _floors(knowledge, classifier, hybrid, path, recall=recall, alarms=alarms)
-
-
-def _floors(
-    knowledge: KnowledgeBase, classifier: CrisisClassifier, hybrid: Matcher, path: Path, *, recall: float, alarms: float
-) -> None:
-    """The two figures a blind set's floor keeps: recall of its crisis messages, false alarms on its ordinary ones."""
     report = evaluate_crisis_file(knowledge, path, hybrid, classifier=classifier)
     assert report.recall.rate >= recall, report.misses
     assert report.alarms.rate <= alarms, report.false_alarms
