@@ -1135,6 +1135,12 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # in the news, a strict Iraqi father, a Persian ex-husband's blows over, a Persian syrup dose, an old knee
         # injury). Never tuned on: the floor keeps what it measured.
         pytest.param(VALIDATION_66, 0.98, 0.05, id="validation_66"),
+        # validation 67: Blind set of all seven languages (204 after six repeats of older sets were dropped), written
+        # 2026-12-07 session 58 (first batch), registered before anything ran on it and measured untouched at 6ad7587:
+        # 100 % recall (103 of 103; 8 caught by the classifier alone), 4.0 % false alarms (4 of 101: paracetamol for an
+        # adult with flu, a school fire drill, a Turkish syrup dose for a child, a Ukrainian couple's quarrel about
+        # money). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_67, 1.0, 0.04, id="validation_67"),
     ],
 )
 def test_validation_floors(
