@@ -476,6 +476,11 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("زوجي حلف يكويني اذا ما طبخت اليوم", "violence"),
         ("babam dun aksam utuyu koluna bastirdi", "violence"),
         ("yarini gormeyecegim, haplar hazir", "suicide"),
+        # session 58 (Rule 35, rounds 211-216): in front of a train (Persian), the rope already hangs (uk, ru, de)
+        ("سوال داشتم درباره وکیل رایگان، اگه رد کنن فردا خودمو میندازم زیر قطار", "suicide"),
+        ("motuzka vzhe vysyt u koridori", "suicide"),
+        ("верёвка уже висит на крюке", "suicide"),
+        ("der Strick hängt schon im Keller", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -857,6 +862,11 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "цей тест мене вбиває, третій раз перездаю",
         "этот договор аренды меня убьёт, столько пунктов",
         "коммуналка опять меня убивает, 400 евро доплаты",
+        # the wifi "kills", a fire alarm keeps going off, a washing line hangs (session 58, Rule 35)
+        "das internet bringt mich um, schon wieder kein empfang",
+        "этот вайфай меня убьёт, опять всё виснет",
+        "the fire alarm in the prayer room at work keeps going off because someone burns incense, who do we talk to",
+        "веревка для белья висит на балконе, можно ли там сушить зимой?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2378,6 +2388,10 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "my son cut his hand badly on glass in summer, it has healed, does the scar need a dermatologist?",
         # as a teenager (session 57, Rule 32)
         "в подростковом возрасте резала себя, можно ли сейчас убрать шрамы лазером?",
+        # formerly; now I am safe; nobody touched anyone (session 58, Rule 35)
+        "раньше резала себя, сейчас всё иначе, где найти группу поддержки?",
+        "my ex husband beat me for years, now im safe and divorced, how do I change my name back?",
+        "Mein Mann hat im Streit auf den Tisch geschlagen, keiner hat jemanden angefasst. Gibt es Paarberatung?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
