@@ -481,6 +481,10 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("motuzka vzhe vysyt u koridori", "suicide"),
         ("верёвка уже висит на крюке", "suicide"),
         ("der Strick hängt schon im Keller", "suicide"),
+        # a fever told beside a seizure or blue lips stays an emergency (the illness words of Rule 36 ask more of
+        # weighted cues only)
+        ("mein kind hat fieber und krampft, reagiert nicht", "medical"),
+        ("baby has fever and is not breathing properly, lips blue", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -867,6 +871,9 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "этот вайфай меня убьёт, опять всё виснет",
         "the fire alarm in the prayer room at work keeps going off because someone burns incense, who do we talk to",
         "веревка для белья висит на балконе, можно ли там сушить зимой?",
+        # a dose asked for a fever, a cold or a headache (session 58, Rule 36)
+        "how much paracetamol syrup for my son with fever, he is 14 kilo",
+        "كم مل من شراب الباراسيتامول لبنتي، حرارتها ٣٩ ووزنها ١٤ كيلو",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
