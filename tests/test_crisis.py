@@ -485,6 +485,12 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # weighted cues only)
         ("mein kind hat fieber und krampft, reagiert nicht", "medical"),
         ("baby has fever and is not breathing properly, lips blue", "medical"),
+        # session 58 (Rule 37, rounds 217-222): "he will break my head" (Arabic, Arabizi), a Finglish child hit,
+        # an Arabic stroke told by a drooping mouth
+        ("زوجي قال بيكسرلي راسي اذا طلعت", "threat"),
+        ("5ayi 2al rah ykassirli rasi", "threat"),
+        ("shohare khaleh bache-ye 5 saleh ro mizane", "child"),
+        ("ستي فجأة تمها مايل", "medical"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -2399,6 +2405,11 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "раньше резала себя, сейчас всё иначе, где найти группу поддержки?",
         "my ex husband beat me for years, now im safe and divorced, how do I change my name back?",
         "Mein Mann hat im Streit auf den Tisch geschlagen, keiner hat jemanden angefasst. Gibt es Paarberatung?",
+        # a hangover, self-harm denied, no blows, asked ahead, a film watched (session 58, Rule 37)
+        "Nach der Feier so verkatert, darf ich Ibuprofen mit Alkohol im Blut nehmen?",
+        "حزين كتير بعد الفراق، ما بفكر اذي حالي، بس بدي حدا احكي معه",
+        "انا وجوزي اتخانقنا زعيق جامد بس من غير ضرب، في استشارة زوجية؟",
+        "یه فیلم دیدم که خونه آتیش گرفت، حالا بچه‌ام میترسه. مشاور هست؟",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
