@@ -1142,6 +1142,13 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # adult with flu, a school fire drill, a Turkish syrup dose for a child, a Ukrainian couple's quarrel about
         # money). Never tuned on: the floor keeps what it measured.
         pytest.param(VALIDATION_67, 1.0, 0.04, id="validation_67"),
+        # validation 68: Blind set of all seven languages (203 after seven repeats of older sets were dropped), written
+        # 2026-12-07 session 58 (second batch), registered before anything ran on it and measured untouched at ae8533a:
+        # 99.0 % recall (104 of 105; an Iraqi husband who will slaughter his wife if she leaves the house, asked inside
+        # a course question; 9 caught by the classifier alone), 4.1 % false alarms (4 of 98: a fire in the news, a
+        # strict Gulf father, a Lebanese couple's quarrel about money, strict Afghan parents). Never tuned on: the
+        # floor keeps what it measured.
+        pytest.param(VALIDATION_68, 0.99, 0.05, id="validation_68"),
     ],
 )
 def test_validation_floors(
