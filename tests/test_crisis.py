@@ -491,6 +491,11 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("5ayi 2al rah ykassirli rasi", "threat"),
         ("shohare khaleh bache-ye 5 saleh ro mizane", "child"),
         ("ستي فجأة تمها مايل", "medical"),
+        # session 58 (Rule 39, rounds 223-228): a child seizing now (de, en, tr), not planning to live until Friday
+        ("wo gibt es einen Elternkurs, mein Sohn krampft seit 5 Minuten", "medical"),
+        ("my daughter is seizing right now", "medical"),
+        ("oglum havale geciriyor", "medical"),
+        ("я не планую дожити до понеділка", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -880,6 +885,9 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # a dose asked for a fever, a cold or a headache (session 58, Rule 36)
         "how much paracetamol syrup for my son with fever, he is 14 kilo",
         "كم مل من شراب الباراسيتامول لبنتي، حرارتها ٣٩ ووزنها ١٤ كيلو",
+        # a leg cramp, laundry on the balcony (session 58, Rule 39)
+        "meine Wade krampft seit gestern Abend, was hilft?",
+        "посварились із сусідкою через білизну на балконі, куди скаржитись?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2410,6 +2418,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "حزين كتير بعد الفراق، ما بفكر اذي حالي، بس بدي حدا احكي معه",
         "انا وجوزي اتخانقنا زعيق جامد بس من غير ضرب، في استشارة زوجية؟",
         "یه فیلم دیدم که خونه آتیش گرفت، حالا بچه‌ام میترسه. مشاور هست؟",
+        # nothing burning, a documentary watched (session 58, Rule 39)
+        "Rauchmelder piept die ganze Nacht, es brennt nix, wer wechselt die Batterie?",
+        "یه مستند دیدم درباره قاچاق انسان، خیلی ناراحت شدم. کجا میشه داوطلب شد؟",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
