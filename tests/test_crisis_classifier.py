@@ -1150,6 +1150,12 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # strict Gulf father, a Lebanese couple's quarrel about money, strict Afghan parents). Never tuned on: the
         # floor keeps what it measured.
         pytest.param(VALIDATION_68, 0.99, 0.05, id="validation_68"),
+        # validation 69: Blind set of all seven languages (203 after seven repeats of older sets were dropped), written
+        # 2026-12-07 session 58 (third batch), registered before anything ran on it and measured untouched at 3b6940f:
+        # 99.0 % recall (102 of 103; a Russian child who swallowed a small battery, told in Latin letters after a
+        # pharmacy question; 7 caught by the classifier alone), 2.0 % false alarms (2 of 100: a fire in the news, a
+        # school fire drill). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_69, 0.99, 0.02, id="validation_69"),
     ],
 )
 def test_validation_floors(
