@@ -338,12 +338,10 @@ class CrisisDetector:
         # calm words doubt every hit of the message. Measured in session 53 and not taken: a `turn:` list of words of
         # contrast ("aber", "but", "ama") after which a hit is told now ("nobody was hurt, but the fire is back"): on
         # the choose sets no crisis message more, three false alarms more ("all fine. but now the smoke alarm chirps")
-        long_past = bool(hits) and self._any_in(self._past_by_slot, positions, not_phrases)
-        if long_past or (hits and self._any_in(self._well_by_slot, positions, not_phrases)):
-            hits = [
-                hit if hit.sure and hit.kind in WELL_SPARES_SURE and not long_past else replace(hit, in_past=True)
-                for hit in hits
-            ]
+        if hits and self._any_in(self._past_by_slot, positions, not_phrases):
+            hits = [replace(hit, in_past=True) for hit in hits]
+        elif hits and self._any_in(self._well_by_slot, positions, not_phrases):
+            hits = [hit if hit.sure and hit.kind in WELL_SPARES_SURE else replace(hit, in_past=True) for hit in hits]
         if hits and laughs(text) and not self._any_in(self._now_by_slot, positions):  # "😂 now he is at the door"
             hits = [hit if hit.kind in LAUGHTER_SPARES else replace(hit, laughing=True) for hit in hits]
         # of two readings of the same words the one of more word groups first (a phrase counts a group per word,
