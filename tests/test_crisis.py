@@ -496,6 +496,13 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("my daughter is seizing right now", "medical"),
         ("oglum havale geciriyor", "medical"),
         ("я не планую дожити до понеділка", "suicide"),
+        # session 59 (Rule 40, rounds 229-234): a blow to the head, then vomiting or dizziness (ar, ru); contractions
+        # every few minutes; a cleaner splashed into the eyes (Finglish); pills put aside for a day
+        ("ابني انضرب بالكوره على راسه وصار دايخ", "medical"),
+        ("сына ударили мячом по голове, его рвет", "medical"),
+        ("ich bin in der 30. woche und habe wehen alle 5 minuten", "medical"),
+        ("mayee pashid tu cheshmam, kheili misoze", "medical"),
+        ("таблетки припасены, в субботу всё закончу", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -888,6 +895,10 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # a leg cramp, laundry on the balcony (session 58, Rule 39)
         "meine Wade krampft seit gestern Abend, was hilft?",
         "посварились із сусідкою через білизну на балконі, куди скаржитись?",
+        # a daily dose asked for an old parent's pain or cold (session 59, Rule 40)
+        "normal dose ibuprofen for my grandmother with knee pain?",
+        "babam icin gunde kac parol verebilirim, beli agriyor",
+        "روزی چند تا استامینوفن برای مادرم که سرما خورده؟",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2421,6 +2432,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         # nothing burning, a documentary watched (session 58, Rule 39)
         "Rauchmelder piept die ganze Nacht, es brennt nix, wer wechselt die Batterie?",
         "یه مستند دیدم درباره قاچاق انسان، خیلی ناراحت شدم. کجا میشه داوطلب شد؟",
+        # last winter and nobody was hurt; nobody hit him (session 59, Rule 40)
+        "gecen kis mutfakta yangin cikti, kimseye bisey olmadi, sigorta oder mi?",
+        "boys laugh at my son at school, nobody hit him but he cries, who can help?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:

@@ -1157,6 +1157,14 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # pharmacy question; 7 caught by the classifier alone), 2.0 % false alarms (2 of 100: a fire in the news, a
         # school fire drill). Never tuned on: the floor keeps what it measured.
         pytest.param(VALIDATION_69, 0.99, 0.02, id="validation_69"),
+        # validation 70: Blind set of all seven languages (207 after three repeats of older sets were dropped), written
+        # 2026-12-07 session 59 (first batch), registered before anything ran on it and measured untouched at c29f8c8:
+        # 97.1 % recall (102 of 105; three quiet goodbyes inside practical questions: an Egyptian "tomorrow I won't be
+        # here at all" in Arabizi, a German "I stand on the bridge over the A46" after a Jobcenter question, a Finglish
+        # letter to a wife after a Bürgergeld question; 6 caught by the classifier alone), 2.0 % false alarms (2 of
+        # 102: a friend who fled a violent man a year ago, a crime drama watched). Never tuned on: the floor keeps what
+        # it measured.
+        pytest.param(VALIDATION_70, 0.97, 0.02, id="validation_70"),
     ],
 )
 def test_validation_floors(
