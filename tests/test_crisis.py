@@ -15,7 +15,7 @@ from bot.crisis.detector import CrisisDetector
 from bot.crisis.evaluation import evaluate_crisis, evaluate_crisis_file, load_crisis_examples
 from bot.crisis.net import second_net
 from bot.crisis.rules import CrisisRules
-from bot.crisis.text import fold_words, forms, laughs
+from bot.crisis.text import fold_words, forms, laughs, question_ends
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.knowledge.checker import alarming_examples, check_knowledge
 from bot.knowledge.loader import KnowledgeError
@@ -2260,6 +2260,32 @@ def test_ordinary_context_also_switches_off_rules_near_it(kb_dir: Path) -> None:
     )
     assert detector.detect("may we make a fire for a barbecue") is None
     assert detector.detect("fire in the kitchen, and tomorrow we wanted to have a barbecue") is not None
+
+
+def test_an_ordinary_context_does_not_reach_past_a_question_mark(kb_dir: Path) -> None:
+    """"language course where? brother threatens to kill": the course is asked about in a sentence of its own. A
+    period or a comma does not end the reach (measured in session 58: that cost more false alarms than it saved)."""
+    detector = _detector(
+        kb_dir,
+        "languages:\n  en:\n    words:\n      burn: [fire]\n    rules:\n      - {kind: fire, all: [burn], within: 1}\n"
+        "    cues:\n      - {kind: medical, weight: 4, words: [unconscious]}\n"
+        "      - {weight: -4, words: [barbecue]}\n",
+    )
+    assert detector.detect("barbecue where? fire in the hall") is not None
+    assert detector.detect("barbecue where؟ fire in the hall") is not None  # the Arabic question mark
+    assert detector.detect("barbecue where, fire in the hall") is None
+    assert detector.detect("barbecue where. fire in the hall") is None
+    assert detector.detect("barbecue? he is unconscious") is not None  # cues as well as rules
+    assert detector.detect("barbecue, he is unconscious") is None
+    assert detector.detect("fire for a barbecue?") is None  # a context before its question mark still reaches back
+
+
+def test_question_ends_are_the_words_before_each_question_mark() -> None:
+    assert question_ends("мовні курси де? брат погрожує вбити") == (2,)
+    assert question_ends("wo? wann? jetzt") == (0, 1)
+    assert question_ends("شلون؟ اخوي") == (0,)
+    assert question_ends("??? hallo") == ()
+    assert question_ends("no question here") == ()
 
 
 # -- questions about procedures, long messages -----------------------------------------------------------

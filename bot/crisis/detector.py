@@ -28,7 +28,7 @@ from bot.crisis.rules import (
     Slot,
     WordPattern,
 )
-from bot.crisis.text import fold_words, forms, laughs
+from bot.crisis.text import fold_words, forms, laughs, question_ends
 from bot.matching.language import latin_russian_or_ukrainian
 from bot.matching.terms import cyrillic_readings
 
@@ -314,13 +314,15 @@ class CrisisDetector:
         present = positions.keys()
         hits: list[CrisisHit] = []
         blocked, not_phrases = self._blocked(positions)
-        # an ordinary context (a cue of negative weight) switches off rules near it as well as cues. Measured in session
-        # 58 and not taken: a reach that stops at the end of the context's sentence ("kindergeld form? wait theres smoke
-        # coming under our door"). On the choose sets 1 crisis message more for 2 false alarms more ("... what to do if
-        # a person is not breathing. Is there a first-aid course?"); the held-out sets unchanged
-        vetoes = [(p - VETO_REACH, p + VETO_REACH) for s in self._veto_slots if s in positions for p in positions[s]]
+        # an ordinary context (a cue of negative weight) switches off rules near it as well as cues, but not past a
+        # question mark (session 59, _reach): "kindergeld form? wait theres smoke coming under our door", "мовні
+        # курси де? брат погрожує вбити". Measured in session 58 and not taken: a reach that stops at every sentence
+        # end, which on the choose sets caught 1 crisis message more for 2 false alarms more, both across a period
+        # ("... what to do if a person is not breathing. Is there a first-aid course?")
+        ends = question_ends(text)
+        vetoes = [_reach(p, p, ends) for s in self._veto_slots if s in positions for p in positions[s]]
         for phrase, needed, _ in _present(self._veto_phrases_by_slot, present):
-            vetoes.extend((a - VETO_REACH, b + VETO_REACH) for a, b in _spans(phrase, needed, (), positions))
+            vetoes.extend(_reach(a, b, ends) for a, b in _spans(phrase, needed, (), positions))
         candidates = sorted({n for s in present for n in self._by_slot.get(s, ())})
         for number in candidates:
             rule, (slots, unless) = self._positives[number]
@@ -333,7 +335,7 @@ class CrisisDetector:
                     hits.append(CrisisHit(rule.kind, rule.language, rule, span, sure=rule.sure))
                     break
         asking = self._any_in(self._asking_by_slot, positions)
-        hits.extend(self._cue_hits(positions, blocked, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
+        hits.extend(self._cue_hits(positions, blocked, ends, CUE_THRESHOLD + ASKING_EXTRA if asking else CUE_THRESHOLD))
         hits = [replace(hit, typo=True) if self._by_typo(hit, words, read_as_cyrillic) else hit for hit in hits]
         # calm words doubt every hit of the message. Measured in session 53 and not taken: a `turn:` list of words of
         # contrast ("aber", "but", "ama") after which a hit is told now ("nobody was hurt, but the fire is back"): on
@@ -366,7 +368,11 @@ class CrisisDetector:
         return kept
 
     def _cue_hits(
-        self, positions: dict[int, list[int]], blocked: list[tuple[int, int]], threshold: int = CUE_THRESHOLD
+        self,
+        positions: dict[int, list[int]],
+        blocked: list[tuple[int, int]],
+        ends: Sequence[int] = (),
+        threshold: int = CUE_THRESHOLD,
     ) -> list[CrisisHit]:
         """Weights of the cues per language within CUE_WINDOW words; the strongest window gives the hit (its weight
         decides whether the cues stand alone, bot/crisis/net.py STRONG_CUES); the kind is the situation whose cues in
@@ -386,13 +392,11 @@ class CrisisDetector:
             # an ordinary context of the cues' own language: vetoes of every language (as for rules) were measured in
             # session 51 on the choose sets and lost a stroke ("бабушка ... не встаёт, ... лицо перекошено") for 3
             # false alarms fewer
-            vetoes = [p for p, n, _ in candidates if self._cues[n].weight < 0]
+            vetoes = [_reach(p, p, ends) for p, n, _ in candidates if self._cues[n].weight < 0]
             places = sorted(
                 (p, n, last)
                 for p, n, last in candidates
-                if self._cues[n].weight > 0
-                and not _overlaps((p, last), blocked)
-                and not any(p - VETO_REACH <= v <= last + VETO_REACH for v in vetoes)
+                if self._cues[n].weight > 0 and not _overlaps((p, last), blocked) and not _overlaps((p, last), vetoes)
             )
             strongest: CrisisHit | None = None
             for start, first, _ in places:
@@ -447,6 +451,20 @@ def _present(by_slot: dict[int, list[_Compiled]], present: Iterable[int]) -> lis
     """The rules whose last word group is in the message and all of whose groups are."""
     here = set(present)
     return [item for s in here for item in by_slot.get(s, ()) if all(n in here for n in item[1])]
+
+
+def _reach(first: int, last: int, ends: Sequence[int]) -> tuple[int, int]:
+    """The words an ordinary context at first..last switches off: VETO_REACH either side, but not beyond a question
+    mark (`ends`, see question_ends): in "мовні курси де? брат погрожує вбити" the course asked about is one
+    sentence and the threat another."""
+    low, high = first - VETO_REACH, last + VETO_REACH
+    for end in ends:
+        if end < first:
+            low = max(low, end + 1)
+        elif end >= last:
+            high = min(high, end)
+            break
+    return low, high
 
 
 def _overlaps(span: tuple[int, int], blocked: list[tuple[int, int]]) -> bool:

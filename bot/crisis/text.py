@@ -46,6 +46,7 @@ _CYRILLIC_MAP = str.maketrans(
 _REPEATS = re.compile(r"(\D)\1+")  # not digits: "112" must not become "12" (a child's age)
 _ELONGATION = re.compile(r"(.)\1{2,}")  # Arabic script: "موووت"; a written double letter stays
 _ZWNJ = "\u200c"
+_QUESTION_MARK = re.compile("[?\u061f]")  # "?" and the Arabic question mark
 
 # Arabic: conjunction, then preposition / future / progressive particles (Levantine b-, Egyptian ha-,
 # Iraqi d-), then the article; the present-tense person prefix last.
@@ -90,6 +91,19 @@ def fold_words(text: str) -> tuple[str, ...]:
     if glue:
         joined.append(glue)
     return tuple(joined)
+
+
+def question_ends(text: str) -> tuple[int, ...]:
+    """The places of fold_words(text) after which a question mark stands ("?" or the Arabic "؟"): the word before
+    each mark, counted from 0. A question is a sentence of its own ("Sprachkurs wo? Bruder droht mich umzubringen")."""
+    parts = _QUESTION_MARK.split(text[:MAX_CHARS])
+    ends: list[int] = []
+    count = 0
+    for part in parts[:-1]:
+        count += len(fold_words(part))
+        if count and (not ends or ends[-1] != count - 1):
+            ends.append(count - 1)
+    return tuple(ends)
 
 
 def fold(text: str) -> str:
