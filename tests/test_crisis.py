@@ -503,6 +503,9 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("ich bin in der 30. woche und habe wehen alle 5 minuten", "medical"),
         ("mayee pashid tu cheshmam, kheili misoze", "medical"),
         ("таблетки припасены, в субботу всё закончу", "suicide"),
+        # session 59 (Rule 41, rounds 235-240): a stepfather who rapes (Ukrainian present tense), all the pills at once
+        ("вітчим ґвалтує мою подругу", "sexual"),
+        ("hepsini bir seferde icip bitirecem", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -899,6 +902,10 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "normal dose ibuprofen for my grandmother with knee pain?",
         "babam icin gunde kac parol verebilirim, beli agriyor",
         "روزی چند تا استامینوفن برای مادرم که سرما خورده؟",
+        # the foreigners' office "kills", a fever syrup's dose, a married couple's travel question (session 59, Rule 41)
+        "bu auslanderbehorde beni oldurcek valla",
+        "kizim 38 ates var kac ml parasetamol surup vereyim",
+        "Wir sind verheiratet, darf mein Mann mit den Kindern allein fliegen?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2461,6 +2468,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         # last winter and nobody was hurt; nobody hit him (session 59, Rule 40)
         "gecen kis mutfakta yangin cikti, kimseye bisey olmadi, sigorta oder mi?",
         "boys laugh at my son at school, nobody hit him but he cries, who can help?",
+        # an old scar; things are calm now (session 59, Rule 41)
+        "my old knife scar hurts when it rains",
+        "eski bicak yaram kasiniyor",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:

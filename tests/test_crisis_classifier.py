@@ -1166,6 +1166,12 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # 102: a friend who fled a violent man a year ago, a crime drama watched). Never tuned on: the floor keeps what
         # it measured.
         pytest.param(VALIDATION_70, 0.97, 0.02, id="validation_70"),
+        # validation 71: Blind set of all seven languages (206 after four repeats of older sets were dropped), written
+        # 2026-12-07 session 59 (second batch), registered before anything ran on it and measured untouched at
+        # 99ada84: 100 % recall (105 of 105; 8 caught by the classifier alone), 3.0 % false alarms (3 of 101: a
+        # Levantine and a Persian couple who quarrel about money without blows, a strict Iraqi father). Rule 41
+        # changed none of its rows. Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_71, 1.0, 0.03, id="validation_71"),
     ],
 )
 def test_validation_floors(
