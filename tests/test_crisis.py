@@ -506,6 +506,11 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         # session 59 (Rule 41, rounds 235-240): a stepfather who rapes (Ukrainian present tense), all the pills at once
         ("вітчим ґвалтує мою подругу", "sexual"),
         ("hepsini bir seferde icip bitirecem", "suicide"),
+        # session 59 (Rule 42, rounds 241-246): my last day in this world; the last thing before my going, don't tell
+        # my family (three weighted signs of a quiet goodbye)
+        ("bugun bu dunyada son gunum", "suicide"),
+        ("сегодня мой последний день на этом свете", "suicide"),
+        ("قرارداد رو کنسل کنید، این آخرین کاریه که قبل از رفتنم میکنم، به خانوادم چیزی نگید", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -2471,6 +2476,10 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         # an old scar; things are calm now (session 59, Rule 41)
         "my old knife scar hurts when it rains",
         "eski bicak yaram kasiniyor",
+        # self-harm denied, nobody harmed (session 59, Rule 42)
+        "sad since the rejection, not thinking to hurt myself, is there a group?",
+        "از وقتی کارمو از دست دادم غمگینم، فکر آسیب زدن به خودم ندارم",
+        "gecen hafta duvara yumruk attim, kimseye zarar vermedim, ofke kursu var mi",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:

@@ -1173,6 +1173,12 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # Levantine and a Persian couple who quarrel about money without blows, a strict Iraqi father). Rule 41
         # changed none of its rows. Never tuned on: the floor keeps what it measured.
         pytest.param(VALIDATION_71, 1.0, 0.03, id="validation_71"),
+        # validation 72: Blind set of all seven languages (206 after four repeats of older sets were dropped), written
+        # 2026-12-07 session 59 (third batch), registered before anything ran on it and measured untouched at
+        # a7f7d1e: 100 % recall (104 of 104; 11 caught by the classifier alone), 1.0 % false alarms (1 of 102: a
+        # Turkish writer who misses her mother and says nothing is dangerous). Rule 42 changed none of its rows.
+        # Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_72, 1.0, 0.01, id="validation_72"),
     ],
 )
 def test_validation_floors(
