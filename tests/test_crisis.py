@@ -511,6 +511,11 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("bugun bu dunyada son gunum", "suicide"),
         ("сегодня мой последний день на этом свете", "suicide"),
         ("قرارداد رو کنسل کنید، این آخرین کاریه که قبل از رفتنم میکنم، به خانوادم چیزی نگید", "suicide"),
+        # session 59 (Rule 43, rounds 247-252): someone collapsed (de), "tonight I jump from the roof" (ru), a passport
+        # taken (Dari in Latin letters)
+        ("Opa umgekippt, atmet komisch", "medical"),
+        ("я написала записку и сегодня ночью прыгну с крыши", "suicide"),
+        ("sahib-e kar pasport-e mara gerefta", "exploitation"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -911,6 +916,8 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "bu auslanderbehorde beni oldurcek valla",
         "kizim 38 ates var kac ml parasetamol surup vereyim",
         "Wir sind verheiratet, darf mein Mann mit den Kindern allein fliegen?",
+        # window locks asked ahead (session 59, Rule 43)
+        "we need window locks, the kids room is on the 3rd floor, what to buy?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2480,6 +2487,8 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "sad since the rejection, not thinking to hurt myself, is there a group?",
         "از وقتی کارمو از دست دادم غمگینم، فکر آسیب زدن به خودم ندارم",
         "gecen hafta duvara yumruk attim, kimseye zarar vermedim, ofke kursu var mi",
+        # no thoughts of hurting (session 59, Rule 43)
+        "i cry a lot since the birth but have no thoughts of hurting me or the baby",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:

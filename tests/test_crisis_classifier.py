@@ -1180,6 +1180,14 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # Turkish writer who misses her mother and says nothing is dangerous). Rule 42 changed none of its rows.
         # Never tuned on: the floor keeps what it measured.
         pytest.param(VALIDATION_72, 1.0, 0.01, id="validation_72"),
+        # validation 73: Blind set of all seven languages (207 after three repeats of older sets were dropped), written
+        # 2026-12-07 session 59 (fourth batch), registered before anything ran on it and measured untouched at
+        # 5f7b1bd: 99.0 % recall (103 of 104; a German "I won't be here tomorrow anyway, I have prepared everything"
+        # after a Jobcenter question; 10 caught by the classifier alone), 5.8 % false alarms (6 of 103: a school fire
+        # drill, a strict Gulf father, grief for a father who died abroad, a gas smell last week already repaired, a
+        # bullied son with no blows, a fight at school). Rule 43 changed none of its rows. Never tuned on: the floor
+        # keeps what it measured.
+        pytest.param(VALIDATION_73, 0.99, 0.06, id="validation_73"),
     ],
 )
 def test_validation_floors(
