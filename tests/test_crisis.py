@@ -918,6 +918,8 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "Wir sind verheiratet, darf mein Mann mit den Kindern allein fliegen?",
         # window locks asked ahead (session 59, Rule 43)
         "we need window locks, the kids room is on the 3rd floor, what to buy?",
+        # nobody touches anybody, in Latin letters (session 59, Rule 44)
+        "ssorimsya s sestroj, no nikto nikogo ne trogaet, prosto ustali",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2489,6 +2491,10 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "gecen hafta duvara yumruk attim, kimseye zarar vermedim, ofke kursu var mi",
         # no thoughts of hurting (session 59, Rule 43)
         "i cry a lot since the birth but have no thoughts of hurting me or the baby",
+        # police who beat people back home; never touched; a patient we saved (session 59, Rule 44)
+        "ich habe angst vor polizei weil in meinem land die polizei leute schlägt, muss ich zur anmeldung?",
+        "mein mann wird laut beim streit, aber angefasst hat er mich nie, gibt es paarberatung?",
+        "hemsireyim, dun bir hasta kalp krizi gecirdi ama kurtardik, aksam kursu var mi?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:

@@ -1189,6 +1189,14 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # bullied son with no blows, a fight at school). Rule 43 changed none of its rows. Never tuned on: the floor
         # keeps what it measured.
         pytest.param(VALIDATION_73, 0.99, 0.06, id="validation_73"),
+        # validation 74: Blind set of all seven languages (205 after five repeats of older sets were dropped), written
+        # 2026-12-07 session 59 (fifth batch), registered before anything ran on it and measured untouched at
+        # 35e0385: 98.1 % recall (103 of 105; a pregnant wife bleeding in the sixth month, in Arabizi after a question
+        # for an Arabic-speaking doctor; a Turkish girl stung by a bee whose throat swells, after a question for a
+        # children's doctor; 12 caught by the classifier alone), 6.0 % false alarms (6 of 100: a smoke detector to
+        # install, a friend who left a violent man last year, a school lockdown drill, a child's ibuprofen dose, a fire
+        # in the news, a friend now at peace after a women's shelter). Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_74, 0.98, 0.06, id="validation_74"),
     ],
 )
 def test_validation_floors(
