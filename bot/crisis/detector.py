@@ -371,14 +371,15 @@ class CrisisDetector:
         self,
         positions: dict[int, list[int]],
         blocked: list[tuple[int, int]],
-        ends: Sequence[int] = (),
+        ends: Sequence[int],
         threshold: int = CUE_THRESHOLD,
     ) -> list[CrisisHit]:
         """Weights of the cues per language within CUE_WINDOW words; the strongest window gives the hit (its weight
         decides whether the cues stand alone, bot/crisis/net.py STRONG_CUES); the kind is the situation whose cues in
         that window weigh most together.
         In a long message a strong sign (weight 3 or more) also meets another sign (not a mere context word)
-        up to LONG_WINDOW words away: people tell the story first and the danger later."""
+        up to LONG_WINDOW words away: people tell the story first and the danger later.
+        `ends`: the message's question marks (question_ends), where an ordinary context's reach stops."""
         found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # language -> (first word, cue, last word)
         for slot, where in positions.items():
             for number in self._cue_by_slot.get(slot, ()):
