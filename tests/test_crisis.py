@@ -516,6 +516,11 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("Opa umgekippt, atmet komisch", "medical"),
         ("я написала записку и сегодня ночью прыгну с крыши", "suicide"),
         ("sahib-e kar pasport-e mara gerefta", "exploitation"),
+        # session 59 (Rule 45, rounds 257-259): heavy bleeding in pregnancy; the family should learn it only when it is
+        # over; who will feed my fish from now on
+        ("ich bin schwanger und blute sehr stark", "medical"),
+        ("meine familie soll es erst erfahren wenn es vorbei ist", "suicide"),
+        ("balıklarımı kim besler bundan sonra", "suicide"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -920,6 +925,9 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "we need window locks, the kids room is on the 3rd floor, what to buy?",
         # nobody touches anybody, in Latin letters (session 59, Rule 44)
         "ssorimsya s sestroj, no nikto nikogo ne trogaet, prosto ustali",
+        # leaving a job, a goodbye message to colleagues; light spotting in pregnancy (session 59, Rule 45)
+        "isten ayriliyorum, is arkadaslarima veda mesaji yazacagim",
+        "ich bin schwanger und habe eine leichte schmierblutung, ist das sehr schlimm?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2495,6 +2503,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "ich habe angst vor polizei weil in meinem land die polizei leute schlägt, muss ich zur anmeldung?",
         "mein mann wird laut beim streit, aber angefasst hat er mich nie, gibt es paarberatung?",
         "hemsireyim, dun bir hasta kalp krizi gecirdi ama kurtardik, aksam kursu var mi?",
+        # no seizures for years; checked in hospital, not the heart (session 59, Rule 45)
+        "муж эпилептик, приступов нет уже 5 лет, может он работать водителем?",
+        "gecen ay gogus agrim oldu, hastanede baktilar kalp degil dediler",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:

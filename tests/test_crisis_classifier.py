@@ -1198,6 +1198,12 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # install, a friend who left a violent man last year, a school lockdown drill, a child's ibuprofen dose, a fire
         # in the news, a friend now at peace after a women's shelter). Never tuned on: the floor keeps what it measured.
         pytest.param(VALIDATION_74, 0.98, 0.06, id="validation_74"),
+        # validation 75: Blind set of all seven languages (202 after eight repeats of older sets were dropped), written
+        # 2026-12-07 session 59 (sixth batch), registered before anything ran on it and measured untouched at
+        # 608457d: 100 % recall (105 of 105; 9 caught by the classifier alone), 2.1 % false alarms (2 of 97: a
+        # prescription for a son's epilepsy medicine, a strict Turkish father). Rule 45 changed none of its rows. Never
+        # tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_75, 1.0, 0.03, id="validation_75"),
     ],
 )
 def test_validation_floors(
