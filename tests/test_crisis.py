@@ -521,6 +521,12 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("ich bin schwanger und blute sehr stark", "medical"),
         ("meine familie soll es erst erfahren wenn es vorbei ist", "suicide"),
         ("balıklarımı kim besler bundan sonra", "suicide"),
+        # session 60 (Rule 46, rounds 260-269): the pills lie ready, "it is all over soon anyway", "I will soon be
+        # gone" inside a bank question, sparks from a socket after a joke ("and now for real")
+        ("Gibt es eine Schuldnerberatung? Egal, die Tabletten liegen schon neben mir", "suicide"),
+        ("wie löst man ein konto auf, ist eh bald alles vorbei", "suicide"),
+        ("как закрыть счёт в банке? меня скоро не будет", "suicide"),
+        ("ха-ха думали кино, а теперь реально искры из розетки и дым", "fire"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -2506,6 +2512,11 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         # no seizures for years; checked in hospital, not the heart (session 59, Rule 45)
         "муж эпилептик, приступов нет уже 5 лет, может он работать водителем?",
         "gecen ay gogus agrim oldu, hastanede baktilar kalp degil dediler",
+        # a small blister; a friend long safe; was anyone hurt in the news (session 60, Rule 46)
+        "Hab mich am Bügeleisen verbrannt, kleine Blase, tut kaum weh. Aufstechen?",
+        "Подруга розповідала що колишній її бив, тепер вона вже давно в безпеці",
+        "was anyone hurt in the knife attack at the station yesterday?",
+        "تو خبرا خوندم یه خونه آتیش گرفته، کجا لباس ببرم؟",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
@@ -2550,6 +2561,11 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
         "اورژانسی نیست، فقط میخوام با یه مشاور حرف بزنم",
         "не срочно, просто хочу поговорить с психологом ночью",
         "acil değil ama gece açık eczane nerede?",
+        # a small mishap already handled (session 60, Rule 46: before, the classifier alone alarmed on a kettle splash
+        # and a finger on the iron)
+        "burnt my hand on the kettle, little red no blister. cream?",
+        "з чайника бризнуло на руку, трошки червоне, пухиря нема",
+        "موقع آشپزی دستم رو بریدم، خون زود بند آمد. واکسن کزاز لازمه؟",
     ],
 )
 def test_a_danger_over_at_once_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
@@ -3035,3 +3051,4 @@ def test_a_gas_smell_is_read_as_one_fire(detector: CrisisDetector, text: str) ->
     """"пахнет газом" with "очень сильно" between its words (crisis.yaml rule [gas_by, smells]), Finglish "bu gaz
     miad" (session 54): one reading, a fire."""
     assert [hit.kind for hit in detector.detect_all(text)] == ["fire"]
+
