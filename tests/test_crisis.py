@@ -527,6 +527,18 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("wie löst man ein konto auf, ist eh bald alles vorbei", "suicide"),
         ("как закрыть счёт в банке? меня скоро не будет", "suicide"),
         ("ха-ха думали кино, а теперь реально искры из розетки и дым", "fire"),
+        # session 60 (Rule 47, rounds 270-280): "I cannot wake him", a child who ate rat poison (Maghrebi "كلا"), a
+        # handful of pills swallowed, "tomorrow I jump from the bridge", collecting pills, smoke and a sparking socket
+        # in Latin letters, a brother locked in the cellar
+        ("Kind 2 Jahre, 40 Fieber, ich kann ihn nicht wecken", "medical"),
+        ("у дочки температура 40, не можу розбудити", "medical"),
+        ("my baby is so hot and i cant wake her", "medical"),
+        ("ولدي كلا سم الفيران وكيتقيا", "medical"),
+        ("gece acik eczane nerde? annemin seker ilaclarindan bir avuc yuttum, titriyorum", "medical"),
+        ("yarin kopruden atlicam", "suicide"),
+        ("я вже місяць збираю таблетки", "suicide"),
+        ("v kvartyri dym, rozetka zaiskrylas", "fire"),
+        ("отец запирает в подвале моего брата, он там плачет", "child"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -934,6 +946,8 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         # leaving a job, a goodbye message to colleagues; light spotting in pregnancy (session 59, Rule 45)
         "isten ayriliyorum, is arkadaslarima veda mesaji yazacagim",
         "ich bin schwanger und habe eine leichte schmierblutung, ist das sehr schlimm?",
+        # a grave reserved ahead (session 60, Rule 47)
+        "we buried my father last year. now i want to reserve the grave next to him for me later, who do i ask?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2517,6 +2531,11 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "Подруга розповідала що колишній її бив, тепер вона вже давно в безпеці",
         "was anyone hurt in the knife attack at the station yesterday?",
         "تو خبرا خوندم یه خونه آتیش گرفته، کجا لباس ببرم؟",
+        # no smell of gas; a magnet already removed; asked ahead (session 60, Rule 47)
+        "ocak yanmiyor tik tik ediyor ama gaz kokusu da yok",
+        "اجاق روشن نمیشه ولی بوی گاز نیست",
+        "my son swallowed a magnet last week, they removed it, now we need a follow up",
+        "what are the signs of a stroke, i want to be ready if something happens to grandma",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
@@ -2566,6 +2585,10 @@ def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDe
         "burnt my hand on the kettle, little red no blister. cream?",
         "з чайника бризнуло на руку, трошки червоне, пухиря нема",
         "موقع آشپزی دستم رو بریدم، خون زود بند آمد. واکسن کزاز لازمه؟",
+        # a cut already stitched; a gas stove without a smell of gas (session 60, Rule 47)
+        "вчера порезался, зашили в больнице, когда снимать швы?",
+        "elimi kestim dikis attilar, dikisler ne zaman alinir",
+        "the gas stove clicks but no smell of gas, who fixes it?",
     ],
 )
 def test_a_danger_over_at_once_asks_more_of_the_classifier_alone(detector: CrisisDetector, text: str) -> None:
