@@ -1208,6 +1208,31 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # prescription for a son's epilepsy medicine, a strict Turkish father). Rule 45 changed none of its rows. Never
         # tuned on: the floor keeps what it measured.
         pytest.param(VALIDATION_75, 1.0, 0.03, id="validation_75"),
+        # validation 76: Blind set of all seven languages (209 after one repeat of an older set was dropped), written
+        # 2026-12-08 session 60 (first batch), registered before anything ran on it and measured untouched at f7e6355:
+        # 100 % recall (104 of 104; 9 caught by the classifier alone), 1.9 % false alarms (2 of 105: parents who think
+        # a school trip is dangerous, a Jobcenter form that "will kill me"). Rules 46 and 47 changed none of its rows.
+        # Never tuned on: the floor keeps what it measured.
+        pytest.param(VALIDATION_76, 1.0, 0.02, id="validation_76"),
+        # validation 77: Blind set of all seven languages (204 after five repeats were dropped), written 2026-12-08
+        # session 60 (second batch), registered before anything ran on it and measured untouched at c7e4c96: 98.1 %
+        # recall (102 of 104; a German "I won't be here much longer anyway, I have prepared everything" after a
+        # question about bank statements for the Jobcenter; a Russian child who ate five of a grandmother's
+        # blood-pressure pills; 11 caught by the classifier alone), 2.0 % false alarms (2 of 101: strict parents in
+        # Persian and Turkish). Rules 46 and 47 changed none of its rows. Never tuned on.
+        pytest.param(VALIDATION_77, 0.98, 0.02, id="validation_77"),
+        # validation 78: Blind set of all seven languages (204 after six repeats were dropped), written 2026-12-08
+        # session 60 (third batch), registered before anything ran on it and measured untouched at 0d16e6e (Rule 46
+        # was written before the set existed): 100 % recall (104 of 104; 7 caught by the classifier alone), 1.0 %
+        # false alarms (1 of 100: a couple in Finglish who argued about money, only shouting). Rule 47 changed none of
+        # its rows. Never tuned on.
+        pytest.param(VALIDATION_78, 1.0, 0.01, id="validation_78"),
+        # validation 79: Blind set of all seven languages (204 after six repeats were dropped), written 2026-12-08
+        # session 60 (fourth batch), registered before anything ran on it and measured untouched at 0d16e6e: 100 %
+        # recall (105 of 105; 8 caught by the classifier alone), 3.0 % false alarms (3 of 99: a strict Levantine
+        # father, a friend's passport taken a year ago and since returned (Maghrebi), a cousin forced to marry eight
+        # years ago who now wants a divorce). Rule 47 changed none of its rows. Never tuned on.
+        pytest.param(VALIDATION_79, 1.0, 0.04, id="validation_79"),
     ],
 )
 def test_validation_floors(
