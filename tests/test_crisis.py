@@ -539,6 +539,14 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("я вже місяць збираю таблетки", "suicide"),
         ("v kvartyri dym, rozetka zaiskrylas", "fire"),
         ("отец запирает в подвале моего брата, он там плачет", "child"),
+        # session 60 (Rule 48, rounds 281-286): short hints after a practical question, a threat to poison
+        ("شلون اسوي وكالة لأخوي؟ قريب ما راح اكون موجود", "suicide"),
+        ("Wie kündige ich das Abo? Egal, ich bin bald nicht mehr da", "suicide"),
+        ("do i need to renew the permit? i wont be alive by then anyway", "suicide"),
+        ("تصمیمم رو گرفتم که تمومش کنم، وقت رو لغو کنید", "suicide"),
+        ("нужно ли идти на термин? меня уже не будет в живых", "suicide"),
+        ("kursu iptal edin. gerek yok artik. bitti benim icin", "suicide"),
+        ("он сказал что отравит меня и детей если уйду", "threat"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -948,6 +956,8 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "ich bin schwanger und habe eine leichte schmierblutung, ist das sehr schlimm?",
         # a grave reserved ahead (session 60, Rule 47)
         "we buried my father last year. now i want to reserve the grave next to him for me later, who do i ask?",
+        # leaving for a new job (session 60, Rule 48)
+        "how do i cancel my internet? i wont be here much longer, got a job in munich",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2536,6 +2546,10 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "اجاق روشن نمیشه ولی بوی گاز نیست",
         "my son swallowed a magnet last week, they removed it, now we need a follow up",
         "what are the signs of a stroke, i want to be ready if something happens to grandma",
+        # a curfew set by parents; an old story in the camp (session 60, Rule 48)
+        "babam aksam 8den sonra disari cikmama izin vermiyor, yasal mi?",
+        "Мне 16, отец не отпускает гулять после 9 вечера, это законно?",
+        "في المخيم كانوا يضربونا، هلق بدي نادي للبنات",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
