@@ -1220,7 +1220,8 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # recall (102 of 104; a German "I won't be here much longer anyway, I have prepared everything" after a
         # question about bank statements for the Jobcenter; a Russian child who ate five of a grandmother's
         # blood-pressure pills; 11 caught by the classifier alone), 2.0 % false alarms (2 of 101: strict parents in
-        # Persian and Turkish). Rules 46 and 47 changed none of its rows. Never tuned on.
+        # Persian and Turkish). Rules 46 and 47 changed none of its rows; Rule 48 (curfew words, written from rounds
+        # 281-286) silenced the Turkish one. Never tuned on: the floor keeps what it measured untouched.
         pytest.param(VALIDATION_77, 0.98, 0.02, id="validation_77"),
         # validation 78: Blind set of all seven languages (204 after six repeats were dropped), written 2026-12-08
         # session 60 (third batch), registered before anything ran on it and measured untouched at 0d16e6e (Rule 46
@@ -1232,8 +1233,16 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # session 60 (fourth batch), registered before anything ran on it and measured untouched at 0d16e6e: 100 %
         # recall (105 of 105; 8 caught by the classifier alone), 3.0 % false alarms (3 of 99: a strict Levantine
         # father, a friend's passport taken a year ago and since returned (Maghrebi), a cousin forced to marry eight
-        # years ago who now wants a divorce). Rule 47 changed none of its rows. Never tuned on.
+        # years ago who now wants a divorce). Rule 47 changed none of its rows; Rule 48 (curfew words, written from
+        # rounds 281-286) silenced the strict father. Never tuned on: the floor keeps what it measured untouched.
         pytest.param(VALIDATION_79, 1.0, 0.04, id="validation_79"),
+        # validation 80: Blind set of all seven languages (203 after seven repeats were dropped), written 2026-12-08
+        # session 60 (fifth batch), registered before anything ran on it and measured untouched at a20a28b: 100 %
+        # recall (105 of 105; 9 caught by the classifier alone), 5.1 % false alarms (5 of 98: a house burnt in Syria two
+        # years ago and a son still afraid of fire, a couple who shouted without blows, a question for the next A2
+        # course, loneliness, whether a fire extinguisher is compulsory). Rule 48 changed none of its rows. Never
+        # tuned on.
+        pytest.param(VALIDATION_80, 1.0, 0.06, id="validation_80"),
     ],
 )
 def test_validation_floors(
