@@ -1215,7 +1215,7 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # a school trip is dangerous, a Jobcenter form that "will kill me"). Rules 46 and 47 changed none of its rows.
         # Never tuned on: the floor keeps what it measured.
         pytest.param(VALIDATION_76, 1.0, 0.02, id="validation_76"),
-        # validation 77: Blind set of all seven languages (204 after five repeats were dropped), written 2026-12-08
+        # validation 77: Blind set of all seven languages (205 after five repeats were dropped), written 2026-12-08
         # session 60 (second batch), registered before anything ran on it and measured untouched at c7e4c96: 98.1 %
         # recall (102 of 104; a German "I won't be here much longer anyway, I have prepared everything" after a
         # question about bank statements for the Jobcenter; a Russian child who ate five of a grandmother's
