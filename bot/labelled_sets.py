@@ -117,7 +117,7 @@ CRISIS_SETS = (
     LabelledSet("crisis_val7.yaml", "validation 7 (blind; gas cues added after its misses)", held_out=True),
     LabelledSet("crisis_val8.yaml", "validation 8 (blind, tr ru; never tuned on)", held_out=True),
     LabelledSet("crisis_val9.yaml", "validation 9 (blind, all languages; never tuned on)", held_out=True),
-    *(_crisis_validation(number) for number in range(10, 81)),
+    *(_crisis_validation(number) for number in range(10, 82)),
     LabelledSet("crisis_test.yaml", "test (frozen)", held_out=True),
 )
 

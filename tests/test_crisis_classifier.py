@@ -140,6 +140,7 @@ VALIDATION_77 = DATA / "crisis_val77.yaml"  # blind (all languages, 2026-12-08 s
 VALIDATION_78 = DATA / "crisis_val78.yaml"  # blind (all languages, 2026-12-08 session 60, third batch), never tuned on
 VALIDATION_79 = DATA / "crisis_val79.yaml"  # blind (all languages, 2026-12-08 session 60, fourth batch), never tuned on
 VALIDATION_80 = DATA / "crisis_val80.yaml"  # blind (all languages, 2026-12-08 session 60, fifth batch), never tuned on
+VALIDATION_81 = DATA / "crisis_val81.yaml"  # blind (all languages, 2026-12-08 session 60, sixth batch), never tuned on
 DEV = DATA / "crisis_dev.yaml"
 
 # written for this test: danger without the words of crisis.yaml's rules, in several languages
