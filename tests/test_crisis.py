@@ -547,6 +547,13 @@ def test_arabic_and_persian_words_offer_forms_without_their_prefixes() -> None:
         ("нужно ли идти на термин? меня уже не будет в живых", "suicide"),
         ("kursu iptal edin. gerek yok artik. bitti benim icin", "suicide"),
         ("он сказал что отравит меня и детей если уйду", "threat"),
+        # session 60 (Rule 49, rounds 287-291): farewells in other words after a practical question; shooting
+        ("كم بياخد وقت الاقامة؟ أنا رايح عند ربي الليلة", "suicide"),
+        ("Wie lange dauert die Verlängerung? Egal, für mich ist hier Endstation", "suicide"),
+        ("when does the course start? doesnt matter, this is the end of the road for me", "suicide"),
+        ("para yok, yolun sonu geldi benim icin", "suicide"),
+        ("de advokat? vzhe pizno, ya na dakhu", "suicide"),
+        ("сожитель сказал что приедет и застрелит меня", "threat"),
     ],
 )
 def test_signals_survive_real_writing(detector: CrisisDetector, text: str, kind: str) -> None:
@@ -958,6 +965,9 @@ def test_pills_put_by_alone_are_no_rule(detector: CrisisDetector) -> None:
         "we buried my father last year. now i want to reserve the grave next to him for me later, who do i ask?",
         # leaving for a new job (session 60, Rule 48)
         "how do i cancel my internet? i wont be here much longer, got a job in munich",
+        # proverbs of love (session 60, Rule 49)
+        "ask atesten gomlektir ne demek?",
+        "любов не пожежа, а займеться то не погасиш, що це означає?",
     ],
 )
 def test_ordinary_messages_stay_ordinary(detector: CrisisDetector, text: str) -> None:
@@ -2550,6 +2560,9 @@ def test_a_time_long_past_marks_every_hit_of_the_message(kb_dir: Path) -> None:
         "babam aksam 8den sonra disari cikmama izin vermiyor, yasal mi?",
         "Мне 16, отец не отпускает гулять после 9 вечера, это законно?",
         "في المخيم كانوا يضربونا، هلق بدي نادي للبنات",
+        # a neighbour who shouts at children but never touches them (session 60, Rule 49)
+        "my neighbour yells at the kids but he never touches them, what can i do?",
+        "сусідка кричить на дітей, але не чіпає, як з нею поговорити?",
     ],
 )
 def test_the_shipped_past_words_mark_old_stories_and_the_news(detector: CrisisDetector, text: str) -> None:
@@ -2984,6 +2997,9 @@ def test_the_reflexive_ending_in_latin_letters_is_read_as_russian(detector: Cris
         "де купити пластир? знову різала себе вночі",
         "вечером опять резала себя, где купить пластырь?",
         "kiralik ev sozlesmesi nasil biter? bu gece gazi acip yatacagim",
+        # session 60 (Rule 49, round 287): "I swallowed lots of pills" inside a question about Kindergeld (p 0.03)
+        "скільки чекати на Kindergeld? я наковталась таблеток, хай хоч діти отримають",
+        "сколько ждать ответа из Jobcenter? я наглоталась таблеток, пусть хоть дети получат",
     ],
 )
 def test_unmistakable_danger_inside_a_long_question_is_sure(detector: CrisisDetector, text: str) -> None:
