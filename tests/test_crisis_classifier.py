@@ -1244,6 +1244,13 @@ def test_validation_7_floors(knowledge: KnowledgeBase, classifier: CrisisClassif
         # course, loneliness, whether a fire extinguisher is compulsory). Rule 48 changed none of its rows. Never
         # tuned on.
         pytest.param(VALIDATION_80, 1.0, 0.06, id="validation_80"),
+        # validation 81: Blind set of all seven languages (205 after five repeats were dropped), written 2026-12-08
+        # session 60 (sixth batch), registered before anything ran on it and measured untouched at 26bf4e8: 100 %
+        # recall (105 of 105; 10 caught by the classifier alone), 5.0 % false alarms (5 of 100: a strict Iraqi
+        # father, a friend whose husband took her passport in Greece and who has left him, a leg broken on the way
+        # through Turkey last year, strict Turkish parents, a finger cut with a bread knife last month). Rule 49
+        # changed none of its rows. Never tuned on.
+        pytest.param(VALIDATION_81, 1.0, 0.05, id="validation_81"),
     ],
 )
 def test_validation_floors(
